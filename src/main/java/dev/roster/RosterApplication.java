@@ -1,0 +1,23 @@
+package dev.roster;
+
+import java.util.Arrays;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class RosterApplication {
+
+    public static void main(String[] args) {
+        var application = new SpringApplication(RosterApplication.class);
+        if (Arrays.stream(args).anyMatch(arg -> arg.startsWith("--roster.command="))) {
+            // A one-shot command (./roster rotate-keys): no HTTP server, so it runs beside a live Roster.
+            application.setWebApplicationType(WebApplicationType.NONE);
+        }
+        application.run(args);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.roster.connectors;
+
+import dev.roster.platform.PublicUrl;
+import dev.roster.platform.RosterProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Chooses the upstream: the OIDC provider of {@code ROSTER_OIDC_ISSUER}, or in dev mode with none configured, the
+ * demo identity provider Roster serves itself under {@code /demo}.
+ */
+@Configuration(proxyBeanMethods = false)
+class ConnectorConfiguration {
+
+    static final String DEMO_AUDIENCE = "roster";
+    static final String DEMO_ROLES_CLAIM = "roster_roles";
+
+    @Bean
+    UpstreamConnector upstreamConnector(RosterProperties properties, PublicUrl publicUrl, JsonMapper json) {
+        var oidc = properties.oidc();
+        if (oidc.isConfigured()) {
+            String audience = oidc.audience();
+            if (audience == null || audience.isBlank()) {
+                throw new IllegalStateException(
+                        "ROSTER_OIDC_AUDIENCE must be set with ROSTER_OIDC_ISSUER: the client id Roster expects in 'aud'");
+            }
+            String issuer = oidc.issuer();
+            return new OidcConnector(() -> issuer, audience, oidc.claims(), oidc.clockSkew(), oidc.httpTimeout(), json);
+        }
+        if (!properties.demoUpstreamActive()) {
+            throw new IllegalStateException(
+                    "No upstream identity provider is configured: set ROSTER_OIDC_ISSUER and ROSTER_OIDC_AUDIENCE"
+                            + " (the demo provider runs only in dev mode)");
+        }
+        var claims = oidc.claims();
+        var demoClaims = new RosterProperties.Claims(
+                claims.subject(),
+                claims.email(),
+                claims.username(),
+                claims.firstName(),
+                claims.lastName(),
+                claims.middleName(),
+                claims.displayName(),
+                claims.image(),
+                DEMO_ROLES_CLAIM);
+        return new OidcConnector(
+                () -> publicUrl.get() + "/demo", DEMO_AUDIENCE, demoClaims, oidc.clockSkew(), oidc.httpTimeout(), json);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.roster.connectors;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+import dev.roster.connectors.UpstreamUser.RoleAssignment;
+import dev.roster.connectors.UpstreamUser.UpstreamTenant;
+import dev.roster.platform.RosterProperties;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Validates ID tokens (or JWT access tokens) of an OpenID Connect provider: signature against the issuer's JWKS
+ * (found by discovery, cached, refetched when an unknown {@code kid} appears, so key rotation just works), issuer,
+ * audience, expiry and not-before with a small clock skew.
+ *
+ * <p>Only asymmetric algorithms are accepted: {@code alg: none} and HMAC tokens "signed" with the public key are
+ * refused before any key is looked at. Discovery is lazy (first sign-in), so Roster starts while the IdP is down.
+ */
+public class OidcConnector implements UpstreamConnector {
+
+    private static final Logger log = LoggerFactory.getLogger(OidcConnector.class);
+    private static final Set<JWSAlgorithm> ACCEPTED_ALGORITHMS = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512);
+
+    private final Supplier<String> issuer;
+    private final String audience;
+    private final RosterProperties.Claims claims;
+    private final Duration clockSkew;
+    private final Duration httpTimeout;
+    private final JsonMapper json;
+    private volatile @Nullable DefaultJWTProcessor<SecurityContext> processor;
+    private volatile @Nullable String resolvedIssuer;
+
+    /** {@code issuer} is a supplier because the demo issuer's URL is known only once the server has its port. */
+    public OidcConnector(
+            Supplier<String> issuer,
+            String audience,
+            RosterProperties.Claims claims,
+            Duration clockSkew,
+            Duration httpTimeout,
+            JsonMapper json) {
+        this.issuer = issuer;
+        this.audience = audience;
+        this.claims = claims;
+        this.clockSkew = clockSkew;
+        this.httpTimeout = httpTimeout;
+        this.json = json;
+    }
+
+    @Override
+    public String provider() {
+        String resolved = resolvedIssuer;
+        return resolved != null ? resolved : issuer.get();
+    }
+
+    @Override
+    public UpstreamUser authenticate(String token) {
+        JWTClaimsSet claimSet;
+        try {
+            claimSet = processor().process(token, null);
+        } catch (ExpiredJWTException e) {
+            throw new InvalidUpstreamToken("The subject token has expired.");
+        } catch (BadJWTException e) {
+            throw new InvalidUpstreamToken("The subject token was rejected: " + e.getMessage());
+        } catch (ParseException e) {
+            throw new InvalidUpstreamToken("The subject token is not a JWT.");
+        } catch (BadJOSEException e) {
+            throw new InvalidUpstreamToken("The subject token's signature or algorithm is not acceptable.");
+        } catch (JOSEException e) {
+            // The JWKS could not be fetched or a key could not be used.
+            log.warn("could not verify an upstream token against {}", provider(), e);
+            throw new UpstreamUnavailable("The identity provider's signing keys could not be retrieved.");
+        }
+        return toUser(claimSet);
+    }
+
+    private UpstreamUser toUser(JWTClaimsSet c) {
+        String subject = string(c, claims.subject());
+        String email = string(c, claims.email());
+        if (subject == null || subject.isBlank()) {
+            throw new InvalidUpstreamToken("The subject token has no '" + claims.subject() + "' claim.");
+        }
+        if (email == null || email.isBlank()) {
+            throw new InvalidUpstreamToken("The subject token has no '" + claims.email() + "' claim.");
+        }
+        return new UpstreamUser(
+                subject,
+                email.trim().toLowerCase(java.util.Locale.ROOT),
+                string(c, claims.username()),
+                string(c, claims.firstName()),
+                string(c, claims.lastName()),
+                string(c, claims.middleName()),
+                string(c, claims.displayName()),
+                string(c, claims.image()),
+                roles(c));
+    }
+
+    private @Nullable List<RoleAssignment> roles(JWTClaimsSet c) {
+        String name = claims.roles();
+        if (name == null || name.isBlank() || c.getClaim(name) == null) {
+            return null;
+        }
+        if (!(c.getClaim(name) instanceof List<?> entries)) {
+            throw new InvalidUpstreamToken("The subject token's '" + name + "' claim is not a list.");
+        }
+        var result = new ArrayList<RoleAssignment>();
+        for (Object entry : entries) {
+            RoleAssignment assignment = roleAssignment(entry);
+            if (assignment == null) {
+                log.warn("ignoring a malformed entry of the '{}' claim from {}", name, provider());
+            } else {
+                result.add(assignment);
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** {@code {"role": "developer", "tenant": "acme"}} or {@code "tenant": {"id", "name", "slug"}}. */
+    private static @Nullable RoleAssignment roleAssignment(Object entry) {
+        if (!(entry instanceof Map<?, ?> map) || !(map.get("role") instanceof String role) || role.isBlank()) {
+            return null;
+        }
+        Object tenant = map.get("tenant");
+        if (tenant instanceof String id && !id.isBlank()) {
+            return new RoleAssignment(role, new UpstreamTenant(id, id, null));
+        }
+        if (tenant instanceof Map<?, ?> t && t.get("id") instanceof String id && !id.isBlank()) {
+            String tenantName = t.get("name") instanceof String n && !n.isBlank() ? n : id;
+            String slug = t.get("slug") instanceof String s && !s.isBlank() ? s : null;
+            return new RoleAssignment(role, new UpstreamTenant(id, tenantName, slug));
+        }
+        return null;
+    }
+
+    private static @Nullable String string(JWTClaimsSet c, String name) {
+        return c.getClaim(name) instanceof String s ? s : null;
+    }
+
+    private DefaultJWTProcessor<SecurityContext> processor() throws JOSEException {
+        DefaultJWTProcessor<SecurityContext> p = processor;
+        if (p != null) {
+            return p;
+        }
+        synchronized (this) {
+            if (processor == null) {
+                processor = buildProcessor();
+            }
+            return processor;
+        }
+    }
+
+    private DefaultJWTProcessor<SecurityContext> buildProcessor() throws JOSEException {
+        String iss = issuer.get();
+        URL jwksUri = discoverJwksUri(iss);
+        int timeoutMs = (int) httpTimeout.toMillis();
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(
+                        jwksUri, new DefaultResourceRetriever(timeoutMs, timeoutMs, 1024 * 1024))
+                .retrying(true)
+                .build();
+        var p = new DefaultJWTProcessor<SecurityContext>();
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys));
+        var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(
+                audience, new JWTClaimsSet.Builder().issuer(iss).build(), Set.of("sub", "exp", "iat"));
+        verifier.setMaxClockSkew((int) clockSkew.toSeconds());
+        p.setJWTClaimsSetVerifier(verifier);
+        resolvedIssuer = iss;
+        log.info("OIDC connector trusts issuer {} (JWKS {}), audience {}", iss, jwksUri, audience);
+        return p;
+    }
+
+    private URL discoverJwksUri(String iss) throws JOSEException {
+        URI discovery = URI.create(iss.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(httpTimeout).build()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(discovery).timeout(httpTimeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new JOSEException("discovery answered " + response.statusCode());
+            }
+            JsonNode document = json.readTree(response.body());
+            String advertisedIssuer = document.path("issuer").asString("");
+            if (!iss.equals(advertisedIssuer)) {
+                throw new JOSEException("discovery names issuer '" + advertisedIssuer + "', expected '" + iss + "'");
+            }
+            String jwks = document.path("jwks_uri").asString("");
+            if (jwks.isBlank()) {
+                throw new JOSEException("discovery has no jwks_uri");
+            }
+            return URI.create(jwks).toURL();
+        } catch (IOException | IllegalArgumentException | tools.jackson.core.JacksonException e) {
+            throw new JOSEException("OIDC discovery at " + discovery + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JOSEException("interrupted during OIDC discovery", e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.roster.connectors;
+
+/**
+ * An upstream identity provider as Roster sees it: it turns a sign-in token the client got from that provider into
+ * the upstream's view of the user. Implementations: {@link OidcConnector}; a REST directory connector follows.
+ *
+ * <p>Contract (tested for every implementation by {@code UpstreamConnectorContract}): a token the upstream did not
+ * issue for Roster, or that is expired, forged, unsigned or unreadable, raises {@link InvalidUpstreamToken}; nothing
+ * else does. An unreachable upstream raises {@link UpstreamUnavailable}.
+ */
+public interface UpstreamConnector {
+
+    /** Stable name of the upstream, stored as {@code users.provider} (for OIDC: the issuer). */
+    String provider();
+
+    UpstreamUser authenticate(String token);
+}

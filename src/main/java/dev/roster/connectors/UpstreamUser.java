@@ -1,0 +1,27 @@
+package dev.roster.connectors;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A user as the upstream describes them. {@code roles} is null when the upstream said nothing about roles (no roles
+ * claim configured or present), and empty when it said "none".
+ */
+public record UpstreamUser(
+        String externalId,
+        String email,
+        @Nullable String username,
+        @Nullable String firstName,
+        @Nullable String lastName,
+        @Nullable String middleName,
+        @Nullable String displayName,
+        @Nullable String image,
+        @Nullable List<RoleAssignment> roles) {
+
+    /** The upstream's statement that the user holds {@code role} (a global role slug) in {@code tenant}. */
+    public record RoleAssignment(String role, UpstreamTenant tenant) {}
+
+    /** A tenant as the upstream names it: its own id, a display name, and optionally a slug to use locally. */
+    public record UpstreamTenant(
+            String externalId, String name, @Nullable String slug) {}
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.connectors;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,18 @@
+package dev.roster.demo;
+
+import dev.roster.platform.RosterProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/** Matches when Roster runs in dev mode with no upstream identity provider configured. */
+class DemoUpstreamCondition implements Condition {
+
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+        return Binder.get(context.getEnvironment())
+                .bindOrCreate("roster", RosterProperties.class)
+                .demoUpstreamActive();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.demo;
+
+import org.jspecify.annotations.NullMarked;

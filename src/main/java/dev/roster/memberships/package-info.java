@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.memberships;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,84 @@
+package dev.roster.platform;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An in-process cache that never keeps a value loaded before an invalidation that raced with the load.
+ *
+ * <p>The race: a load reads the old row, the writer commits and invalidates (nothing cached yet), then the load
+ * stores the old row, which would stay until evicted by size. Every invalidation bumps a generation before removing;
+ * a load remembers the generation before reading, stores its value, and removes it again when the generation moved
+ * meanwhile. Whatever the interleaving, either the invalidation's removal comes after the store, or the loader sees
+ * the bump and removes its own value. A spurious removal only costs a later miss.
+ */
+public final class ExactCache<K, V> {
+
+    private final Cache<K, V> cache;
+    private final InvalidationBus bus;
+    private final AtomicLong generation = new AtomicLong();
+
+    private ExactCache(Cache<K, V> cache, InvalidationBus bus) {
+        this.cache = cache;
+        this.bus = bus;
+    }
+
+    /**
+     * A cache bounded to {@code maximumSize} entries, its invalidation wired to {@code topic} on the bus (the key is
+     * parsed from the notification by {@code keyParser}) and its statistics to Micrometer as {@code cache=name}.
+     */
+    public static <K, V> ExactCache<K, V> create(
+            String name,
+            long maximumSize,
+            InvalidationBus bus,
+            String topic,
+            Function<String, K> keyParser,
+            MeterRegistry meters) {
+        Cache<K, V> cache =
+                Caffeine.newBuilder().maximumSize(maximumSize).recordStats().build();
+        CaffeineCacheMetrics.monitor(meters, cache, name);
+        var exact = new ExactCache<K, V>(cache, bus);
+        bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
+        return exact;
+    }
+
+    /**
+     * The cached value, else {@code loader}'s, cached unless an invalidation raced it or this node is not listening
+     * for invalidations right now. Null is never cached.
+     */
+    public @Nullable V get(K key, Function<K, @Nullable V> loader) {
+        V value = cache.getIfPresent(key);
+        if (value != null) {
+            return value;
+        }
+        long before = generation.get();
+        value = loader.apply(key);
+        if (value != null && bus.isConnected()) {
+            cache.put(key, value);
+            if (generation.get() != before) {
+                cache.invalidate(key);
+            }
+        }
+        return value;
+    }
+
+    public void invalidate(K key) {
+        generation.incrementAndGet();
+        cache.invalidate(key);
+    }
+
+    public void invalidateAll() {
+        generation.incrementAndGet();
+        cache.invalidateAll();
+    }
+
+    long size() {
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+}

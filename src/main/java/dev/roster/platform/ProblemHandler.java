@@ -1,0 +1,174 @@
+package dev.roster.platform;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestCookieException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The one place that turns exceptions into RFC 9457 problems, each with a stable {@code code} and the request id.
+ * What it does not recognise becomes a bare 500 {@code internal_error}: the cause is logged with the request id, never
+ * sent (no stack trace, class name or SQL leaves the server).
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private static final Map<Class<? extends Exception>, String> CODES = Map.ofEntries(
+            Map.entry(HttpMessageNotReadableException.class, "malformed_body"),
+            Map.entry(HttpMediaTypeNotSupportedException.class, "unsupported_media_type"),
+            Map.entry(HttpMediaTypeNotAcceptableException.class, "not_acceptable"),
+            Map.entry(HttpRequestMethodNotSupportedException.class, "method_not_allowed"),
+            Map.entry(MissingServletRequestParameterException.class, "missing_parameter"),
+            Map.entry(MissingRequestHeaderException.class, "missing_header"),
+            Map.entry(MissingRequestCookieException.class, "missing_cookie"),
+            Map.entry(NoResourceFoundException.class, "not_found"),
+            Map.entry(MaxUploadSizeExceededException.class, "payload_too_large"));
+
+    @ExceptionHandler(RosterException.class)
+    ResponseEntity<ProblemDetail> roster(RosterException e) {
+        var headers = new HttpHeaders();
+        if (e instanceof InvalidBearerToken bearer) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, bearer.wwwAuthenticate());
+        }
+        return problem(e.status(), e.code(), e.getMessage(), headers);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid_parameter",
+                "Parameter '" + e.getName() + "' is not a valid " + describe(e.getRequiredType()) + ".",
+                new HttpHeaders());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("unhandled error", e);
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Something went wrong on our side; the request id identifies it in our logs.",
+                new HttpHeaders());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name = e.getPropertyName() == null ? "value" : e.getPropertyName();
+        return cast(problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid_parameter",
+                "'" + name + "' is not a valid " + describe(e.getRequiredType()) + ".",
+                headers));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // Jackson's message names classes and positions inside them; the client gets a plain sentence.
+        return cast(problem(
+                HttpStatus.BAD_REQUEST,
+                "malformed_body",
+                "The request body is not valid JSON of the expected shape.",
+                headers));
+    }
+
+    /** Spring MVC's own exceptions: keep its status and detail, add our code and request id. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(
+            @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail detail) {
+            decorate(detail, codeFor(detail, statusCode));
+            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        return new ResponseEntity<>(body, headers, statusCode);
+    }
+
+    private static String codeFor(ProblemDetail detail, HttpStatusCode status) {
+        if (detail.getProperties() != null && detail.getProperties().get("code") instanceof String code) {
+            return code;
+        }
+        return switch (status.value()) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "payload_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> status.is4xxClientError() ? "client_error" : "internal_error";
+        };
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleExceptionInternal(
+            Exception e, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body == null) {
+            ProblemDetail detail = ProblemDetail.forStatus(status);
+            String code = CODES.get(e.getClass());
+            if (code != null) {
+                detail.setProperty("code", code);
+            }
+            body = detail;
+        } else if (body instanceof ProblemDetail detail && CODES.containsKey(e.getClass())) {
+            detail.setProperty("code", CODES.get(e.getClass()));
+        }
+        return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    public static ResponseEntity<ProblemDetail> problem(
+            HttpStatus status, String code, String detail, HttpHeaders headers) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        decorate(body, code);
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(body, headers, status);
+    }
+
+    private static void decorate(ProblemDetail body, String code) {
+        body.setProperty("code", code);
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            body.setProperty("request_id", requestId);
+        }
+    }
+
+    private static String describe(@Nullable Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        return switch (type.getSimpleName()) {
+            case "UUID" -> "UUID";
+            case "Integer", "int", "Long", "long" -> "integer";
+            case "Boolean", "boolean" -> "boolean";
+            default -> "value";
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> e) {
+        return (ResponseEntity) e;
+    }
+}

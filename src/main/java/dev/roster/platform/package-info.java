@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.platform;
+
+import org.jspecify.annotations.NullMarked;

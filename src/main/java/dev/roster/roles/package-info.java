@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.roles;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,142 @@
+package dev.roster.sessions;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.InvalidBearerToken;
+import dev.roster.platform.PublicUrl;
+import dev.roster.platform.RosterProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Roster's own access tokens: RS256 JWTs with exactly {@code iss, sub, sid, email, tid, iat, exp} (tid only when the
+ * user has a tenant). Their size does not depend on the user's memberships. See docs/adr/001-token-design.md.
+ *
+ * <p>A verified token is cached on this node until it expires, so the signature is checked once per token and node;
+ * whether its session still stands is checked on every request by the caller.
+ */
+@Component
+public class AccessTokens {
+
+    private final SigningKeys keys;
+    private final PublicUrl publicUrl;
+    private final Clock clock;
+    private final Duration ttl;
+    private final Cache<String, AuthenticatedUser> verified;
+
+    AccessTokens(
+            SigningKeys keys, PublicUrl publicUrl, Clock clock, RosterProperties properties, MeterRegistry meters) {
+        this.keys = keys;
+        this.publicUrl = publicUrl;
+        this.clock = clock;
+        this.ttl = properties.tokens().accessTokenTtl();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(properties.tokens().verifiedTokenCacheSize())
+                .expireAfter(Expiry.<String, AuthenticatedUser>creating((token, user) ->
+                        Duration.between(clock.instant(), user.expiresAt()).isNegative()
+                                ? Duration.ZERO
+                                : Duration.between(clock.instant(), user.expiresAt())))
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(meters, verified, "verified_tokens");
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public String mint(UUID userId, UUID sessionId, String email, @Nullable UUID tenantId) {
+        Instant now = clock.instant();
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(publicUrl.get())
+                .subject(userId.toString())
+                .claim("sid", sessionId.toString())
+                .claim("email", email)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)));
+        if (tenantId != null) {
+            claims.claim("tid", tenantId.toString());
+        }
+        var header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(keys.activeKid())
+                .type(JOSEObjectType.JWT)
+                .build();
+        var jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(keys.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("could not sign an access token", e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The token's user, or {@link InvalidBearerToken} when it is not a live token Roster signed. */
+    public AuthenticatedUser verify(String token) {
+        AuthenticatedUser user = verified.getIfPresent(token);
+        if (user == null) {
+            user = verifySignatureAndClaims(token);
+            verified.put(token, user);
+        }
+        if (!user.expiresAt().isAfter(clock.instant())) {
+            throw InvalidBearerToken.expired();
+        }
+        return user;
+    }
+
+    private AuthenticatedUser verifySignatureAndClaims(String token) {
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw InvalidBearerToken.invalid("The access token is not a signed JWT.");
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
+            throw InvalidBearerToken.invalid("The access token's algorithm is not accepted.");
+        }
+        String kid = header.getKeyID();
+        JWSVerifier verifier = kid == null ? null : keys.verifier(kid);
+        if (verifier == null) {
+            throw InvalidBearerToken.invalid("The access token was signed by an unknown key.");
+        }
+        try {
+            if (!jwt.verify(verifier)) {
+                throw InvalidBearerToken.invalid("The access token's signature is invalid.");
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!publicUrl.get().equals(claims.getIssuer())) {
+                throw InvalidBearerToken.invalid("The access token was issued by someone else.");
+            }
+            Date exp = claims.getExpirationTime();
+            String sid = claims.getStringClaim("sid");
+            String email = claims.getStringClaim("email");
+            if (exp == null || claims.getSubject() == null || sid == null || email == null) {
+                throw InvalidBearerToken.invalid("The access token lacks required claims.");
+            }
+            if (!exp.toInstant().isAfter(clock.instant())) {
+                throw InvalidBearerToken.expired();
+            }
+            return new AuthenticatedUser(
+                    UUID.fromString(claims.getSubject()), UUID.fromString(sid), email, exp.toInstant());
+        } catch (JOSEException | ParseException | IllegalArgumentException e) {
+            throw InvalidBearerToken.invalid("The access token is malformed.");
+        }
+    }
+}

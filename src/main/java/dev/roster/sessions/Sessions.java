@@ -1,0 +1,186 @@
+package dev.roster.sessions;
+
+import dev.roster.platform.ExactCache;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.RosterProperties;
+import dev.roster.platform.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Sessions and their refresh tokens. A refresh token is 256 random bits, handed out once and stored only as its
+ * SHA-256. Using it marks it used and issues its successor; presenting a used one again means it was stolen (or
+ * replayed), so the whole session is revoked.
+ */
+@Repository
+public class Sessions {
+
+    private static final String INSERT_SESSION =
+            "INSERT INTO sessions (id, user_id, expires_at) VALUES (:id, :userId, :expiresAt)";
+
+    private static final String INSERT_REFRESH_TOKEN = """
+            INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+            VALUES (:hash, :sessionId, least(:expiresAt, (SELECT expires_at FROM sessions WHERE id = :sessionId)))
+            """;
+
+    // Claims the token in one statement: only an unused, unexpired token of a live session matches.
+    private static final String USE_REFRESH_TOKEN = """
+            UPDATE refresh_tokens rt SET used_at = now()
+            FROM sessions s
+            WHERE rt.token_hash = :hash AND rt.used_at IS NULL AND rt.expires_at > now()
+              AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+            RETURNING s.id AS session_id, s.user_id
+            """;
+
+    private static final String FIND_USED_REFRESH_TOKEN =
+            "SELECT session_id FROM refresh_tokens WHERE token_hash = :hash AND used_at IS NOT NULL";
+
+    private static final String REVOKE = """
+            UPDATE sessions SET revoked_at = now(), revoked_reason = :reason
+            WHERE id = :id AND revoked_at IS NULL
+            """;
+
+    private static final String FIND_STATE = "SELECT user_id, expires_at, revoked_at FROM sessions WHERE id = :id";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final JdbcClient jdbc;
+    private final InvalidationBus bus;
+    private final Clock clock;
+    private final Duration refreshTokenTtl;
+    private final Duration maxLifetime;
+    private final ExactCache<UUID, SessionState> states;
+
+    Sessions(JdbcClient jdbc, InvalidationBus bus, Clock clock, RosterProperties properties, MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.bus = bus;
+        this.clock = clock;
+        this.refreshTokenTtl = properties.tokens().refreshTokenTtl();
+        this.maxLifetime = properties.tokens().sessionMaxLifetime();
+        this.states = ExactCache.create("sessions", 200_000, bus, Topics.SESSION, UUID::fromString, meters);
+    }
+
+    record NewSession(UUID sessionId, UUID userId, String refreshToken) {}
+
+    /** Whether a session still stands; {@code UNKNOWN} (never existed, or deleted) does not. */
+    record SessionState(@Nullable UUID userId, Instant expiresAt, boolean revoked) {
+        static final SessionState UNKNOWN = new SessionState(null, Instant.EPOCH, true);
+
+        boolean activeAt(Instant now) {
+            return !revoked && now.isBefore(expiresAt);
+        }
+    }
+
+    sealed interface Rotation {
+        record Rotated(UUID sessionId, UUID userId, String refreshToken) implements Rotation {}
+
+        record Reused(UUID sessionId) implements Rotation {}
+
+        record Rejected() implements Rotation {}
+    }
+
+    @Transactional(propagation = Propagation.MANDATORY)
+    NewSession create(UUID userId) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql(INSERT_SESSION)
+                .param("id", id)
+                .param("userId", userId)
+                .param("expiresAt", timestamp(clock.instant().plus(maxLifetime)))
+                .update();
+        return new NewSession(id, userId, issueRefreshToken(id));
+    }
+
+    /** Uses {@code refreshToken} once: its successor, or why not. A reuse revokes the session in this transaction. */
+    @Transactional
+    Rotation rotate(String refreshToken) {
+        byte[] hash = hash(refreshToken);
+        List<Rotation.Rotated> claimed = jdbc.sql(USE_REFRESH_TOKEN)
+                .param("hash", hash)
+                .query((rs, i) -> new Rotation.Rotated(
+                        rs.getObject("session_id", UUID.class), rs.getObject("user_id", UUID.class), ""))
+                .list();
+        if (!claimed.isEmpty()) {
+            var c = claimed.getFirst();
+            return new Rotation.Rotated(c.sessionId(), c.userId(), issueRefreshToken(c.sessionId()));
+        }
+        Optional<UUID> reusedIn = jdbc.sql(FIND_USED_REFRESH_TOKEN)
+                .param("hash", hash)
+                .query(UUID.class)
+                .optional();
+        if (reusedIn.isPresent()) {
+            revoke(reusedIn.get(), "refresh_token_reused");
+            return new Rotation.Reused(reusedIn.get());
+        }
+        return new Rotation.Rejected();
+    }
+
+    /** Ends the session for every node: its access tokens are refused from the next request on. */
+    @Transactional
+    public boolean revoke(UUID sessionId, String reason) {
+        int rows =
+                jdbc.sql(REVOKE).param("id", sessionId).param("reason", reason).update();
+        if (rows > 0) {
+            bus.publish(Topics.SESSION, sessionId.toString());
+        }
+        return rows > 0;
+    }
+
+    /** Whether the session stands now: from this node's cache (exact, see {@link ExactCache}) or one PK lookup. */
+    boolean isActive(UUID sessionId) {
+        SessionState state = states.get(sessionId, this::loadState);
+        return state != null && state.activeAt(clock.instant());
+    }
+
+    private SessionState loadState(UUID sessionId) {
+        return jdbc.sql(FIND_STATE)
+                .param("id", sessionId)
+                .query((rs, i) -> new SessionState(
+                        rs.getObject("user_id", UUID.class),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("revoked_at") != null))
+                .optional()
+                .orElse(SessionState.UNKNOWN);
+    }
+
+    private String issueRefreshToken(UUID sessionId) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String token = BASE64URL.encodeToString(secret);
+        jdbc.sql(INSERT_REFRESH_TOKEN)
+                .param("hash", hash(token))
+                .param("sessionId", sessionId)
+                .param("expiresAt", timestamp(clock.instant().plus(refreshTokenTtl)))
+                .update();
+        return token;
+    }
+
+    private static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.roster.sessions;
+
+import dev.roster.connectors.UpstreamConnector;
+import dev.roster.connectors.UpstreamUser;
+import dev.roster.memberships.MembershipManagement;
+import dev.roster.platform.AuditLog;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.Topics;
+import dev.roster.users.Me;
+import dev.roster.users.UserViews;
+import dev.roster.users.Users;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Signing in, refreshing and signing out. Sign-in is the one flow that waits on the upstream (to validate the token
+ * the client brings); refresh and everything after answer from Roster's database alone.
+ */
+@Service
+public class SignIn {
+
+    private final UpstreamConnector upstream;
+    private final Users users;
+    private final UserViews views;
+    private final MembershipManagement memberships;
+    private final Sessions sessions;
+    private final AccessTokens accessTokens;
+    private final AuditLog audit;
+    private final InvalidationBus bus;
+    private final TransactionTemplate tx;
+
+    SignIn(
+            UpstreamConnector upstream,
+            Users users,
+            UserViews views,
+            MembershipManagement memberships,
+            Sessions sessions,
+            AccessTokens accessTokens,
+            AuditLog audit,
+            InvalidationBus bus,
+            TransactionTemplate tx) {
+        this.upstream = upstream;
+        this.users = users;
+        this.views = views;
+        this.memberships = memberships;
+        this.sessions = sessions;
+        this.accessTokens = accessTokens;
+        this.audit = audit;
+        this.bus = bus;
+        this.tx = tx;
+    }
+
+    /**
+     * RFC 8693 token exchange: validates the upstream token, upserts the user just in time (on the first sign-in
+     * with the memberships the upstream's role claims name), and opens a session.
+     */
+    public TokenResponse exchange(String subjectToken) {
+        UpstreamUser upstreamUser = upstream.authenticate(subjectToken);
+        String provider = upstream.provider();
+        Sessions.NewSession session = tx.execute(status -> {
+            Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
+            if (!user.active()) {
+                throw new UserDeactivated();
+            }
+            if (user.created()) {
+                String actor = "upstream:" + provider;
+                audit.record(
+                        actor,
+                        "user.provisioned",
+                        "user:" + user.id(),
+                        null,
+                        Map.of("email", upstreamUser.email(), "external_id", upstreamUser.externalId()));
+                if (upstreamUser.roles() != null) {
+                    memberships.grantUpstreamRoles(user.id(), upstreamUser.roles(), actor);
+                    users.markRolesSynced(user.id());
+                }
+            }
+            bus.publish(Topics.USER, user.id().toString());
+            return sessions.create(user.id());
+        });
+        return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
+    }
+
+    /** Rotates the refresh token and mints a new access token; no upstream call. */
+    public TokenResponse refresh(String refreshToken) {
+        return switch (sessions.rotate(refreshToken)) {
+            case Sessions.Rotation.Rotated r -> tokens(r.userId(), r.sessionId(), r.refreshToken(), null);
+            case Sessions.Rotation.Reused r -> throw RefreshTokenRejected.reused();
+            case Sessions.Rotation.Rejected r -> throw RefreshTokenRejected.invalid();
+        };
+    }
+
+    public void signOut(UUID sessionId) {
+        sessions.revoke(sessionId, "logout");
+    }
+
+    /** Whether the session behind an access token still stands (checked on every authenticated request). */
+    public boolean sessionIsActive(UUID sessionId) {
+        return sessions.isActive(sessionId);
+    }
+
+    private TokenResponse tokens(UUID userId, UUID sessionId, String refreshToken, @Nullable String issuedTokenType) {
+        Me me = views.me(userId).orElseThrow(RefreshTokenRejected::invalid);
+        if (!me.isActive()) {
+            throw new UserDeactivated();
+        }
+        String accessToken = accessTokens.mint(userId, sessionId, me.email(), me.defaultTenantId());
+        return new TokenResponse(accessToken, "Bearer", accessTokens.ttl().toSeconds(), refreshToken, issuedTokenType);
+    }
+}

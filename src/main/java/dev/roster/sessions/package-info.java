@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.sessions;
+
+import org.jspecify.annotations.NullMarked;

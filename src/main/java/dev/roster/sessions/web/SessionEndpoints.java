@@ -1,0 +1,113 @@
+package dev.roster.sessions.web;
+
+import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.RosterException;
+import dev.roster.platform.RosterProperties;
+import dev.roster.sessions.RefreshTokenRejected;
+import dev.roster.sessions.SignIn;
+import dev.roster.sessions.TokenResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.CookieValue;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Session endpoints for browser apps: refresh with a JSON body or the HttpOnly refresh cookie, and logout. Errors
+ * are problem+json (401 {@code invalid_refresh_token} / {@code refresh_token_reused}).
+ */
+@RestController
+@RequestMapping("/v1/auth")
+class SessionEndpoints {
+
+    private final SignIn signIn;
+    private final String cookieName;
+    private final Duration cookieLifetime;
+
+    SessionEndpoints(SignIn signIn, RosterProperties properties) {
+        this.signIn = signIn;
+        this.cookieName = properties.tokens().refreshCookieName();
+        this.cookieLifetime = properties.tokens().refreshTokenTtl();
+    }
+
+    record RefreshRequest(@Nullable String refreshToken) {}
+
+    /**
+     * Rotates the refresh token given in the body, else in the cookie. When it came in the cookie, its successor
+     * goes back in the cookie too.
+     */
+    @PostMapping("/refresh")
+    ResponseEntity<TokenResponse> refresh(
+            @RequestBody(required = false) @Nullable RefreshRequest body,
+            @CookieValue(name = "${roster.tokens.refresh-cookie-name:roster_refresh_token}", required = false) @Nullable
+                    String cookie,
+            HttpServletRequest request) {
+        String fromBody = body == null ? null : body.refreshToken();
+        boolean viaCookie = (fromBody == null || fromBody.isBlank()) && cookie != null && !cookie.isBlank();
+        String refreshToken = viaCookie ? cookie : fromBody;
+        if (refreshToken == null || refreshToken.isBlank()) {
+            throw new RosterException(
+                    HttpStatus.BAD_REQUEST,
+                    "refresh_token_missing",
+                    "Send {\"refresh_token\": …} or the " + cookieName + " cookie.");
+        }
+        try {
+            TokenResponse tokens = signIn.refresh(refreshToken);
+            var response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
+            if (viaCookie) {
+                response.header(HttpHeaders.SET_COOKIE, cookie(tokens.refreshToken(), cookieLifetime, request));
+            }
+            return response.body(tokens);
+        } catch (RefreshTokenRejected e) {
+            if (viaCookie) {
+                throw new CookieCleared(e, cookie("", Duration.ZERO, request));
+            }
+            throw e;
+        }
+    }
+
+    /** Ends the session of the bearer token; its access tokens are refused from the next request on, on every node. */
+    @PostMapping("/logout")
+    ResponseEntity<Void> logout(AuthenticatedUser user, HttpServletRequest request) {
+        signIn.signOut(user.sessionId());
+        return ResponseEntity.noContent()
+                .header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO, request))
+                .build();
+    }
+
+    private String cookie(String value, Duration maxAge, HttpServletRequest request) {
+        return ResponseCookie.from(cookieName, value)
+                .httpOnly(true)
+                .secure(request.isSecure())
+                .sameSite("Strict")
+                .path("/v1/auth")
+                .maxAge(maxAge)
+                .build()
+                .toString();
+    }
+
+    /** The rejection, plus the instruction to drop the dead cookie. */
+    static final class CookieCleared extends RosterException {
+        final String setCookie;
+
+        CookieCleared(RosterException cause, String setCookie) {
+            super(cause.status(), cause.code(), cause.getMessage());
+            this.setCookie = setCookie;
+        }
+    }
+
+    @org.springframework.web.bind.annotation.ExceptionHandler(CookieCleared.class)
+    ResponseEntity<org.springframework.http.ProblemDetail> cookieCleared(CookieCleared e) {
+        var headers = new HttpHeaders();
+        headers.add(HttpHeaders.SET_COOKIE, e.setCookie);
+        return dev.roster.platform.ProblemHandler.problem(e.status(), e.code(), e.getMessage(), headers);
+    }
+}

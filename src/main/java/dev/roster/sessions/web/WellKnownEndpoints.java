@@ -1,0 +1,49 @@
+package dev.roster.sessions.web;
+
+import dev.roster.platform.PublicUrl;
+import dev.roster.sessions.SigningKeys;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What services downstream need to verify Roster's access tokens themselves. */
+@RestController
+class WellKnownEndpoints {
+
+    private final SigningKeys keys;
+    private final PublicUrl publicUrl;
+
+    WellKnownEndpoints(SigningKeys keys, PublicUrl publicUrl) {
+        this.keys = keys;
+        this.publicUrl = publicUrl;
+    }
+
+    @GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Map<String, Object>> jwks() {
+        // Short caching: a rotated-in key must reach verifiers well before anything it signed could.
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .body(keys.jwks());
+    }
+
+    @GetMapping(path = "/.well-known/openid-configuration", produces = MediaType.APPLICATION_JSON_VALUE)
+    Map<String, Object> openidConfiguration() {
+        String base = publicUrl.get();
+        return Map.of(
+                "issuer", base,
+                "jwks_uri", base + "/.well-known/jwks.json",
+                "token_endpoint", base + "/v1/auth/token",
+                "userinfo_endpoint", base + "/v1/me",
+                "grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token"),
+                "token_endpoint_auth_methods_supported", List.of("none"),
+                "id_token_signing_alg_values_supported", List.of("RS256"),
+                "subject_types_supported", List.of("public"),
+                "response_types_supported", List.of("none"),
+                "claims_supported", List.of("iss", "sub", "sid", "email", "tid", "iat", "exp"));
+    }
+}

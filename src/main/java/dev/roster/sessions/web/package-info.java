@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.sessions.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.tenants;
+
+import org.jspecify.annotations.NullMarked;

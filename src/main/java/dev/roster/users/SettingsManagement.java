@@ -1,0 +1,76 @@
+package dev.roster.users;
+
+import dev.roster.platform.AuditLog;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.RosterException;
+import dev.roster.platform.RosterProperties;
+import dev.roster.platform.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A user's own settings: a JSON object changed by JSON Merge Patch (RFC 7396), bounded in size. */
+@Service
+public class SettingsManagement {
+
+    private final Users users;
+    private final AuditLog audit;
+    private final InvalidationBus bus;
+    private final JsonMapper json;
+    private final int maxBytes;
+
+    SettingsManagement(Users users, AuditLog audit, InvalidationBus bus, JsonMapper json, RosterProperties properties) {
+        this.users = users;
+        this.audit = audit;
+        this.bus = bus;
+        this.json = json;
+        this.maxBytes = properties.settingsMaxBytes();
+    }
+
+    /** Applies {@code patch} (members set to null are removed) and returns the resulting settings. */
+    @Transactional
+    public JsonNode patch(UUID userId, ObjectNode patch) {
+        String stored = users.lockSettings(userId)
+                .orElseThrow(() ->
+                        new RosterException(HttpStatus.NOT_FOUND, "user_not_found", "The user no longer exists."));
+        ObjectNode current = (ObjectNode) json.readTree(stored);
+        ObjectNode before = current.deepCopy();
+        merge(current, patch);
+        String merged = json.writeValueAsString(current);
+        if (merged.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            throw new RosterException(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "settings_too_large",
+                    "Settings may hold at most " + maxBytes + " bytes of JSON.");
+        }
+        users.updateSettings(userId, merged);
+        audit.record(
+                "user:" + userId,
+                "user.settings.updated",
+                "user:" + userId,
+                Map.of("settings", before),
+                Map.of("settings", current));
+        bus.publish(Topics.USER, userId.toString());
+        return current;
+    }
+
+    private static void merge(ObjectNode target, ObjectNode patch) {
+        for (var name : new ArrayList<>(patch.propertyNames())) {
+            JsonNode value = patch.get(name);
+            if (value.isNull()) {
+                target.remove(name);
+            } else if (value.isObject() && target.get(name) instanceof ObjectNode existing) {
+                merge(existing, (ObjectNode) value);
+            } else {
+                target.set(name, value);
+            }
+        }
+    }
+}

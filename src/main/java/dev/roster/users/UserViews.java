@@ -1,0 +1,28 @@
+package dev.roster.users;
+
+import dev.roster.platform.ExactCache;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/** The user's own view ({@link Me}), from the per-node cache or one query; never from the upstream. */
+@Service
+public class UserViews {
+
+    private final Users users;
+    private final ExactCache<UUID, Me> cache;
+
+    UserViews(Users users, InvalidationBus bus, MeterRegistry meters) {
+        this.users = users;
+        this.cache = ExactCache.create("me", 200_000, bus, Topics.USER, UUID::fromString, meters);
+        // A tenant rename shows in every member's view; renames are rare, so drop them all.
+        bus.subscribe(Topics.TENANT, key -> cache.invalidateAll(), cache::invalidateAll);
+    }
+
+    public Optional<Me> me(UUID userId) {
+        return Optional.ofNullable(cache.get(userId, id -> users.findMe(id).orElse(null)));
+    }
+}

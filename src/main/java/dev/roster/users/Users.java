@@ -1,0 +1,173 @@
+package dev.roster.users;
+
+import dev.roster.connectors.UpstreamUser;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+public class Users {
+
+    // Profile claims the token leaves out keep their stored value; (xmax = 0) is true only for a fresh insert.
+    private static final String UPSERT_FROM_UPSTREAM = """
+            INSERT INTO users (id, provider, external_id, email, username, first_name, last_name, middle_name,
+                               display_name, image, last_synced_at)
+            VALUES (:id, :provider, :externalId, :email, :username, :firstName, :lastName, :middleName,
+                    :displayName, :image, now())
+            ON CONFLICT (provider, external_id) DO UPDATE SET
+                email = EXCLUDED.email,
+                username = coalesce(EXCLUDED.username, users.username),
+                first_name = coalesce(EXCLUDED.first_name, users.first_name),
+                last_name = coalesce(EXCLUDED.last_name, users.last_name),
+                middle_name = coalesce(EXCLUDED.middle_name, users.middle_name),
+                display_name = coalesce(EXCLUDED.display_name, users.display_name),
+                image = coalesce(EXCLUDED.image, users.image),
+                last_synced_at = now(),
+                updated_at = now()
+            RETURNING id, (xmax = 0) AS created, is_active
+            """;
+
+    private static final String MARK_ROLES_SYNCED = "UPDATE users SET last_roles_sync_at = now() WHERE id = :id";
+
+    // One indexed query: users PK, then memberships PK prefix (user_id).
+    private static final String FIND_ME = """
+            SELECT u.id, u.email, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image,
+                   u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
+                   u.reports_to_id, u.is_active, u.is_leader, u.settings::text AS settings, u.last_roles_sync_at,
+                   u.created_at, u.updated_at,
+                   t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name,
+                   r.slug AS role_slug, r.priority AS role_priority
+            FROM users u
+            LEFT JOIN memberships m ON m.user_id = u.id
+            LEFT JOIN tenants t ON t.id = m.tenant_id
+            LEFT JOIN roles r ON r.id = m.role_id
+            WHERE u.id = :id
+            ORDER BY r.priority DESC NULLS LAST, t.slug
+            """;
+
+    private static final String LOCK_SETTINGS = "SELECT settings::text FROM users WHERE id = :id FOR UPDATE";
+
+    private static final String UPDATE_SETTINGS =
+            "UPDATE users SET settings = CAST(:settings AS jsonb), updated_at = now() WHERE id = :id";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    Users(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public record Upserted(UUID id, boolean created, boolean active) {}
+
+    public Upserted upsertFromUpstream(String provider, UpstreamUser user) {
+        return jdbc.sql(UPSERT_FROM_UPSTREAM)
+                .param("id", UUID.randomUUID())
+                .param("provider", provider)
+                .param("externalId", user.externalId())
+                .param("email", user.email())
+                .param("username", user.username())
+                .param("firstName", user.firstName())
+                .param("lastName", user.lastName())
+                .param("middleName", user.middleName())
+                .param("displayName", user.displayName())
+                .param("image", user.image())
+                .query((rs, i) -> new Upserted(
+                        rs.getObject("id", UUID.class), rs.getBoolean("created"), rs.getBoolean("is_active")))
+                .single();
+    }
+
+    public void markRolesSynced(UUID id) {
+        jdbc.sql(MARK_ROLES_SYNCED).param("id", id).update();
+    }
+
+    Optional<Me> findMe(UUID id) {
+        return Optional.ofNullable(jdbc.sql(FIND_ME).param("id", id).query(this::toMe));
+    }
+
+    Optional<String> lockSettings(UUID id) {
+        return jdbc.sql(LOCK_SETTINGS).param("id", id).query(String.class).optional();
+    }
+
+    void updateSettings(UUID id, String settings) {
+        jdbc.sql(UPDATE_SETTINGS).param("id", id).param("settings", settings).update();
+    }
+
+    private @Nullable Me toMe(ResultSet rs) throws SQLException {
+        if (!rs.next()) {
+            return null;
+        }
+        var memberships = new ArrayList<Me.Membership>();
+        UUID id = rs.getObject("id", UUID.class);
+        String email = rs.getString("email");
+        String username = rs.getString("username");
+        String firstName = rs.getString("first_name");
+        String lastName = rs.getString("last_name");
+        String middleName = rs.getString("middle_name");
+        String displayName = rs.getString("display_name");
+        String image = rs.getString("image");
+        String positionTitle = rs.getString("position_title");
+        String division = rs.getString("division");
+        String department = rs.getString("department");
+        String section = rs.getString("section");
+        String customTeam = rs.getString("custom_team");
+        Integer hierarchyLevel = rs.getObject("hierarchy_level", Integer.class);
+        UUID reportsToId = rs.getObject("reports_to_id", UUID.class);
+        boolean isActive = rs.getBoolean("is_active");
+        boolean isLeader = rs.getBoolean("is_leader");
+        JsonNode settings = json.readTree(rs.getString("settings"));
+        Instant lastRolesSyncAt = instant(rs, "last_roles_sync_at");
+        Instant createdAt = instant(rs, "created_at");
+        Instant updatedAt = instant(rs, "updated_at");
+        do {
+            UUID tenantId = rs.getObject("tenant_id", UUID.class);
+            if (tenantId != null) {
+                memberships.add(new Me.Membership(
+                        tenantId,
+                        rs.getString("tenant_slug"),
+                        rs.getString("tenant_name"),
+                        rs.getString("role_slug"),
+                        rs.getInt("role_priority")));
+            }
+        } while (rs.next());
+        return new Me(
+                id,
+                email,
+                username,
+                firstName,
+                lastName,
+                middleName,
+                displayName,
+                image,
+                positionTitle,
+                division,
+                department,
+                section,
+                customTeam,
+                hierarchyLevel,
+                reportsToId,
+                isActive,
+                isLeader,
+                settings,
+                List.copyOf(memberships),
+                lastRolesSyncAt,
+                createdAt,
+                updatedAt);
+    }
+
+    @SuppressWarnings("NullAway")
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.users;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,93 @@
+package dev.roster.users.web;
+
+import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.RosterException;
+import dev.roster.platform.RosterProperties;
+import dev.roster.users.Me;
+import dev.roster.users.SettingsManagement;
+import dev.roster.users.UserViews;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The signed-in user's own view: answered from Roster's database (or its cache), never from the upstream. */
+@RestController
+@RequestMapping("/v1/me")
+class MeController {
+
+    private final UserViews views;
+    private final SettingsManagement settings;
+    private final JsonMapper json;
+    private final int settingsMaxBytes;
+
+    MeController(UserViews views, SettingsManagement settings, JsonMapper json, RosterProperties properties) {
+        this.views = views;
+        this.settings = settings;
+        this.json = json;
+        this.settingsMaxBytes = properties.settingsMaxBytes();
+    }
+
+    @GetMapping
+    Me me(AuthenticatedUser user) {
+        return load(user);
+    }
+
+    record RoleInTenant(UUID tenantId, String role) {}
+
+    @GetMapping("/role")
+    RoleInTenant role(AuthenticatedUser user, @RequestParam("tenant_id") UUID tenantId) {
+        return load(user)
+                .membershipIn(tenantId)
+                .map(m -> new RoleInTenant(tenantId, m.role()))
+                .orElseThrow(() -> new RosterException(
+                        HttpStatus.NOT_FOUND, "membership_not_found", "You have no role in tenant " + tenantId + "."));
+    }
+
+    /** JSON Merge Patch (RFC 7396) of the settings object; answers the whole resulting object. */
+    @PatchMapping(
+            path = "/settings",
+            consumes = {"application/json", "application/merge-patch+json"})
+    JsonNode patchSettings(AuthenticatedUser user, HttpServletRequest request) throws IOException {
+        return settings.patch(user.userId(), readObject(request));
+    }
+
+    private ObjectNode readObject(HttpServletRequest request) throws IOException {
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes(settingsMaxBytes + 1);
+        }
+        if (body.length > settingsMaxBytes) {
+            throw new RosterException(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "payload_too_large",
+                    "The body may be at most " + settingsMaxBytes + " bytes.");
+        }
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new RosterException(HttpStatus.BAD_REQUEST, "malformed_body", "The body is not valid JSON.");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new RosterException(HttpStatus.BAD_REQUEST, "invalid_settings", "Settings must be a JSON object.");
+        }
+        return object;
+    }
+
+    private Me load(AuthenticatedUser user) {
+        return views.me(user.userId())
+                .orElseThrow(() -> new RosterException(
+                        HttpStatus.NOT_FOUND, "user_not_found", "The user of this token no longer exists."));
+    }
+}

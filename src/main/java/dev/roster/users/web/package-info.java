@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.users.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,273 @@
+package dev.roster.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class SignInFlowTests extends IntegrationTest {
+
+    @Test
+    void signInCreatesTheUserWithTheUpstreamsMembershipsAndMeShowsThem() {
+        JsonNode tokens = signIn(
+                "u-1",
+                "Alice@Example.com",
+                roles("tenant_admin", Map.of("id", "acme", "name", "Acme Corp"), "developer", "globex"));
+
+        assertThat(tokens.path("token_type").asString()).isEqualTo("Bearer");
+        assertThat(tokens.path("expires_in").asLong()).isEqualTo(900);
+        assertThat(tokens.path("refresh_token").asString()).hasSizeGreaterThanOrEqualTo(43);
+
+        Http.Response me = http.get("/v1/me", tokens.path("access_token").asString());
+        assertThat(me.status()).isEqualTo(200);
+        JsonNode body = me.json();
+        assertThat(body.path("email").asString()).isEqualTo("alice@example.com");
+        assertThat(body.path("display_name").asString()).isEqualTo("Test u-1");
+        assertThat(body.path("last_roles_sync_at").isNull()).isFalse();
+        assertThat(body.path("memberships")).hasSize(2);
+        assertThat(body.path("memberships").get(0).path("role").asString()).isEqualTo("tenant_admin");
+        assertThat(body.path("memberships").get(0).path("name").asString()).isEqualTo("Acme Corp");
+        assertThat(body.path("memberships").get(0).path("slug").asString()).isEqualTo("acme-corp");
+        assertThat(body.path("memberships").get(1).path("role").asString()).isEqualTo("developer");
+
+        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT external_id FROM tenants WHERE slug = 'globex'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("globex");
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'user.provisioned'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void severalRolesOnOneTenantKeepTheHighestPriorityAndUnknownRolesAreSkipped() {
+        JsonNode tokens = signIn(
+                "u-2",
+                "bob@example.com",
+                roles("viewer", "acme", "operator", "acme", "no_such_role", "globex", "developer", "initech"));
+
+        JsonNode memberships = http.get("/v1/me", tokens.path("access_token").asString())
+                .json()
+                .path("memberships");
+        assertThat(memberships).hasSize(2);
+        assertThat(memberships.get(0).path("slug").asString()).isEqualTo("acme");
+        assertThat(memberships.get(0).path("role").asString()).isEqualTo("operator");
+        assertThat(memberships.get(1).path("slug").asString()).isEqualTo("initech");
+        assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE slug = 'globex'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void aSecondSignInUpdatesTheProfileButNeitherDuplicatesTheUserNorRewritesMemberships() {
+        signIn("u-3", "carol@example.com", roles("developer", "acme"));
+        JsonNode again = signIn("u-3", "carol.chen@example.com", roles("viewer", "globex"));
+
+        JsonNode me = http.get("/v1/me", again.path("access_token").asString()).json();
+        assertThat(me.path("email").asString()).isEqualTo("carol.chen@example.com");
+        assertThat(me.path("memberships")).hasSize(1);
+        assertThat(me.path("memberships").get(0).path("role").asString()).isEqualTo("developer");
+        assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void theAccessTokenCarriesExactlyIdentityClaimsAndStaysSmallWithAThousandMemberships() {
+        JsonNode one = signIn("few", "few@example.com", roles("viewer", "t-0"));
+        Object[] many = new Object[2000];
+        for (int i = 0; i < 1000; i++) {
+            many[2 * i] = "viewer";
+            many[2 * i + 1] = "t-" + i;
+        }
+        JsonNode thousand = signIn("many", "many@example.com", roles(many));
+
+        Map<String, Object> claims = payload(thousand.path("access_token").asString());
+        assertThat(claims.keySet()).isEqualTo(Set.of("iss", "sub", "sid", "email", "tid", "iat", "exp"));
+        assertThat(payloadBytes(one.path("access_token").asString())).isLessThanOrEqualTo(300);
+        assertThat(payloadBytes(thousand.path("access_token").asString())).isLessThanOrEqualTo(300);
+        assertThat(http.get("/v1/me", thousand.path("access_token").asString())
+                        .json()
+                        .path("memberships"))
+                .hasSize(1000);
+    }
+
+    @Test
+    void aUserWithoutMembershipsGetsATokenWithoutTid() {
+        JsonNode tokens = signIn("lonely", "lonely@example.com", roles());
+
+        assertThat(payload(tokens.path("access_token").asString())).doesNotContainKey("tid");
+        JsonNode me = http.get("/v1/me", tokens.path("access_token").asString()).json();
+        assertThat(me.path("memberships")).isEmpty();
+    }
+
+    @Test
+    void refreshRotatesTheRefreshTokenAndAnswersANewAccessToken() {
+        JsonNode tokens = signIn("u-4", "dave@example.com");
+        String first = tokens.path("refresh_token").asString();
+
+        Http.Response refreshed =
+                http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", first));
+
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(refreshed.header("Cache-Control")).contains("no-store");
+        JsonNode body = refreshed.json();
+        assertThat(body.path("refresh_token").asString()).isNotEqualTo(first);
+        assertThat(body.has("issued_token_type")).isFalse();
+        assertThat(http.get("/v1/me", body.path("access_token").asString()).status())
+                .isEqualTo(200);
+        assertThat(payload(body.path("access_token").asString()).get("sid"))
+                .isEqualTo(payload(tokens.path("access_token").asString()).get("sid"));
+    }
+
+    @Test
+    void reusingARotatedRefreshTokenRevokesTheWholeSession() {
+        JsonNode tokens = signIn("u-5", "eve@example.com");
+        String first = tokens.path("refresh_token").asString();
+        JsonNode second = http.postForm(
+                        "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", first))
+                .json();
+
+        Http.Response replay =
+                http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", first));
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().path("error").asString()).isEqualTo("invalid_grant");
+        // The family is gone: the successor token and every access token of the session are refused.
+        Http.Response successor = http.postForm(
+                "/v1/auth/token",
+                Http.form(
+                        "grant_type",
+                        "refresh_token",
+                        "refresh_token",
+                        second.path("refresh_token").asString()));
+        assertThat(successor.status()).isEqualTo(400);
+        assertThat(http.get("/v1/me", tokens.path("access_token").asString()).status())
+                .isEqualTo(401);
+        assertThat(http.get("/v1/me", second.path("access_token").asString()).status())
+                .isEqualTo(401);
+        assertThat(jdbc.sql("SELECT revoked_reason FROM sessions")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("refresh_token_reused");
+    }
+
+    @Test
+    void browserRefreshAcceptsAJsonBodyAndAnswers401ProblemsForReuse() {
+        JsonNode tokens = signIn("u-6", "frank@example.com");
+        String first = tokens.path("refresh_token").asString();
+
+        Http.Response ok = http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"" + first + "\"}", Map.of());
+        Http.Response reused =
+                http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"" + first + "\"}", Map.of());
+        Http.Response unknown = http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"nope\"}", Map.of());
+        Http.Response missing = http.postJson("/v1/auth/refresh", null, "{}", Map.of());
+
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().path("access_token").asString()).isNotBlank();
+        assertThat(reused.status()).isEqualTo(401);
+        assertThat(reused.contentType()).startsWith("application/problem+json");
+        assertThat(reused.json().path("code").asString()).isEqualTo("refresh_token_reused");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.json().path("code").asString()).isEqualTo("invalid_refresh_token");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("code").asString()).isEqualTo("refresh_token_missing");
+    }
+
+    @Test
+    void browserRefreshReadsTheHttpOnlyCookieAndSetsItsSuccessor() {
+        JsonNode tokens = signIn("u-7", "grace@example.com");
+
+        Http.Response response = http.send(http.request("/v1/auth/refresh", null)
+                .header(
+                        "Cookie",
+                        "roster_refresh_token=" + tokens.path("refresh_token").asString())
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(response.status()).isEqualTo(200);
+        String setCookie = response.header("Set-Cookie");
+        assertThat(setCookie)
+                .startsWith("roster_refresh_token="
+                        + response.json().path("refresh_token").asString())
+                .contains("HttpOnly")
+                .contains("SameSite=Strict")
+                .contains("Path=/v1/auth");
+    }
+
+    @Test
+    void logoutEndsTheSessionSoTheAccessTokenIsRefusedOnTheNextRequest() {
+        JsonNode tokens = signIn("u-8", "heidi@example.com");
+        String access = tokens.path("access_token").asString();
+        assertThat(http.get("/v1/me", access).status()).isEqualTo(200);
+
+        assertThat(http.post("/v1/auth/logout", access).status()).isEqualTo(204);
+
+        Http.Response after = http.get("/v1/me", access);
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.json().path("code").asString()).isEqualTo("session_ended");
+        assertThat(after.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"");
+        Http.Response refresh = http.postForm(
+                "/v1/auth/token",
+                Http.form(
+                        "grant_type",
+                        "refresh_token",
+                        "refresh_token",
+                        tokens.path("refresh_token").asString()));
+        assertThat(refresh.status()).isEqualTo(400);
+    }
+
+    @Test
+    void theTokenEndpointAnswersOAuthErrorsForBadRequests() {
+        Http.Response unsupported = http.postForm("/v1/auth/token", Http.form("grant_type", "password"));
+        Http.Response missing = http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token"));
+        Http.Response badType = http.postForm(
+                "/v1/auth/token",
+                Http.form("grant_type", TOKEN_EXCHANGE, "subject_token", "x", "subject_token_type", "urn:x"));
+        Http.Response json = http.postJson("/v1/auth/token", null, "{\"grant_type\":\"refresh_token\"}", Map.of());
+
+        assertThat(unsupported.status()).isEqualTo(400);
+        assertThat(unsupported.json().path("error").asString()).isEqualTo("unsupported_grant_type");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("error").asString()).isEqualTo("invalid_request");
+        assertThat(badType.json().path("error").asString()).isEqualTo("invalid_request");
+        assertThat(json.status()).isEqualTo(415);
+        assertThat(json.json().path("code").asString()).isEqualTo("unsupported_media_type");
+    }
+
+    @Test
+    void aDeactivatedUserCannotSignInOrRefresh() {
+        JsonNode tokens = signIn("u-9", "ivan@example.com");
+        jdbc.sql("UPDATE users SET is_active = false").update();
+        // The cached view still says active: deactivation through the API invalidates it; here we do it by hand.
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'user:' || id) FROM users")
+                .query()
+                .listOfRows();
+
+        Http.Response again = exchange(upstreamToken("u-9", "ivan@example.com", Map.of()));
+
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().path("error").asString()).isEqualTo("invalid_grant");
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    static Map<String, Object> payload(String jwt) {
+        return JsonMapper.builder().build().readValue(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), Map.class);
+    }
+
+    static int payloadBytes(String jwt) {
+        return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8).length();
+    }
+}
