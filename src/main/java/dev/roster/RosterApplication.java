@@ -1,6 +1,7 @@
 package dev.roster;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,10 +15,15 @@ public class RosterApplication {
 
     public static void main(String[] args) {
         var application = new SpringApplication(RosterApplication.class);
-        if (Arrays.stream(args).anyMatch(arg -> arg.startsWith("--roster.command="))) {
+        boolean command = Arrays.stream(args).anyMatch(arg -> arg.startsWith("--roster.command="));
+        if (command) {
             // A one-shot command (./roster rotate-keys): no HTTP server, so it runs beside a live Roster.
             application.setWebApplicationType(WebApplicationType.NONE);
+            application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
         }
-        application.run(args);
+        var context = application.run(args);
+        if (command) {
+            System.exit(SpringApplication.exit(context));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.roster.platform;
 
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,20 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
                 new HttpHeaders());
     }
 
+    /** Tomcat refused to parse the parameters: an oversized form (413) or a malformed one (400). */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> invalidParameters(InvalidParameterException e) {
+        if (e.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+            return problem(
+                    HttpStatus.CONTENT_TOO_LARGE,
+                    "payload_too_large",
+                    "The form body is too large.",
+                    new HttpHeaders());
+        }
+        return problem(
+                HttpStatus.BAD_REQUEST, "malformed_body", "The form body could not be parsed.", new HttpHeaders());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unhandled error", e);
@@ -101,11 +116,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> createResponseEntity(
             @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        var writable = new HttpHeaders();
+        writable.putAll(headers); // the headers handed in may be read-only
         if (body instanceof ProblemDetail detail) {
             decorate(detail, codeFor(detail, statusCode));
-            headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         }
-        return new ResponseEntity<>(body, headers, statusCode);
+        return new ResponseEntity<>(body, writable, statusCode);
     }
 
     private static String codeFor(ProblemDetail detail, HttpStatusCode status) {

@@ -3,11 +3,12 @@ package dev.roster.sessions;
 import dev.roster.platform.RosterProperties;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.stereotype.Component;
 
-/** {@code ./roster rotate-keys}: adds a signing key, retires the old ones (still published until they lapse), exits. */
+/**
+ * {@code ./roster rotate-keys}: adds a signing key and retires the old ones (still published until they lapse). Runs
+ * without an HTTP server, beside live nodes, which switch keys on the notification; the process then exits.
+ */
 @Component
 class KeyRotationCommand implements ApplicationRunner {
 
@@ -15,12 +16,10 @@ class KeyRotationCommand implements ApplicationRunner {
 
     private final RosterProperties properties;
     private final SigningKeys keys;
-    private final ConfigurableApplicationContext context;
 
-    KeyRotationCommand(RosterProperties properties, SigningKeys keys, ConfigurableApplicationContext context) {
+    KeyRotationCommand(RosterProperties properties, SigningKeys keys) {
         this.properties = properties;
         this.keys = keys;
-        this.context = context;
     }
 
     @Override
@@ -31,6 +30,5 @@ class KeyRotationCommand implements ApplicationRunner {
         String kid = keys.rotate();
         System.out.println("New signing key " + kid + " is active. Previous keys stay in /.well-known/jwks.json"
                 + " until the tokens they signed expire.");
-        System.exit(SpringApplication.exit(context, () -> 0));
     }
 }

@@ -40,7 +40,7 @@ public class Users {
     private static final String MARK_ROLES_SYNCED = "UPDATE users SET last_roles_sync_at = now() WHERE id = :id";
 
     // One indexed query: users PK, then memberships PK prefix (user_id).
-    private static final String FIND_ME = """
+    static final String FIND_ME = """
             SELECT u.id, u.email, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image,
                    u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
                    u.reports_to_id, u.is_active, u.is_leader, u.settings::text AS settings, u.last_roles_sync_at,

@@ -73,6 +73,8 @@ public final class TestInfrastructure {
         p.put("roster.oidc.audience", AUDIENCE);
         p.put("roster.oidc.claims.roles", ROLES_CLAIM);
         p.put("roster.keys.encryption-key", ENCRYPTION_KEY);
+        // Several nodes behind one address share one issuer, as in production.
+        p.put("roster.public-url", "http://roster.test");
         p.put("logging.structured.format.console", "");
         return p;
     }

@@ -1,0 +1,117 @@
+package dev.roster.bench;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/** The command line of a benchmark: dataset size, how long and how hard to load, and with which tool. */
+record BenchOptions(
+        boolean quick,
+        int users,
+        int tenants,
+        int memberships,
+        Duration duration,
+        Duration warmup,
+        int sample,
+        int connections,
+        Tool tool,
+        int port) {
+
+    enum Tool {
+        WRK,
+        JAVA
+    }
+
+    static final int DEFAULT_PORT = 18080;
+
+    static BenchOptions parse(String[] args, boolean wrkInstalled) {
+        Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
+        boolean quick = rest.remove("--quick");
+        int users = quick ? 10_000 : 100_000;
+        int tenants = quick ? 1_000 : 10_000;
+        int memberships = quick ? 50_000 : 500_000;
+        int durationSeconds = quick ? 10 : 30;
+        int warmupSeconds = 5;
+        int sample = quick ? 500 : 2_000;
+        int connections = 16;
+        Tool tool = wrkInstalled ? Tool.WRK : Tool.JAVA;
+        int port = DEFAULT_PORT;
+        while (!rest.isEmpty()) {
+            String flag = rest.removeFirst();
+            switch (flag) {
+                case "--users" -> users = positive(flag, rest);
+                case "--tenants" -> tenants = positive(flag, rest);
+                case "--memberships" -> memberships = positive(flag, rest);
+                case "--duration" -> durationSeconds = positive(flag, rest);
+                case "--warmup" -> warmupSeconds = positive(flag, rest);
+                case "--sample" -> sample = positive(flag, rest);
+                case "--connections" -> connections = positive(flag, rest);
+                case "--port" -> port = positive(flag, rest);
+                case "--tool" -> tool = tool(value(flag, rest), wrkInstalled);
+                default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
+            }
+        }
+        int perUser = (memberships + users - 1) / users;
+        if (perUser > tenants) {
+            throw new IllegalArgumentException(
+                    memberships + " memberships over " + users + " users need at least " + perUser + " tenants");
+        }
+        if (sample < 4 * connections) {
+            throw new IllegalArgumentException("--sample must be at least 4 x --connections (" + 4 * connections
+                    + "): the refresh grant needs several sessions per connection");
+        }
+        if (sample > users) {
+            throw new IllegalArgumentException("--sample " + sample + " is larger than --users " + users);
+        }
+        return new BenchOptions(
+                quick,
+                users,
+                tenants,
+                memberships,
+                Duration.ofSeconds(durationSeconds),
+                Duration.ofSeconds(warmupSeconds),
+                sample,
+                connections,
+                tool,
+                port);
+    }
+
+    /** The data directory of this dataset size: one Roster home per size, so that sizes do not regenerate each other. */
+    String workDirName() {
+        return "me-" + users + "u-" + tenants + "t-" + memberships + "m";
+    }
+
+    private static Tool tool(String name, boolean wrkInstalled) {
+        return switch (name) {
+            case "java" -> Tool.JAVA;
+            case "wrk" -> {
+                if (!wrkInstalled) {
+                    throw new IllegalArgumentException("--tool wrk: wrk is not installed");
+                }
+                yield Tool.WRK;
+            }
+            default -> throw new IllegalArgumentException("--tool must be wrk or java, not " + name);
+        };
+    }
+
+    private static int positive(String flag, Deque<String> rest) {
+        String value = value(flag, rest);
+        try {
+            int n = Integer.parseInt(value.replace("_", ""));
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(flag + " needs a positive number, not " + value);
+    }
+
+    private static String value(String flag, Deque<String> rest) {
+        if (rest.isEmpty()) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return rest.removeFirst();
+    }
+}

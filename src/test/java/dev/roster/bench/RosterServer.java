@@ -1,0 +1,148 @@
+package dev.roster.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Roster as a child process, as in production: {@code java -Xmx1g -jar target/roster.jar} with its own home
+ * (embedded PostgreSQL included), the demo identity provider in open-directory mode and plain-text logs in
+ * {@code <home>/server.log}. Closing it sends SIGTERM (Roster stops its PostgreSQL itself) and waits.
+ */
+final class RosterServer implements AutoCloseable {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(45);
+
+    private final Process process;
+    private final Path home;
+    private final Path log;
+    private final String baseUrl;
+
+    private RosterServer(Process process, Path home, Path log, int port) {
+        this.process = process;
+        this.home = home;
+        this.log = log;
+        this.baseUrl = "http://127.0.0.1:" + port;
+    }
+
+    /** Starts Roster on {@code port} with {@code home} as its data directory and waits until it is ready. */
+    static RosterServer start(Path jar, Path home, int port) throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        Path log = home.resolve("server.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        var builder = new ProcessBuilder(
+                        java, "-Xmx1g", "-jar", jar.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        var env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("ROSTER_"));
+        env.put("ROSTER_HOME", home.toAbsolutePath().toString());
+        env.put("ROSTER_PORT", Integer.toString(port));
+        env.put("ROSTER_DEMO_OPEN_DIRECTORY", "true");
+        env.put("ROSTER_LOG_FORMAT", "");
+        var server = new RosterServer(builder.start(), home, log, port);
+        Files.writeString(home.resolve("server.pid"), Long.toString(server.pid()));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close)); // Ctrl-C stops Roster too
+        server.awaitReady();
+        return server;
+    }
+
+    /** {@code preferred} when nothing listens there, else any free port. */
+    static int freePort(int preferred) throws IOException {
+        try (var socket = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException taken) {
+            try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+
+    String baseUrl() {
+        return baseUrl;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** The port of the embedded PostgreSQL: line 4 of its {@code postmaster.pid}. */
+    int postgresPort() throws IOException {
+        List<String> lines = Files.readAllLines(home.resolve("postgres/postmaster.pid"));
+        return Integer.parseInt(lines.get(3).trim());
+    }
+
+    /** Resident memory of the server process (VmRSS), in MiB. */
+    double residentMib() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid() + "/status");
+    }
+
+    private void awaitReady() throws InterruptedException, IOException {
+        var readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        try (var http = HttpClient.newHttpClient()) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Roster exited with " + process.exitValue() + "; see " + log);
+                }
+                try {
+                    if (http.send(readiness, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) {
+                        return;
+                    }
+                } catch (ConnectException notListeningYet) {
+                    // keep waiting
+                }
+                Thread.sleep(250);
+            }
+        }
+        close();
+        throw new IllegalStateException("Roster was not ready after " + STARTUP_TIMEOUT + "; see " + log);
+    }
+
+    /** SIGTERM, then up to 45 s for a graceful stop (SIGKILL after that). Safe to call more than once. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Files.deleteIfExists(home.resolve("server.pid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.roster.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Load from <a href="https://github.com/wg/wrk">wrk</a>, driven by generated Lua scripts: the requests (or refresh
+ * tokens) come from a data file read in each thread's {@code init}, each thread taking its own slice, and
+ * {@code done} prints the numbers this class parses.
+ */
+final class Wrk implements LoadGenerator {
+
+    /** Gives every thread an id (0, 1, ...) and prints the summary; shared by both scripts. */
+    private static final String COMMON_LUA = """
+            local threads = 0
+            function setup(thread)
+              thread:set("id", threads)
+              threads = threads + 1
+            end
+
+            function done(summary, latency, requests)
+              local e = summary.errors
+              io.write(string.format(
+                "BENCH-RESULT requests=%d duration_us=%d p50_us=%.0f p99_us=%.0f errors=%d\\n",
+                summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+                e.status + e.connect + e.read + e.write + e.timeout))
+            end
+            """;
+
+    /** Data file lines: {@code <path> <bearer or ->}. Requests are formatted once, in init. */
+    private static final String GETS_LUA = COMMON_LUA + """
+
+            function init(args)
+              prepared = {}
+              for line in io.lines(args[1]) do
+                local path, bearer = line:match("^(%S+) (%S+)$")
+                local headers = {}
+                if bearer ~= "-" then headers["Authorization"] = "Bearer " .. bearer end
+                prepared[#prepared + 1] = wrk.format("GET", path, headers)
+              end
+              position = math.floor(id * #prepared / tonumber(args[2]))
+            end
+
+            function request()
+              position = position % #prepared + 1
+              return prepared[position]
+            end
+            """;
+
+    /**
+     * Data file lines: one refresh token. Each thread keeps a queue of its own tokens: request pops one, response
+     * pushes the successor from the answer. An empty queue (more connections than tokens) sends "exhausted", which
+     * fails visibly.
+     */
+    private static final String REFRESH_LUA = COMMON_LUA + """
+
+            function init(args)
+              queue, head, tail = {}, 1, 0
+              local threadCount, index = tonumber(args[2]), 0
+              for line in io.lines(args[1]) do
+                if index % threadCount == id then
+                  tail = tail + 1
+                  queue[tail] = line
+                end
+                index = index + 1
+              end
+              form = {["Content-Type"] = "application/x-www-form-urlencoded"}
+            end
+
+            function request()
+              local token = "exhausted"
+              if head <= tail then
+                token = queue[head]
+                queue[head] = nil
+                head = head + 1
+              end
+              return wrk.format("POST", "/v1/auth/token", form, "grant_type=refresh_token&refresh_token=" .. token)
+            end
+
+            function response(status, headers, body)
+              if status == 200 then
+                local token = body:match('"refresh_token"%s*:%s*"([^"]+)"')
+                if token then
+                  tail = tail + 1
+                  queue[tail] = token
+                end
+              end
+            end
+            """;
+
+    private static final Pattern RESULT = Pattern.compile(
+            "BENCH-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors=(\\d+)");
+
+    private final String baseUrl;
+    private final Path dir;
+    private final int threads;
+    private final int connections;
+    private int runs;
+
+    Wrk(String baseUrl, Path dir, int connections) {
+        this.baseUrl = baseUrl;
+        this.dir = dir;
+        this.threads = Math.min(2, connections);
+        this.connections = connections;
+    }
+
+    static boolean installed() {
+        for (String entry : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!entry.isEmpty() && Files.isExecutable(Path.of(entry, "wrk"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String description() {
+        return "wrk -t" + threads + " -c" + connections;
+    }
+
+    @Override
+    public LoadResult run(Workload workload, Duration duration) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        String name = "run-" + ++runs;
+        Path data = dir.resolve(name + ".data");
+        Path script = dir.resolve(name + ".lua");
+        Path output = dir.resolve(name + ".out");
+        switch (workload) {
+            case Workload.Gets gets -> {
+                Files.writeString(
+                        data,
+                        gets.requests().stream()
+                                .map(g -> g.path() + " " + (g.bearer() == null ? "-" : g.bearer()))
+                                .collect(Collectors.joining("\n", "", "\n")));
+                Files.writeString(script, GETS_LUA);
+            }
+            case Workload.Refreshes refreshes -> {
+                Files.writeString(data, String.join("\n", refreshes.refreshTokens()) + "\n");
+                Files.writeString(script, REFRESH_LUA);
+            }
+        }
+        Process wrk = new ProcessBuilder(
+                        "wrk",
+                        "-t" + threads,
+                        "-c" + connections,
+                        "-d" + duration.toSeconds() + "s",
+                        "--timeout",
+                        "10s",
+                        "--latency",
+                        "-s",
+                        script.toString(),
+                        baseUrl + "/",
+                        "--",
+                        data.toString(),
+                        Integer.toString(threads))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        if (!wrk.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
+            wrk.destroyForcibly();
+            throw new IOException("wrk did not finish in time; see " + output);
+        }
+        String text = Files.readString(output);
+        Matcher m = RESULT.matcher(text);
+        if (wrk.exitValue() != 0 || !m.find()) {
+            throw new IOException("wrk failed (exit " + wrk.exitValue() + "): " + text);
+        }
+        return new LoadResult(
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)) / 1e6,
+                Long.parseLong(m.group(3)) / 1e3,
+                Long.parseLong(m.group(4)) / 1e3,
+                Long.parseLong(m.group(5)));
+    }
+}

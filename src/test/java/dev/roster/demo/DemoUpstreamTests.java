@@ -1,0 +1,92 @@
+package dev.roster.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.RosterApplication;
+import dev.roster.support.Http;
+import dev.roster.support.TestInfrastructure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/** Dev mode with no upstream configured: the quickstart's three curl lines, done by a test. */
+class DemoUpstreamTests {
+
+    static ConfigurableApplicationContext roster;
+    static Http http;
+    static Path home;
+
+    @BeforeAll
+    static void startInDevMode() throws Exception {
+        home = Files.createTempDirectory("roster-demo");
+        // A database of its own: dev mode encrypts its signing keys with its own key file.
+        String database = "demo_" + Long.toHexString(System.nanoTime());
+        try (var c = TestInfrastructure.postgres().getPostgresDatabase().getConnection();
+                var st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + database);
+        }
+        var properties = new HashMap<String, Object>();
+        properties.put("roster.db.url", TestInfrastructure.jdbcUrl().replace("/postgres", "/" + database));
+        properties.put("roster.db.user", "postgres");
+        properties.put("roster.dev-mode", "true");
+        properties.put("roster.home", home.toString());
+        properties.put("server.port", "0");
+        properties.put("logging.structured.format.console", "");
+        roster = new SpringApplicationBuilder(RosterApplication.class)
+                .properties(properties)
+                .run();
+        http = new Http("http://127.0.0.1:" + roster.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stop() {
+        roster.close();
+    }
+
+    @Test
+    void aliceSignsInThroughTheDemoProviderAndSeesHerTenants() {
+        Http.Response idToken = http.postForm("/demo/token", Http.form("email", "alice@example.com"));
+        assertThat(idToken.status()).isEqualTo(200);
+
+        Http.Response tokens = http.postForm(
+                "/v1/auth/token",
+                Http.form(
+                        "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                        "subject_token_type", "urn:ietf:params:oauth:token-type:id_token",
+                        "subject_token", idToken.json().path("id_token").asString()));
+        assertThat(tokens.status()).isEqualTo(200);
+
+        JsonNode me = http.get("/v1/me", tokens.json().path("access_token").asString())
+                .json();
+        assertThat(me.path("email").asString()).isEqualTo("alice@example.com");
+        assertThat(me.path("first_name").asString()).isEqualTo("Alice");
+        assertThat(me.path("memberships").findValuesAsString("role"))
+                .containsExactly("tenant_admin", "developer", "viewer");
+        assertThat(me.path("memberships").findValuesAsString("name")).containsExactly("Acme Corp", "Globex", "Initech");
+    }
+
+    @Test
+    void anUnknownDemoUserIsA404ThatNamesTheKnownOnes() {
+        Http.Response response = http.postForm("/demo/token", Http.form("email", "mallory@example.com"));
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().path("code").asString()).isEqualTo("demo_user_not_found");
+        assertThat(response.json().path("detail").asString()).contains("alice@example.com");
+    }
+
+    @Test
+    void devModeKeepsItsKeyEncryptionKeyInAnOwnerOnlyFile() throws Exception {
+        Path key = home.resolve("key-encryption.key");
+
+        assertThat(key).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+    }
+}

@@ -1,0 +1,140 @@
+package dev.roster.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.roster.support.IntegrationTest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class InvalidationTests extends IntegrationTest {
+
+    @Autowired
+    InvalidationBus bus;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @BeforeEach
+    void table() {
+        jdbc.sql("CREATE TABLE IF NOT EXISTS cache_probe (k text PRIMARY KEY, v text NOT NULL)")
+                .update();
+        jdbc.sql("TRUNCATE cache_probe").update();
+        jdbc.sql("INSERT INTO cache_probe VALUES ('k', 'old')").update();
+    }
+
+    private String read(String key) {
+        return jdbc.sql("SELECT v FROM cache_probe WHERE k = :k")
+                .param("k", key)
+                .query(String.class)
+                .single();
+    }
+
+    private void writeAndPublish(String topic, String value) {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("UPDATE cache_probe SET v = :v WHERE k = 'k'")
+                    .param("v", value)
+                    .update();
+            bus.publish(topic, "k");
+        });
+    }
+
+    @Test
+    void anInvalidationRacingALoadLeavesNoStaleEntry() throws Exception {
+        ExactCache<String, String> cache =
+                ExactCache.create("race", 10, bus, "race", k -> k, new SimpleMeterRegistry());
+        var loaded = new CountDownLatch(1);
+        var proceed = new CountDownLatch(1);
+
+        // A load reads the old row and is held before it can store it...
+        CompletableFuture<String> slowLoad = CompletableFuture.supplyAsync(() -> cache.get("k", key -> {
+            String value = read(key);
+            loaded.countDown();
+            awaitLatch(proceed);
+            return value;
+        }));
+        assertThat(loaded.await(5, TimeUnit.SECONDS)).isTrue();
+        // ...while a writer commits a new value and invalidates (this node evicts synchronously after commit).
+        writeAndPublish("race", "new");
+        proceed.countDown();
+
+        assertThat(slowLoad.get(5, TimeUnit.SECONDS)).isEqualTo("old");
+        var loads = new AtomicInteger();
+        assertThat(cache.get("k", key -> {
+                    loads.incrementAndGet();
+                    return read(key);
+                }))
+                .isEqualTo("new");
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void aCommittedChangeEvictsOnThisNodeBeforePublishReturnsToTheCaller() {
+        ExactCache<String, String> cache = ExactCache.create("ryw", 10, bus, "ryw", k -> k, new SimpleMeterRegistry());
+        assertThat(cache.get("k", this::read)).isEqualTo("old");
+
+        writeAndPublish("ryw", "new");
+
+        assertThat(cache.get("k", this::read)).isEqualTo("new");
+    }
+
+    @Test
+    void aRolledBackChangeInvalidatesNothing() {
+        ExactCache<String, String> cache =
+                ExactCache.create("rollback", 10, bus, "rollback", k -> k, new SimpleMeterRegistry());
+        assertThat(cache.get("k", this::read)).isEqualTo("old");
+
+        tx.executeWithoutResult(status -> {
+            bus.publish("rollback", "k");
+            status.setRollbackOnly();
+        });
+
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeCommittedByAnotherConnectionArrivesThroughNotify() {
+        ExactCache<String, String> cache =
+                ExactCache.create("remote", 10, bus, "remote", k -> k, new SimpleMeterRegistry());
+        assertThat(cache.get("k", this::read)).isEqualTo("old");
+
+        // Another node: its own connection, its own transaction, only NOTIFY reaches us.
+        jdbc.sql("UPDATE cache_probe SET v = 'new'").update();
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'remote:k')").query().singleValue();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.size() == 0);
+        assertThat(cache.get("k", this::read)).isEqualTo("new");
+    }
+
+    @Test
+    void losingTheListenerConnectionClearsTheCachesAndListeningResumes() throws Exception {
+        ExactCache<String, String> cache =
+                ExactCache.create("lost", 10, bus, "lost", k -> k, new SimpleMeterRegistry());
+        assertThat(cache.get("k", this::read)).isEqualTo("old");
+
+        bus.breakConnectionForTest();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.size() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(bus::isConnected);
+        assertThat(cache.get("k", this::read)).isEqualTo("old");
+        jdbc.sql("UPDATE cache_probe SET v = 'new'").update();
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'lost:k')").query().singleValue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.size() == 0);
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

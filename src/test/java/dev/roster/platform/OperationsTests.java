@@ -1,0 +1,90 @@
+package dev.roster.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What operators and API clients rely on besides the API itself: health, metrics, OpenAPI, uniform errors. */
+class OperationsTests extends IntegrationTest {
+
+    @Test
+    void readinessIncludesTheDatabase() {
+        Http.Response readiness = http.get("/actuator/health/readiness", null);
+        Http.Response liveness = http.get("/actuator/health/liveness", null);
+
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.json().path("status").asString()).isEqualTo("UP");
+        assertThat(liveness.status()).isEqualTo(200);
+        assertThat(http.get("/actuator/health", null).body()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void prometheusExposesRequestTimingsAndCachesWithoutUserIds() {
+        String token = signIn("ops", "ops@example.com").path("access_token").asString();
+        http.get("/v1/me", token);
+
+        Http.Response metrics = http.get("/actuator/prometheus", null);
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body())
+                .contains("http_server_requests_seconds_bucket")
+                .contains("uri=\"/v1/me\"")
+                .contains("cache_gets_total{cache=\"me\"")
+                .doesNotContain("ops@example.com");
+    }
+
+    @Test
+    void openApiDescribesTheApi() {
+        Http.Response docs = http.get("/v3/api-docs", null);
+
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().path("paths").has("/v1/me")).isTrue();
+        assertThat(docs.json().path("paths").has("/v1/auth/token")).isTrue();
+        assertThat(docs.json()
+                        .path("paths")
+                        .path("/v1/me")
+                        .path("get")
+                        .path("parameters")
+                        .isMissingNode())
+                .isTrue();
+    }
+
+    @Test
+    void everyErrorIsAProblemWithAStableCodeAndTheRequestId() {
+        Http.Response unknownPath = http.get(
+                "/v1/nothing-here",
+                signIn("p", "p@example.com").path("access_token").asString());
+        Http.Response wrongMethod =
+                http.send(http.request("/v1/auth/token", null).DELETE());
+        Http.Response malformedJson =
+                http.postJson("/v1/auth/refresh", null, "{\"refresh_token\": [1,", Map.of("X-Request-Id", "trace-42"));
+
+        assertThat(unknownPath.status()).isEqualTo(404);
+        assertThat(unknownPath.json().path("code").asString()).isEqualTo("not_found");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.json().path("code").asString()).isEqualTo("method_not_allowed");
+        assertThat(malformedJson.status()).isEqualTo(400);
+        assertThat(malformedJson.contentType()).startsWith("application/problem+json");
+        assertThat(malformedJson.json().path("code").asString()).isEqualTo("malformed_body");
+        assertThat(malformedJson.json().path("request_id").asString()).isEqualTo("trace-42");
+        assertThat(malformedJson.header("X-Request-Id")).isEqualTo("trace-42");
+        for (var response : java.util.List.of(unknownPath, wrongMethod, malformedJson)) {
+            assertThat(response.body())
+                    .doesNotContain("Exception")
+                    .doesNotContain("at dev.")
+                    .doesNotContain("tools.jackson");
+        }
+    }
+
+    @Test
+    void anOversizedFormIsRefusedWithoutA500() {
+        Http.Response huge = http.postForm(
+                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", "x".repeat(200_000)));
+
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json().path("code").asString()).isEqualTo("payload_too_large");
+    }
+}

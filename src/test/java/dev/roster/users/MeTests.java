@@ -1,0 +1,148 @@
+package dev.roster.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class MeTests extends IntegrationTest {
+
+    String token;
+    String acmeId;
+
+    @BeforeEach
+    void signInWithTwoTenants() {
+        token = signIn("me-1", "me@example.com", roles("operator", "acme", "viewer", "globex"))
+                .path("access_token")
+                .asString();
+        acmeId = jdbc.sql("SELECT id::text FROM tenants WHERE external_id = 'acme'")
+                .query(String.class)
+                .single();
+    }
+
+    @Test
+    void roleInATenantIsAnsweredFromTheMembership() {
+        Http.Response response = http.get("/v1/me/role?tenant_id=" + acmeId, token);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("tenant_id").asString()).isEqualTo(acmeId);
+        assertThat(response.json().path("role").asString()).isEqualTo("operator");
+    }
+
+    @Test
+    void noMembershipInTheTenantIs404() {
+        Http.Response response = http.get("/v1/me/role?tenant_id=" + UUID.randomUUID(), token);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().path("code").asString()).isEqualTo("membership_not_found");
+    }
+
+    @Test
+    void aMalformedOrMissingTenantIdIs400() {
+        Http.Response malformed = http.get("/v1/me/role?tenant_id=acme'--", token);
+        Http.Response missing = http.get("/v1/me/role", token);
+
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(malformed.json().path("code").asString()).isEqualTo("invalid_parameter");
+        assertThat(malformed.body()).doesNotContain("Exception").doesNotContain("java.");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.json().path("code").asString()).isEqualTo("missing_parameter");
+    }
+
+    @Test
+    void aRoleChangeShowsOnTheNextRequest() {
+        assertThat(http.get("/v1/me/role?tenant_id=" + acmeId, token)
+                        .json()
+                        .path("role")
+                        .asString())
+                .isEqualTo("operator");
+        jdbc.sql("UPDATE memberships SET role_id = (SELECT id FROM roles WHERE slug = 'viewer' AND tenant_id IS NULL)"
+                        + " WHERE tenant_id = CAST(:t AS uuid)")
+                .param("t", acmeId)
+                .update();
+        // What every write path does in its transaction (see MembershipManagement): announce the change.
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'user:' || id) FROM users")
+                .query()
+                .listOfRows();
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(http.get("/v1/me/role?tenant_id=" + acmeId, token)
+                                .json()
+                                .path("role")
+                                .asString())
+                        .isEqualTo("viewer"));
+    }
+
+    @Test
+    void settingsAreMergePatchedAndKept() {
+        Http.Response first = http.patchJson(
+                "/v1/me/settings", token, "{\"theme\":\"dark\",\"ui\":{\"density\":\"compact\",\"lang\":\"en\"}}");
+        Http.Response second = http.patchJson("/v1/me/settings", token, "{\"theme\":null,\"ui\":{\"lang\":\"de\"}}");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(second.status()).isEqualTo(200);
+        JsonNode expected = JsonMapper.builder().build().readTree("{\"ui\":{\"density\":\"compact\",\"lang\":\"de\"}}");
+        assertThat(second.json()).isEqualTo(expected);
+        assertThat(http.get("/v1/me", token).json().path("settings")).isEqualTo(expected);
+        assertThat(jdbc.sql("SELECT settings->'ui'->>'lang' FROM users")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("de");
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'user.settings.updated'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void settingsMustBeAJsonObjectOfBoundedSize() {
+        Http.Response array = http.patchJson("/v1/me/settings", token, "[1,2]");
+        Http.Response broken = http.patchJson("/v1/me/settings", token, "{\"theme\":");
+        Http.Response huge = http.patchJson("/v1/me/settings", token, "{\"x\":\"" + "a".repeat(20_000) + "\"}");
+
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(array.json().path("code").asString()).isEqualTo("invalid_settings");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().path("code").asString()).isEqualTo("malformed_body");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.json().path("code").asString()).isEqualTo("payload_too_large");
+        assertThat(jdbc.sql("SELECT settings::text FROM users")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("{}");
+    }
+
+    @Test
+    void settingsThatWouldGrowBeyondTheLimitAreRefusedAndNothingIsLost() {
+        String chunk = "a".repeat(9_000);
+        assertThat(http.patchJson("/v1/me/settings", token, "{\"a\":\"" + chunk + "\"}")
+                        .status())
+                .isEqualTo(200);
+
+        Http.Response tooMuch = http.patchJson("/v1/me/settings", token, "{\"b\":\"" + chunk + "\"}");
+
+        assertThat(tooMuch.status()).isEqualTo(413);
+        assertThat(tooMuch.json().path("code").asString()).isEqualTo("settings_too_large");
+        assertThat(jdbc.sql("SELECT settings -> 'a' IS NOT NULL AND settings -> 'b' IS NULL FROM users")
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    @Test
+    void meNeverCallsTheUpstream() {
+        // The upstream OIDC provider is down for this user's requests: me is a local read.
+        Http.Response me = http.get("/v1/me", token);
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().path("memberships")).hasSize(2);
+        assertThat(me.json().path("memberships").get(0).path("role").asString()).isEqualTo("operator");
+        assertThat(me.header("X-Request-Id")).isNotBlank();
+    }
+}
