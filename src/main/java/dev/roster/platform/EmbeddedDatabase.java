@@ -42,6 +42,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             var builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // Stopped by close() when the Spring context closes, after in-flight requests finished; zonky's
+                    // own shutdown hook would race that graceful shutdown.
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("shared_buffers", "128MB")
                     // zonky's defaults favour throwaway test databases (-F, synchronous_commit=off); this one keeps

@@ -199,4 +199,10 @@ public class InvalidationBus implements SmartLifecycle {
     public boolean isRunning() {
         return running;
     }
+
+    /** Listen before the web server takes requests, stop after it finished the in-flight ones. */
+    @Override
+    public int getPhase() {
+        return 0;
+    }
 }

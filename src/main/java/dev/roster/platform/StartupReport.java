@@ -2,6 +2,8 @@ package dev.roster.platform;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -13,6 +15,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class StartupReport {
+
+    private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
 
     private final RosterProperties properties;
     private final PublicUrl publicUrl;
@@ -59,5 +63,12 @@ class StartupReport {
         }
         System.out.println(out);
         System.out.flush();
+        if (!properties.isDevMode()
+                && (properties.publicUrl() == null || properties.publicUrl().isBlank())) {
+            log.warn(
+                    "ROSTER_PUBLIC_URL is not set: tokens name {} as their issuer, which other nodes behind the"
+                            + " same load balancer will not accept; set it to the URL clients use",
+                    url);
+        }
     }
 }

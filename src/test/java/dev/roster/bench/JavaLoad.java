@@ -42,10 +42,13 @@ final class JavaLoad implements LoadGenerator {
     public LoadResult run(Workload workload, Duration duration) throws InterruptedException, IOException {
         long start = System.nanoTime();
         long deadline = start + duration.toNanos();
+        List<String> refreshTokens = workload instanceof Workload.Refreshes refreshes
+                ? refreshes.tokens().takeAll()
+                : List.of();
         var workers = new ArrayList<Worker>();
         var threads = new ArrayList<Thread>();
         for (int i = 0; i < connections; i++) {
-            var worker = new Worker(i, workload, deadline);
+            var worker = new Worker(i, workload, refreshTokens, deadline);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("load-" + i).start(worker));
         }
@@ -62,6 +65,9 @@ final class JavaLoad implements LoadGenerator {
         long requests = 0;
         long errors = 0;
         for (Worker worker : workers) {
+            if (workload instanceof Workload.Refreshes refreshes) {
+                refreshes.tokens().giveBack(worker.refreshTokens);
+            }
             latencies.add(worker.latencies);
             requests += worker.requests;
             errors += worker.errors;
@@ -89,18 +95,15 @@ final class JavaLoad implements LoadGenerator {
         private long requests;
         private long errors;
 
-        Worker(int index, Workload workload, long deadline) {
+        /** Worker {@code index} starts at its share of the GETs, or takes every connections-th refresh token. */
+        Worker(int index, Workload workload, List<String> allRefreshTokens, long deadline) {
             this.workload = workload;
             this.deadline = deadline;
-            switch (workload) {
-                case Workload.Gets gets ->
-                    next = (int) ((long) index * gets.requests().size() / connections);
-                case Workload.Refreshes refreshes -> {
-                    List<String> all = refreshes.refreshTokens();
-                    for (int i = index; i < all.size(); i += connections) {
-                        refreshTokens.add(all.get(i));
-                    }
-                }
+            if (workload instanceof Workload.Gets gets) {
+                next = (int) ((long) index * gets.requests().size() / connections);
+            }
+            for (int i = index; i < allRefreshTokens.size(); i += connections) {
+                refreshTokens.add(allRefreshTokens.get(i));
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.roster.bench;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +16,31 @@ sealed interface Workload {
 
     /**
      * The refresh grant ({@code POST /v1/auth/token}). Each refresh token is single-use: the one an answer carries
-     * replaces the one used, and a used one is never sent again (that would revoke its session).
+     * replaces the one used, and a used one is never sent again (that would revoke its session). The tokens still
+     * unused after a run go back to {@code tokens} for the next one; those of requests cut off by the end of the run
+     * are lost, a few per connection.
      */
-    record Refreshes(List<String> refreshTokens) implements Workload {}
+    record Refreshes(RefreshTokens tokens) implements Workload {}
+
+    /** The live refresh tokens, carried from run to run. */
+    final class RefreshTokens {
+
+        private final List<String> tokens;
+
+        RefreshTokens(Collection<String> tokens) {
+            this.tokens = new ArrayList<>(tokens);
+        }
+
+        /** Takes all of them for a run. */
+        synchronized List<String> takeAll() {
+            var taken = List.copyOf(tokens);
+            tokens.clear();
+            return taken;
+        }
+
+        /** Gives back those a run did not use. */
+        synchronized void giveBack(Collection<String> unused) {
+            tokens.addAll(unused);
+        }
+    }
 }

@@ -18,10 +18,10 @@ final class Wrk implements LoadGenerator {
 
     /** Gives every thread an id (0, 1, ...) and prints the summary; shared by both scripts. */
     private static final String COMMON_LUA = """
-            local threads = 0
+            local threads = {}
             function setup(thread)
-              thread:set("id", threads)
-              threads = threads + 1
+              thread:set("id", #threads)
+              threads[#threads + 1] = thread
             end
 
             function done(summary, latency, requests)
@@ -30,6 +30,7 @@ final class Wrk implements LoadGenerator {
                 "BENCH-RESULT requests=%d duration_us=%d p50_us=%.0f p99_us=%.0f errors=%d\\n",
                 summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
                 e.status + e.connect + e.read + e.write + e.timeout))
+              if after then after(threads) end
             end
             """;
 
@@ -56,7 +57,7 @@ final class Wrk implements LoadGenerator {
     /**
      * Data file lines: one refresh token. Each thread keeps a queue of its own tokens: request pops one, response
      * pushes the successor from the answer. An empty queue (more connections than tokens) sends "exhausted", which
-     * fails visibly.
+     * fails visibly. At the end, the queues are written to the file named by the placeholder LEFTOVERS.
      */
     private static final String REFRESH_LUA = COMMON_LUA + """
 
@@ -91,6 +92,15 @@ final class Wrk implements LoadGenerator {
                   queue[tail] = token
                 end
               end
+            end
+
+            function after(threads)
+              local file = assert(io.open("LEFTOVERS", "w"))
+              for _, thread in ipairs(threads) do
+                local queue = thread:get("queue")
+                for i = thread:get("head"), thread:get("tail") do file:write(queue[i], "\\n") end
+              end
+              file:close()
             end
             """;
 
@@ -131,6 +141,7 @@ final class Wrk implements LoadGenerator {
         Path data = dir.resolve(name + ".data");
         Path script = dir.resolve(name + ".lua");
         Path output = dir.resolve(name + ".out");
+        Path leftovers = dir.resolve(name + ".leftovers");
         switch (workload) {
             case Workload.Gets gets -> {
                 Files.writeString(
@@ -141,8 +152,8 @@ final class Wrk implements LoadGenerator {
                 Files.writeString(script, GETS_LUA);
             }
             case Workload.Refreshes refreshes -> {
-                Files.writeString(data, String.join("\n", refreshes.refreshTokens()) + "\n");
-                Files.writeString(script, REFRESH_LUA);
+                Files.writeString(data, String.join("\n", refreshes.tokens().takeAll()) + "\n");
+                Files.writeString(script, REFRESH_LUA.replace("LEFTOVERS", leftovers.toString()));
             }
         }
         Process wrk = new ProcessBuilder(
@@ -170,6 +181,9 @@ final class Wrk implements LoadGenerator {
         Matcher m = RESULT.matcher(text);
         if (wrk.exitValue() != 0 || !m.find()) {
             throw new IOException("wrk failed (exit " + wrk.exitValue() + "): " + text);
+        }
+        if (workload instanceof Workload.Refreshes refreshes) {
+            refreshes.tokens().giveBack(Files.readAllLines(leftovers));
         }
         return new LoadResult(
                 Long.parseLong(m.group(1)),
