@@ -142,6 +142,7 @@ final class Wrk implements LoadGenerator {
         Path script = dir.resolve(name + ".lua");
         Path output = dir.resolve(name + ".out");
         Path leftovers = dir.resolve(name + ".leftovers");
+        Files.deleteIfExists(leftovers); // a stale one would hold used tokens
         switch (workload) {
             case Workload.Gets gets -> {
                 Files.writeString(

@@ -80,6 +80,51 @@ class OperationsTests extends IntegrationTest {
     }
 
     @Test
+    void aMalformedUrlThatTomcatRefusesItselfIsStillAProblem() throws Exception {
+        // java.net.URI will not even build this request, so it goes over a raw socket.
+        String response;
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream()
+                    .write("GET /v1/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 400");
+        assertThat(response).containsIgnoringCase("Content-Type: application/problem+json");
+        assertThat(response)
+                .contains("\"code\":\"bad_request\"")
+                .doesNotContain("<html")
+                .doesNotContain("Tomcat");
+    }
+
+    @Test
+    void theServletErrorPageIsAProblemTooNotBootsDefaultJson() {
+        Http.Response response = http.get("/error", null);
+
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isEqualTo("internal_error");
+        assertThat(response.body()).doesNotContain("timestamp").doesNotContain("trace");
+    }
+
+    @Test
+    void aBodyOverOneMebibyteIsRefusedBeforeItIsRead() {
+        Http.Response response = http.postJson(
+                "/v1/auth/refresh", null, "{\"refresh_token\":\"" + "x".repeat(1_100_000) + "\"}", Map.of());
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().path("code").asString()).isEqualTo("payload_too_large");
+    }
+
+    @Test
+    void pingAnswersWithoutAuthentication() {
+        Http.Response response = http.get("/ping", null);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("status").asString()).isEqualTo("ok");
+    }
+
+    @Test
     void anOversizedFormIsRefusedWithoutA500() {
         Http.Response huge = http.postForm(
                 "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", "x".repeat(200_000)));

@@ -1,0 +1,39 @@
+package dev.roster.platform;
+
+import java.io.IOException;
+import java.io.Writer;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.http.HttpStatus;
+
+/**
+ * Tomcat answers some requests itself, before Roster sees them (a malformed URL, an invalid character in the
+ * path). Its default page is HTML; this valve writes the same kind of problem+json as Roster, with no server
+ * details. Installed as the host's error report valve by {@link TomcatCustomization}.
+ */
+public class ProblemErrorReportValve extends ErrorReportValve {
+
+    @Override
+    protected void report(Request request, Response response, Throwable throwable) {
+        int status = response.getStatus();
+        if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+            return;
+        }
+        HttpStatus resolved = HttpStatus.resolve(status);
+        String title = resolved == null ? "Error" : resolved.getReasonPhrase();
+        String code = status == 400 ? "bad_request" : status < 500 ? "client_error" : "internal_error";
+        try {
+            response.setContentType("application/problem+json");
+            response.setCharacterEncoding("UTF-8");
+            Writer writer = response.getReporter();
+            if (writer != null) {
+                writer.write("{\"title\":\"" + title + "\",\"status\":" + status + ",\"code\":\"" + code
+                        + "\",\"detail\":\"The server could not process this request.\"}");
+                response.finishResponse();
+            }
+        } catch (IOException | IllegalStateException e) {
+            // The client went away or the response was committed meanwhile: nothing left to tell it.
+        }
+    }
+}
