@@ -24,10 +24,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,14 +59,18 @@ public class OidcConnector implements UpstreamConnector {
             JWSAlgorithm.ES384,
             JWSAlgorithm.ES512);
 
+    private static final Duration DISCOVERY_RETRY_DELAY = Duration.ofSeconds(5);
+
     private final Supplier<String> issuer;
     private final String audience;
     private final RosterProperties.Claims claims;
     private final Duration clockSkew;
     private final Duration httpTimeout;
     private final JsonMapper json;
+    private final ReentrantLock discovery = new ReentrantLock();
     private volatile @Nullable DefaultJWTProcessor<SecurityContext> processor;
     private volatile @Nullable String resolvedIssuer;
+    private volatile Instant discoveryFailedAt = Instant.EPOCH;
 
     /** {@code issuer} is a supplier because the demo issuer's URL is known only once the server has its port. */
     public OidcConnector(
@@ -171,16 +177,32 @@ public class OidcConnector implements UpstreamConnector {
         return c.getClaim(name) instanceof String s ? s : null;
     }
 
+    /**
+     * The token processor, built on first use by OIDC discovery. A lock, not {@code synchronized}: on JDK 21 a
+     * virtual thread blocked on network I/O inside a monitor pins its carrier. After a failed discovery, sign-ins
+     * fail fast for {@link #DISCOVERY_RETRY_DELAY} instead of queueing behind one timeout after another.
+     */
     private DefaultJWTProcessor<SecurityContext> processor() throws JOSEException {
         DefaultJWTProcessor<SecurityContext> p = processor;
         if (p != null) {
             return p;
         }
-        synchronized (this) {
+        discovery.lock();
+        try {
             if (processor == null) {
-                processor = buildProcessor();
+                if (Instant.now().isBefore(discoveryFailedAt.plus(DISCOVERY_RETRY_DELAY))) {
+                    throw new JOSEException("OIDC discovery failed moments ago; not retrying yet");
+                }
+                try {
+                    processor = buildProcessor();
+                } catch (JOSEException | RuntimeException e) {
+                    discoveryFailedAt = Instant.now();
+                    throw e;
+                }
             }
             return processor;
+        } finally {
+            discovery.unlock();
         }
     }
 

@@ -48,6 +48,8 @@ class DemoIdentityProvider {
     private static final Logger log = LoggerFactory.getLogger(DemoIdentityProvider.class);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,190}");
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+    private static final List<String> PROXY_HEADERS =
+            List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "Via");
 
     private final PublicUrl publicUrl;
     private final boolean openDirectory;
@@ -152,13 +154,22 @@ class DemoIdentityProvider {
         return publicUrl.get() + "/demo";
     }
 
+    /**
+     * Only a client on this machine talking to it directly: a loopback peer on a loopback interface, and no proxy
+     * in between (a reverse proxy or sidecar on the same host would make every remote caller look local).
+     */
     private static void requireLoopback(HttpServletRequest request) {
-        try {
-            if (!InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress()) {
-                throw new RosterException(HttpStatus.NOT_FOUND, "not_found", "No such resource.");
-            }
-        } catch (UnknownHostException e) {
+        boolean proxied = PROXY_HEADERS.stream().anyMatch(h -> request.getHeader(h) != null);
+        if (proxied || !isLoopback(request.getRemoteAddr()) || !isLoopback(request.getLocalAddr())) {
             throw new RosterException(HttpStatus.NOT_FOUND, "not_found", "No such resource.");
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.Tenants;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,12 @@ public class MembershipManagement {
     @Transactional(propagation = Propagation.MANDATORY)
     public int grantUpstreamRoles(UUID userId, List<RoleAssignment> assignments, String actor) {
         Map<UUID, Role> strongestPerTenant = new LinkedHashMap<>();
-        for (RoleAssignment assignment : assignments) {
+        // One order for everyone: two first sign-ins creating the same new tenants in opposite orders would
+        // otherwise wait on each other's uncommitted rows and deadlock.
+        var ordered = assignments.stream()
+                .sorted(Comparator.comparing((RoleAssignment a) -> a.tenant().externalId()))
+                .toList();
+        for (RoleAssignment assignment : ordered) {
             Optional<Role> role = roles.findGlobalBySlug(assignment.role());
             if (role.isEmpty()) {
                 log.warn("upstream names unknown role '{}'; skipping it", assignment.role());
@@ -69,7 +75,9 @@ public class MembershipManagement {
             strongestPerTenant.merge(tenant.id(), role.get(), (a, b) -> a.priority() >= b.priority() ? a : b);
         }
         int changed = 0;
-        for (var entry : strongestPerTenant.entrySet()) {
+        // Tenant ids are random: sort again so membership rows are also written in one order.
+        var byTenant = new java.util.TreeMap<>(strongestPerTenant);
+        for (var entry : byTenant.entrySet()) {
             int rows = jdbc.sql(UPSERT_UPSTREAM)
                     .param("userId", userId)
                     .param("tenantId", entry.getKey())

@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The race: a load reads the old row, the writer commits and invalidates (nothing cached yet), then the load
  * stores the old row, which would stay until evicted by size. Every invalidation bumps a generation before removing;
- * a load remembers the generation before reading, stores its value, and removes it again when the generation moved
- * meanwhile. Whatever the interleaving, either the invalidation's removal comes after the store, or the loader sees
- * the bump and removes its own value. A spurious removal only costs a later miss.
+ * a load remembers the generation before reading and stores its value only if the generation has not moved, in one
+ * atomic step per key. An invalidation that finished before that step makes the load skip storing; one that starts
+ * after it removes the stored value. No reader sees a value older than a completed invalidation. A load skipped
+ * because of an unrelated key's invalidation only costs a later miss.
  */
 public final class ExactCache<K, V> {
 
@@ -57,14 +58,13 @@ public final class ExactCache<K, V> {
             return value;
         }
         long before = generation.get();
-        value = loader.apply(key);
-        if (value != null && bus.isConnected()) {
-            cache.put(key, value);
-            if (generation.get() != before) {
-                cache.invalidate(key);
-            }
+        V loaded = loader.apply(key);
+        if (loaded != null && bus.isConnected()) {
+            // Stored only if no invalidation started since the read; an invalidation that starts later bumps the
+            // generation, then removes under the same per-key lock, so it waits for this store and removes it.
+            cache.asMap().compute(key, (k, current) -> generation.get() == before ? loaded : current);
         }
-        return value;
+        return loaded;
     }
 
     public void invalidate(K key) {

@@ -1,15 +1,17 @@
 package dev.roster.platform;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -25,8 +27,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  *
  * <p>{@link #publish} inside a transaction issues {@code pg_notify} (delivered by PostgreSQL only if and when the
  * transaction commits) and evicts this node's caches synchronously after commit, so the writer reads its own write.
- * Every node {@code LISTEN}s on one dedicated connection taken from the pool for good; when that connection fails, the
- * node clears all its caches (it may have missed notifications) and listens again.
+ * Every node {@code LISTEN}s on one dedicated connection of its own (not from the pool). Every second it also asks
+ * that connection a trivial query with a socket timeout, so a connection that died silently (a dropped NAT entry, a
+ * failover) is noticed within seconds, not when TCP gives up hours later. When the connection fails, the node clears
+ * all its caches (it may have missed notifications), caches nothing until it listens again, and reconnects.
  *
  * <p>A notification's payload is {@code topic:key}, e.g. {@code session:6f1c…}.
  */
@@ -37,7 +41,9 @@ public class InvalidationBus implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
 
-    private final DataSource dataSource;
+    private static final int PROBE_TIMEOUT_SECONDS = 5;
+
+    private final HikariDataSource pool;
     private final JdbcClient jdbc;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstListen = new CountDownLatch(1);
@@ -46,8 +52,8 @@ public class InvalidationBus implements SmartLifecycle {
     private volatile Connection listenerConnection;
     private Thread listener;
 
-    public InvalidationBus(DataSource dataSource, JdbcClient jdbc) {
-        this.dataSource = dataSource;
+    public InvalidationBus(HikariDataSource pool, JdbcClient jdbc) {
+        this.pool = pool;
         this.jdbc = jdbc;
     }
 
@@ -112,11 +118,25 @@ public class InvalidationBus implements SmartLifecycle {
         }
     }
 
+    private Connection openListenerConnection() throws SQLException {
+        var properties = new Properties();
+        if (pool.getUsername() != null) {
+            properties.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            properties.setProperty("password", pool.getPassword());
+        }
+        properties.setProperty("ApplicationName", "roster-invalidation-listener");
+        properties.setProperty("socketTimeout", String.valueOf(PROBE_TIMEOUT_SECONDS));
+        properties.setProperty("connectTimeout", String.valueOf(PROBE_TIMEOUT_SECONDS));
+        properties.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+    }
+
     private void listenLoop() {
         while (running) {
-            try (Connection connection = dataSource.getConnection()) {
+            try (Connection connection = openListenerConnection()) {
                 listenerConnection = connection;
-                connection.setAutoCommit(true);
                 try (Statement st = connection.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
@@ -125,15 +145,19 @@ public class InvalidationBus implements SmartLifecycle {
                 connected = true;
                 firstListen.countDown();
                 PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(1_000);
-                    if (notifications != null) {
-                        for (PGNotification n : notifications) {
-                            dispatch(n.getParameter());
+                try (Statement probe = connection.createStatement()) {
+                    while (running) {
+                        PGNotification[] notifications = pg.getNotifications(1_000);
+                        if (notifications != null) {
+                            for (PGNotification n : notifications) {
+                                dispatch(n.getParameter());
+                            }
                         }
+                        // getNotifications only reads; a dead peer shows when we send something.
+                        probe.execute("SELECT 1");
                     }
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) { // nothing may end this thread: a node without it would cache nothing, silently
                 if (running) {
                     log.warn("lost the invalidation listener connection; clearing caches and reconnecting", e);
                 }

@@ -104,6 +104,15 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyLimit.BodyTooLarge) {
+                return cast(problem(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "payload_too_large",
+                        "Request bodies may be at most 1 MiB.",
+                        headers));
+            }
+        }
         // Jackson's message names classes and positions inside them; the client gets a plain sentence.
         return cast(problem(
                 HttpStatus.BAD_REQUEST,
@@ -160,8 +169,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpStatus status, String code, String detail, HttpHeaders headers) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         decorate(body, code);
-        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        return new ResponseEntity<>(body, headers, status);
+        var writable = new HttpHeaders();
+        writable.putAll(headers); // those Spring hands to handlers may be read-only
+        writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(body, writable, status);
     }
 
     private static void decorate(ProblemDetail body, String code) {

@@ -74,13 +74,14 @@ public class AccessTokens {
         if (tenantId != null) {
             claims.claim("tid", tenantId.toString());
         }
+        SigningKeys.State signing = keys.current();
         var header = new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .keyID(keys.activeKid())
+                .keyID(signing.activeKid())
                 .type(JOSEObjectType.JWT)
                 .build();
         var jwt = new SignedJWT(header, claims.build());
         try {
-            jwt.sign(keys.signer());
+            jwt.sign(signing.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("could not sign an access token", e);
         }

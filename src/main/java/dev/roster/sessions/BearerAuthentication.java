@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.Set;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.util.UrlPathHelper;
 
 /**
  * Authenticates every {@code /v1/**} request but the token endpoints: a valid Roster access token (verified once per
@@ -19,6 +20,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 class BearerAuthentication extends OncePerRequestFilter {
 
     private static final Set<String> OPEN = Set.of("/v1/auth/token", "/v1/auth/refresh");
+    private static final UrlPathHelper PATHS = new UrlPathHelper();
 
     private final AccessTokens accessTokens;
     private final Sessions sessions;
@@ -32,7 +34,8 @@ class BearerAuthentication extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // Decoded and normalized, as Spring matches handlers: /%761/me is /v1/me here too.
+        String path = PATHS.getPathWithinApplication(request);
         return !path.startsWith("/v1/") || OPEN.contains(path);
     }
 

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
 /**
  * Encrypts signing keys at rest (AES-256-GCM, 12-byte random nonce prepended, the key id as associated data).
  *
- * <p>The key-encryption key comes from {@code ROSTER_KEY_ENCRYPTION_KEY} (32 bytes, base64). In dev mode without it,
+ * <p>The key-encryption key comes from {@code ROSTER_KEYS_ENCRYPTION_KEY} (32 bytes, base64). In dev mode without it,
  * Roster creates {@code <home>/key-encryption.key} readable by its owner only; outside dev mode it refuses to start.
  */
 @Component
@@ -40,10 +40,10 @@ class KeyEncryption {
     private static byte[] loadKey(RosterProperties properties) {
         String configured = properties.keys().encryptionKey();
         if (configured != null && !configured.isBlank()) {
-            return decode(configured.trim(), "ROSTER_KEY_ENCRYPTION_KEY");
+            return decode(configured.trim(), "ROSTER_KEYS_ENCRYPTION_KEY");
         }
         if (!properties.isDevMode()) {
-            throw new IllegalStateException("ROSTER_KEY_ENCRYPTION_KEY must be set outside dev mode: 32 random bytes,"
+            throw new IllegalStateException("ROSTER_KEYS_ENCRYPTION_KEY must be set outside dev mode: 32 random bytes,"
                     + " base64-encoded (for example: openssl rand -base64 32)");
         }
         Path file = properties.home().resolve("key-encryption.key");
@@ -100,7 +100,7 @@ class KeyEncryption {
             return cipher.doFinal(blob, NONCE_BYTES, blob.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(
-                    "could not decrypt signing key " + associatedData + ": wrong ROSTER_KEY_ENCRYPTION_KEY?", e);
+                    "could not decrypt signing key " + associatedData + ": wrong ROSTER_KEYS_ENCRYPTION_KEY?", e);
         }
     }
 }

@@ -37,7 +37,7 @@ public class Sessions {
 
     private static final String INSERT_REFRESH_TOKEN = """
             INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
-            VALUES (:hash, :sessionId, least(:expiresAt, (SELECT expires_at FROM sessions WHERE id = :sessionId)))
+            VALUES (:hash, :sessionId, :expiresAt)
             """;
 
     // Claims the token in one statement: only an unused, unexpired token of a live session matches.
@@ -46,7 +46,7 @@ public class Sessions {
             FROM sessions s
             WHERE rt.token_hash = :hash AND rt.used_at IS NULL AND rt.expires_at > now()
               AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
-            RETURNING s.id AS session_id, s.user_id
+            RETURNING s.id AS session_id, s.user_id, s.expires_at
             """;
 
     private static final String FIND_USED_REFRESH_TOKEN =
@@ -100,26 +100,31 @@ public class Sessions {
     @Transactional(propagation = Propagation.MANDATORY)
     NewSession create(UUID userId) {
         UUID id = UUID.randomUUID();
+        Instant sessionExpiresAt = clock.instant().plus(maxLifetime);
         jdbc.sql(INSERT_SESSION)
                 .param("id", id)
                 .param("userId", userId)
-                .param("expiresAt", timestamp(clock.instant().plus(maxLifetime)))
+                .param("expiresAt", timestamp(sessionExpiresAt))
                 .update();
-        return new NewSession(id, userId, issueRefreshToken(id));
+        return new NewSession(id, userId, issueRefreshToken(id, sessionExpiresAt));
     }
 
     /** Uses {@code refreshToken} once: its successor, or why not. A reuse revokes the session in this transaction. */
     @Transactional
     Rotation rotate(String refreshToken) {
         byte[] hash = hash(refreshToken);
-        List<Rotation.Rotated> claimed = jdbc.sql(USE_REFRESH_TOKEN)
+        record Claimed(UUID sessionId, UUID userId, Instant sessionExpiresAt) {}
+        List<Claimed> claimed = jdbc.sql(USE_REFRESH_TOKEN)
                 .param("hash", hash)
-                .query((rs, i) -> new Rotation.Rotated(
-                        rs.getObject("session_id", UUID.class), rs.getObject("user_id", UUID.class), ""))
+                .query((rs, i) -> new Claimed(
+                        rs.getObject("session_id", UUID.class),
+                        rs.getObject("user_id", UUID.class),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
                 .list();
         if (!claimed.isEmpty()) {
             var c = claimed.getFirst();
-            return new Rotation.Rotated(c.sessionId(), c.userId(), issueRefreshToken(c.sessionId()));
+            return new Rotation.Rotated(
+                    c.sessionId(), c.userId(), issueRefreshToken(c.sessionId(), c.sessionExpiresAt()));
         }
         Optional<UUID> reusedIn = jdbc.sql(FIND_USED_REFRESH_TOKEN)
                 .param("hash", hash)
@@ -160,14 +165,15 @@ public class Sessions {
                 .orElse(SessionState.UNKNOWN);
     }
 
-    private String issueRefreshToken(UUID sessionId) {
+    /** A new refresh token for the session, expiring with its TTL but never after the session itself. */
+    private String issueRefreshToken(UUID sessionId, Instant sessionExpiresAt) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = BASE64URL.encodeToString(secret);
         jdbc.sql(INSERT_REFRESH_TOKEN)
                 .param("hash", hash(token))
                 .param("sessionId", sessionId)
-                .param("expiresAt", timestamp(clock.instant().plus(refreshTokenTtl)))
+                .param("expiresAt", timestamp(min(clock.instant().plus(refreshTokenTtl), sessionExpiresAt)))
                 .update();
         return token;
     }
@@ -178,6 +184,10 @@ public class Sessions {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private static OffsetDateTime timestamp(Instant instant) {

@@ -11,7 +11,9 @@ import dev.roster.users.UserViews;
 import dev.roster.users.Users;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -60,7 +62,25 @@ public class SignIn {
     public TokenResponse exchange(String subjectToken) {
         UpstreamUser upstreamUser = upstream.authenticate(subjectToken);
         String provider = upstream.provider();
-        Sessions.NewSession session = tx.execute(status -> {
+        Sessions.NewSession session = withRetryOnConflict(() -> signInTransaction(provider, upstreamUser));
+        return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
+    }
+
+    /** Concurrent first sign-ins may collide on new tenants; PostgreSQL then aborts one, which simply runs again. */
+    private static <T> T withRetryOnConflict(Supplier<T> transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (ConcurrencyFailureException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Sessions.NewSession signInTransaction(String provider, UpstreamUser upstreamUser) {
+        return tx.execute(status -> {
             Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
             if (!user.active()) {
                 throw new UserDeactivated();
@@ -78,10 +98,11 @@ public class SignIn {
                     users.markRolesSynced(user.id());
                 }
             }
-            bus.publish(Topics.USER, user.id().toString());
+            if (user.changed()) {
+                bus.publish(Topics.USER, user.id().toString());
+            }
             return sessions.create(user.id());
         });
-        return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
     }
 
     /** Rotates the refresh token and mints a new access token; no upstream call. */

@@ -114,6 +114,11 @@ public class SigningKeys {
         return state.signer();
     }
 
+    /** The key id and signer as one snapshot: a rotation between two reads would pair one kid with another key. */
+    State current() {
+        return state;
+    }
+
     @Nullable
     JWSVerifier verifier(String kid) {
         return state.verifiers().get(kid);

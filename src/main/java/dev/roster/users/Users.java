@@ -19,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class Users {
 
     // Profile claims the token leaves out keep their stored value; (xmax = 0) is true only for a fresh insert.
+    // updated_at moves only when the profile really changed, so "changed" is updated_at = now() (the transaction's
+    // start time): a sign-in that changes nothing invalidates no cache.
     private static final String UPSERT_FROM_UPSTREAM = """
             INSERT INTO users (id, provider, external_id, email, username, first_name, last_name, middle_name,
                                display_name, image, last_synced_at)
@@ -33,8 +35,16 @@ public class Users {
                 display_name = coalesce(EXCLUDED.display_name, users.display_name),
                 image = coalesce(EXCLUDED.image, users.image),
                 last_synced_at = now(),
-                updated_at = now()
-            RETURNING id, (xmax = 0) AS created, is_active
+                updated_at = CASE
+                    WHEN (EXCLUDED.email, coalesce(EXCLUDED.username, users.username),
+                          coalesce(EXCLUDED.first_name, users.first_name), coalesce(EXCLUDED.last_name, users.last_name),
+                          coalesce(EXCLUDED.middle_name, users.middle_name),
+                          coalesce(EXCLUDED.display_name, users.display_name), coalesce(EXCLUDED.image, users.image))
+                         IS DISTINCT FROM
+                         (users.email, users.username, users.first_name, users.last_name, users.middle_name,
+                          users.display_name, users.image)
+                    THEN now() ELSE users.updated_at END
+            RETURNING id, (xmax = 0) AS created, is_active, updated_at = now() AS changed
             """;
 
     private static final String MARK_ROLES_SYNCED = "UPDATE users SET last_roles_sync_at = now() WHERE id = :id";
@@ -68,7 +78,7 @@ public class Users {
         this.json = json;
     }
 
-    public record Upserted(UUID id, boolean created, boolean active) {}
+    public record Upserted(UUID id, boolean created, boolean active, boolean changed) {}
 
     public Upserted upsertFromUpstream(String provider, UpstreamUser user) {
         return jdbc.sql(UPSERT_FROM_UPSTREAM)
@@ -83,7 +93,10 @@ public class Users {
                 .param("displayName", user.displayName())
                 .param("image", user.image())
                 .query((rs, i) -> new Upserted(
-                        rs.getObject("id", UUID.class), rs.getBoolean("created"), rs.getBoolean("is_active")))
+                        rs.getObject("id", UUID.class),
+                        rs.getBoolean("created"),
+                        rs.getBoolean("is_active"),
+                        rs.getBoolean("changed")))
                 .single();
     }
 

@@ -99,10 +99,13 @@ final class Dataset {
 
     private static final String CHANGE_MARKER_PROVIDER = "UPDATE bench.dataset SET provider = ?";
 
+    // Parameters: provider, count. Only the generated users, each with one random tenant of theirs.
     private static final String SAMPLE = """
-            SELECT s.email,
-                   (SELECT m.tenant_id FROM memberships m WHERE m.user_id = s.id ORDER BY random() LIMIT 1) AS tenant_id
-            FROM (SELECT id, email FROM users WHERE email LIKE 'user%@bench.example' ORDER BY random() LIMIT ?) s
+            SELECT s.email, m.tenant_id
+            FROM (SELECT id, email FROM users
+                  WHERE provider = ? AND email LIKE 'user%@bench.example'
+                  ORDER BY random() LIMIT ?) s
+            CROSS JOIN LATERAL (SELECT tenant_id FROM memberships WHERE user_id = s.id ORDER BY random() LIMIT 1) m
             """;
 
     record Size(int users, int tenants, int memberships) {}
@@ -132,11 +135,12 @@ final class Dataset {
         }
     }
 
-    /** {@code count} random generated users, each with one of their tenants. */
-    List<SampledUser> sample(int count) throws SQLException {
+    /** {@code count} random generated users of {@code provider}, each with one of their tenants. */
+    List<SampledUser> sample(int count, String provider) throws SQLException {
         try (Connection db = connect();
                 PreparedStatement query = db.prepareStatement(SAMPLE)) {
-            query.setInt(1, count);
+            query.setString(1, provider);
+            query.setInt(2, count);
             var users = new ArrayList<SampledUser>(count);
             try (var rows = query.executeQuery()) {
                 while (rows.next()) {

@@ -64,18 +64,15 @@ record Report(
     }
 
     void print(PrintStream out) {
+        out.printf(Locale.ROOT, "%nRoster benchmark '%s', %s%n", scenario, date);
         out.printf(
                 Locale.ROOT,
-                "%nRoster benchmark '%s' (%s): %,d users, %,d tenants, %,d memberships; %,d users signed in;"
-                        + " %s, %d s per endpoint%n%n",
-                scenario,
-                date,
+                "dataset: %,d users, %,d tenants, %,d memberships; %,d users signed in%n",
                 dataset.users(),
                 dataset.tenants(),
                 dataset.memberships(),
-                sampledUsers,
-                tool,
-                durationS);
+                sampledUsers);
+        out.printf(Locale.ROOT, "load: %s, %d s per endpoint%n%n", tool, durationS);
         int width = rows.stream().mapToInt(r -> r.endpoint().length()).max().orElse(8);
         String format = "%-" + width + "s  %11s  %13s  %13s  %13s  %16s  %7s%n";
         out.printf(

@@ -1,5 +1,6 @@
 package dev.roster.connectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWKSet;
@@ -58,6 +59,32 @@ class OidcConnectorTests extends UpstreamConnectorContract {
         assertThatThrownBy(() -> strict.authenticate(localhostToken))
                 .isInstanceOf(InvalidUpstreamToken.class)
                 .hasMessageContaining("iss");
+    }
+
+    @Test
+    void aFailedDiscoveryIsNotRetriedByEverySignInAtOnce() throws Exception {
+        var hits = new java.util.concurrent.atomic.AtomicInteger();
+        var broken = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        broken.createContext("/", exchange -> {
+            hits.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        broken.start();
+        try {
+            OidcConnector connector =
+                    trusting("http://127.0.0.1:" + broken.getAddress().getPort() + "/idp");
+            String token = genuineToken("ext-1", "a@example.com", Map.of());
+
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> connector.authenticate(token)).isInstanceOf(UpstreamUnavailable.class);
+            }
+
+            assertThat(hits).hasValue(1);
+        } finally {
+            broken.stop(0);
+        }
     }
 
     @Test

@@ -82,6 +82,17 @@ class DemoUpstreamTests {
     }
 
     @Test
+    void aRequestThroughAProxyIsNotLocalEvenFromLoopback() {
+        Http.Response proxied = http.send(http.request("/demo/token", null)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", "203.0.113.7")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("email=alice@example.com")));
+
+        assertThat(proxied.status()).isEqualTo(404);
+        assertThat(proxied.body()).doesNotContain("id_token");
+    }
+
+    @Test
     void devModeKeepsItsKeyEncryptionKeyInAnOwnerOnlyFile() throws Exception {
         Path key = home.resolve("key-encryption.key");
 

@@ -3,7 +3,10 @@ package dev.roster.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.roster.support.FreezableTcpRelay;
 import dev.roster.support.IntegrationTest;
+import dev.roster.support.TestInfrastructure;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -128,6 +131,44 @@ class InvalidationTests extends IntegrationTest {
         jdbc.sql("UPDATE cache_probe SET v = 'new'").update();
         jdbc.sql("SELECT pg_notify('roster_invalidation', 'lost:k')").query().singleValue();
         await().atMost(Duration.ofSeconds(5)).until(() -> cache.size() == 0);
+    }
+
+    @Test
+    void aSilentlyDeadListenerConnectionIsDetectedAndCachesAreDropped() throws Exception {
+        try (var relay = new FreezableTcpRelay(TestInfrastructure.postgres().getPort());
+                var pool = new HikariDataSource()) {
+            pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres");
+            pool.setUsername("postgres");
+            var remoteNode = new InvalidationBus(pool, jdbc);
+            var resets = new AtomicInteger();
+            var keys = new java.util.concurrent.CopyOnWriteArrayList<String>();
+            remoteNode.subscribe("dead", keys::add, resets::incrementAndGet);
+            remoteNode.start();
+            try {
+                jdbc.sql("SELECT pg_notify('roster_invalidation', 'dead:before')")
+                        .query()
+                        .singleValue();
+                await().atMost(Duration.ofSeconds(5)).until(() -> keys.contains("before"));
+                int resetsBefore = resets.get();
+
+                relay.freezeOpenConnections();
+                jdbc.sql("SELECT pg_notify('roster_invalidation', 'dead:lost')")
+                        .query()
+                        .singleValue();
+
+                // The notification is lost, but the node notices within seconds and drops what it cached...
+                await().atMost(Duration.ofSeconds(20)).until(() -> resets.get() > resetsBefore);
+                assertThat(keys).doesNotContain("lost");
+                // ...and listens again on a fresh connection.
+                await().atMost(Duration.ofSeconds(20)).until(remoteNode::isConnected);
+                jdbc.sql("SELECT pg_notify('roster_invalidation', 'dead:after')")
+                        .query()
+                        .singleValue();
+                await().atMost(Duration.ofSeconds(5)).until(() -> keys.contains("after"));
+            } finally {
+                remoteNode.stop();
+            }
+        }
     }
 
     private static void awaitLatch(CountDownLatch latch) {

@@ -117,6 +117,22 @@ class OperationsTests extends IntegrationTest {
     }
 
     @Test
+    void aChunkedBodyOverOneMebibyteIsRefusedAsItIsRead() {
+        byte[] big = ("{\"refresh_token\":\"" + "x".repeat(1_100_000) + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // A publisher of unknown length makes the client send Transfer-Encoding: chunked.
+        var chunked = java.net.http.HttpRequest.BodyPublishers.fromPublisher(
+                java.net.http.HttpRequest.BodyPublishers.ofByteArray(big));
+
+        Http.Response response = http.send(http.request("/v1/auth/refresh", null)
+                .header("Content-Type", "application/json")
+                .POST(chunked));
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().path("code").asString()).isEqualTo("payload_too_large");
+    }
+
+    @Test
     void pingAnswersWithoutAuthentication() {
         Http.Response response = http.get("/ping", null);
 

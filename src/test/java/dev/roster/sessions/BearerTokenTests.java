@@ -135,6 +135,17 @@ class BearerTokenTests extends IntegrationTest {
     }
 
     @Test
+    void aPercentEncodedPathIsAuthenticatedLikeThePlainOne() {
+        Http.Response encoded = http.get("/%761/me", null);
+        Http.Response dotted = http.get("/v1/./me", null);
+
+        assertThat(encoded.status()).isEqualTo(401);
+        assertThat(encoded.json().path("code").asString()).isEqualTo("token_missing");
+        assertThat(dotted.status()).isEqualTo(401);
+        assertThat(http.get("/%761/me", genuine).status()).isEqualTo(200);
+    }
+
+    @Test
     void garbageIsRefused() {
         assertRefused(http.get("/v1/me", "garbage"), "invalid_token");
         assertRefused(http.get("/v1/me", "a.b.c"), "invalid_token");

@@ -263,6 +263,59 @@ class SignInFlowTests extends IntegrationTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void concurrentFirstSignInsCreatingTheSameTenantsInOppositeOrdersAllSucceed() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String a = "race-a-" + round;
+            String b = "race-b-" + round;
+            var barrier = new java.util.concurrent.CyclicBarrier(2);
+            java.util.function.Function<Object[], java.util.concurrent.CompletableFuture<Http.Response>> signInAt =
+                    claims -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        String token = upstreamToken(
+                                (String) claims[0], claims[0] + "@example.com", roles((Object[]) claims[1]));
+                        try {
+                            barrier.await();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        return exchange(token);
+                    });
+            var first = signInAt.apply(new Object[] {"first-" + round, new Object[] {"viewer", a, "developer", b}});
+            var second = signInAt.apply(new Object[] {"second-" + round, new Object[] {"viewer", b, "developer", a}});
+
+            assertThat(first.get().status()).isEqualTo(200);
+            assertThat(second.get().status()).isEqualTo(200);
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE external_id LIKE 'race-%'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(10);
+        assertThat(jdbc.sql("SELECT count(*) FROM memberships")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(20);
+    }
+
+    @Test
+    void aSignInThatChangesNothingLeavesTheProfileUntouched() {
+        signIn("same", "same@example.com");
+        var before = jdbc.sql("SELECT updated_at FROM users")
+                .query(java.time.OffsetDateTime.class)
+                .single();
+
+        signIn("same", "same@example.com");
+
+        assertThat(jdbc.sql("SELECT updated_at FROM users")
+                        .query(java.time.OffsetDateTime.class)
+                        .single())
+                .isEqualTo(before);
+        signIn("same", "renamed@example.com");
+        assertThat(jdbc.sql("SELECT updated_at FROM users")
+                        .query(java.time.OffsetDateTime.class)
+                        .single())
+                .isAfter(before);
+    }
+
     static Map<String, Object> payload(String jwt) {
         return JsonMapper.builder().build().readValue(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), Map.class);
     }

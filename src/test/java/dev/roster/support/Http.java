@@ -88,7 +88,7 @@ public final class Http {
     }
 
     public HttpRequest.Builder request(String path, @Nullable String bearer) {
-        var r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        var r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         if (bearer != null) {
             r.header("Authorization", "Bearer " + bearer);
         }

@@ -71,6 +71,8 @@ public final class TestInfrastructure {
         p.put("roster.db.pool-size", "4");
         p.put("roster.oidc.issuer", issuer());
         p.put("roster.oidc.audience", AUDIENCE);
+        // Generous: a busy 2-core CI machine must not turn a slow first discovery into a failed test.
+        p.put("roster.oidc.http-timeout", "15s");
         p.put("roster.oidc.claims.roles", ROLES_CLAIM);
         p.put("roster.keys.encryption-key", ENCRYPTION_KEY);
         // Several nodes behind one address share one issuer, as in production.

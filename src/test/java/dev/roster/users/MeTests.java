@@ -120,6 +120,16 @@ class MeTests extends IntegrationTest {
     }
 
     @Test
+    void aNulCharacterInSettingsIsA400NotA500() {
+        Http.Response inValue = http.patchJson("/v1/me/settings", token, "{\"a\":\"x\\u0000y\"}");
+        Http.Response inKey = http.patchJson("/v1/me/settings", token, "{\"nested\":{\"k\\u0000\":1}}");
+
+        assertThat(inValue.status()).isEqualTo(400);
+        assertThat(inValue.json().path("code").asString()).isEqualTo("invalid_settings");
+        assertThat(inKey.status()).isEqualTo(400);
+    }
+
+    @Test
     void settingsThatWouldGrowBeyondTheLimitAreRefusedAndNothingIsLost() {
         String chunk = "a".repeat(9_000);
         assertThat(http.patchJson("/v1/me/settings", token, "{\"a\":\"" + chunk + "\"}")

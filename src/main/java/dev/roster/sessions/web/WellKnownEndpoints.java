@@ -25,7 +25,8 @@ class WellKnownEndpoints {
 
     @GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> jwks() {
-        // Short caching: a rotated-in key must reach verifiers well before anything it signed could.
+        // Short caching. A rotated-in key signs at once, so verifiers must refetch on an unknown kid (most JWT
+        // libraries do); see docs/operations.md.
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
                 .body(keys.jwks());

@@ -82,7 +82,29 @@ class MeController {
         if (!(node instanceof ObjectNode object)) {
             throw new RosterException(HttpStatus.BAD_REQUEST, "invalid_settings", "Settings must be a JSON object.");
         }
+        if (containsNul(object)) {
+            // PostgreSQL's jsonb cannot store U+0000; refuse it here rather than fail in the database.
+            throw new RosterException(
+                    HttpStatus.BAD_REQUEST, "invalid_settings", "Settings may not contain the character U+0000.");
+        }
         return object;
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.asString().indexOf('\u0000') >= 0;
+        }
+        for (var name : node.propertyNames()) {
+            if (name.indexOf('\u0000') >= 0) {
+                return true;
+            }
+        }
+        for (JsonNode child : node) {
+            if (containsNul(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Me load(AuthenticatedUser user) {

@@ -1,0 +1,46 @@
+package dev.roster.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+class SessionCleanupTests extends IntegrationTest {
+
+    @Autowired
+    SessionCleanup cleanup;
+
+    @Test
+    void expiredRefreshTokensAndLongEndedSessionsGoWhileLiveOnesStay() {
+        JsonNode live = signIn("live", "live@example.com");
+        signIn("old", "old@example.com");
+        signIn("revoked", "revoked@example.com");
+        jdbc.sql(
+                        "UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE session_id IN"
+                                + " (SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'old@example.com')")
+                .update();
+        jdbc.sql("UPDATE sessions SET revoked_at = now() - interval '8 days' WHERE user_id ="
+                        + " (SELECT id FROM users WHERE email = 'revoked@example.com')")
+                .update();
+
+        cleanup.run();
+
+        assertThat(jdbc.sql("SELECT count(*) FROM refresh_tokens")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(2);
+        assertThat(http.postForm(
+                                "/v1/auth/token",
+                                dev.roster.support.Http.form(
+                                        "grant_type",
+                                        "refresh_token",
+                                        "refresh_token",
+                                        live.path("refresh_token").asString()))
+                        .status())
+                .isEqualTo(200);
+    }
+}
