@@ -65,79 +65,82 @@ public final class MeBenchmark {
         }
         Path home = root.resolve("bench/work").resolve(options.workDirName());
         int port = RosterServer.freePort(options.port());
-        var size = new Dataset.Size(options.users(), options.tenants(), options.memberships());
 
         step("starting Roster on port %d (home %s)", port, root.relativize(home));
+        Report report;
         try (RosterServer server = RosterServer.start(jar, home, port)) {
-            String baseUrl = server.baseUrl();
-            var dataset = new Dataset(server.postgresPort());
-            step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
-            long started = System.nanoTime();
-            String provider = baseUrl + "/demo"; // the demo identity provider's issuer
-            boolean generated = dataset.ensure(size, provider);
-            step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
-
-            List<Dataset.SampledUser> sample = dataset.sample(options.sample(), provider);
-            var signIns = new SignIns(baseUrl);
-            started = System.nanoTime();
-            List<SignIns.Tokens> tokens = signIns.signInAll(
-                    sample.stream().map(Dataset.SampledUser::email).toList());
-            step("signed in %,d users in %.1f s", tokens.size(), secondsSince(started));
-
-            var tokenPayloadBytes = new LinkedHashMap<String, Integer>();
-            tokenPayloadBytes.put(
-                    "1", signIns.signIn(Dataset.ONE_MEMBERSHIP_EMAIL).payloadBytes());
-            tokenPayloadBytes.put(
-                    Integer.toString(Math.min(Dataset.MANY_MEMBERSHIPS, size.tenants())),
-                    signIns.signIn(Dataset.MANY_MEMBERSHIPS_EMAIL).payloadBytes());
-
-            LoadGenerator load = options.tool() == BenchOptions.Tool.WRK
-                    ? new Wrk(baseUrl, home.resolve("wrk"), options.connections())
-                    : new JavaLoad(baseUrl, options.connections());
-            var timings = new ServerTimings(baseUrl);
-            List<Endpoint> endpoints = endpoints(sample, tokens);
-            // The first endpoint would otherwise meet a JIT that has barely compiled the request path.
-            step("warming the server up: %d s on each endpoint", seconds(options.warmup()));
-            for (Endpoint endpoint : endpoints) {
-                load.run(endpoint.workload(), options.warmup());
-            }
-            var rows = new ArrayList<Report.Row>();
-            double trivialRps = 0;
-            for (Endpoint endpoint : endpoints) {
-                step(
-                        "%s: %d s warm-up, %d s measured",
-                        endpoint.label(), seconds(options.warmup()), seconds(options.duration()));
-                load.run(endpoint.workload(), options.warmup());
-                ServerTimings.Scrape before = timings.scrape();
-                LoadResult result = load.run(endpoint.workload(), options.duration());
-                ServerTimings.Scrape after = timings.scrape();
-                double serverP99 = ServerTimings.percentileMs(after.since(before, endpoint.uriTag()), 99);
-                if (rows.isEmpty()) {
-                    trivialRps = result.requestsPerSecond();
-                }
-                rows.add(Report.Row.of(endpoint.label(), result, serverP99, trivialRps));
-            }
-            double rssMib = server.residentMib();
+            report = measure(server, home);
             step("stopping Roster");
-            server.close();
-
-            var report = new Report(
-                    "me",
-                    Report.now(),
-                    options.quick(),
-                    load.description(),
-                    seconds(options.duration()),
-                    size,
-                    tokens.size(),
-                    rows,
-                    Math.round(rssMib * 10) / 10.0,
-                    tokenPayloadBytes);
-            report.print(System.out);
-            Path results = root.resolve("bench/results/me.json");
-            report.write(results);
-            System.out.printf(
-                    "%nwritten to %s; server log: %s%n", root.relativize(results), root.relativize(server.log()));
         }
+        report.print(System.out);
+        Path results = root.resolve("bench/results/me.json");
+        report.write(results);
+        System.out.printf(
+                "%nwritten to %s; server log: %s%n",
+                root.relativize(results), root.relativize(home.resolve("server.log")));
+    }
+
+    /** Everything between start and stop: dataset, sign-ins, token sizes, the load runs, memory. */
+    private Report measure(RosterServer server, Path home) throws Exception {
+        String baseUrl = server.baseUrl();
+        var size = new Dataset.Size(options.users(), options.tenants(), options.memberships());
+        var dataset = new Dataset(server.postgresPort());
+        step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
+        long started = System.nanoTime();
+        String provider = baseUrl + "/demo"; // the demo identity provider's issuer
+        boolean generated = dataset.ensure(size, provider);
+        step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
+
+        List<Dataset.SampledUser> sample = dataset.sample(options.sample(), provider);
+        var signIns = new SignIns(baseUrl);
+        started = System.nanoTime();
+        List<SignIns.Tokens> tokens = signIns.signInAll(
+                sample.stream().map(Dataset.SampledUser::email).toList());
+        step("signed in %,d users in %.1f s", tokens.size(), secondsSince(started));
+
+        var tokenPayloadBytes = new LinkedHashMap<String, Integer>();
+        tokenPayloadBytes.put("1", signIns.signIn(Dataset.ONE_MEMBERSHIP_EMAIL).payloadBytes());
+        tokenPayloadBytes.put(
+                Integer.toString(Math.min(Dataset.MANY_MEMBERSHIPS, size.tenants())),
+                signIns.signIn(Dataset.MANY_MEMBERSHIPS_EMAIL).payloadBytes());
+
+        LoadGenerator load = options.tool() == BenchOptions.Tool.WRK
+                ? new Wrk(baseUrl, home.resolve("wrk"), options.connections())
+                : new JavaLoad(baseUrl, options.connections());
+        var timings = new ServerTimings(baseUrl);
+        List<Endpoint> endpoints = endpoints(sample, tokens);
+        // The first endpoint would otherwise meet a JIT that has barely compiled the request path.
+        step("warming the server up: %d s on each endpoint", seconds(options.warmup()));
+        for (Endpoint endpoint : endpoints) {
+            load.run(endpoint.workload(), options.warmup());
+        }
+        var rows = new ArrayList<Report.Row>();
+        double trivialRps = 0;
+        for (Endpoint endpoint : endpoints) {
+            step(
+                    "%s: %d s warm-up, %d s measured",
+                    endpoint.label(), seconds(options.warmup()), seconds(options.duration()));
+            load.run(endpoint.workload(), options.warmup());
+            ServerTimings.Scrape before = timings.scrape();
+            LoadResult result = load.run(endpoint.workload(), options.duration());
+            ServerTimings.Scrape after = timings.scrape();
+            double serverP99 = ServerTimings.percentileMs(after.since(before, endpoint.uriTag()), 99);
+            if (rows.isEmpty()) {
+                trivialRps = result.requestsPerSecond();
+            }
+            rows.add(Report.Row.of(endpoint.label(), result, serverP99, trivialRps));
+        }
+        return new Report(
+                "me",
+                Report.now(),
+                options.quick(),
+                load.description(),
+                seconds(options.duration()),
+                size,
+                tokens.size(),
+                rows,
+                Math.round(server.residentMib() * 10) / 10.0,
+                tokenPayloadBytes);
     }
 
     /** The trivial endpoint, then the three measured ones, with the sampled users' tokens. */

@@ -79,10 +79,6 @@ final class RosterServer implements AutoCloseable {
         return process.pid();
     }
 
-    Path log() {
-        return log;
-    }
-
     /** The port of the embedded PostgreSQL: line 4 of its {@code postmaster.pid}. */
     int postgresPort() throws IOException {
         List<String> lines = Files.readAllLines(home.resolve("postgres/postmaster.pid"));
