@@ -1,7 +1,6 @@
 package dev.roster;
 
 import java.util.Arrays;
-import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -19,7 +18,8 @@ public class RosterApplication {
         if (command) {
             // A one-shot command (./roster rotate-keys): no HTTP server, so it runs beside a live Roster.
             application.setWebApplicationType(WebApplicationType.NONE);
-            application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
+            // A system property, because application.yaml's own level would win over default properties.
+            System.setProperty("logging.level.root", "WARN");
         }
         var context = application.run(args);
         if (command) {
