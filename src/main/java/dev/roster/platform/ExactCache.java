@@ -63,6 +63,11 @@ public final class ExactCache<K, V> {
             // Stored only if no invalidation started since the read; an invalidation that starts later bumps the
             // generation, then removes under the same per-key lock, so it waits for this store and removes it.
             cache.asMap().compute(key, (k, current) -> generation.get() == before ? loaded : current);
+            // invalidateAll() does not wait for a store in progress the way invalidate(key) does: if one began
+            // meanwhile, it may have iterated past this key, so take back what we stored.
+            if (generation.get() != before) {
+                cache.asMap().remove(key, loaded);
+            }
         }
         return loaded;
     }

@@ -118,11 +118,6 @@ public class SignIn {
         sessions.revoke(sessionId, "logout");
     }
 
-    /** Whether the session behind an access token still stands (checked on every authenticated request). */
-    public boolean sessionIsActive(UUID sessionId) {
-        return sessions.isActive(sessionId);
-    }
-
     private TokenResponse tokens(UUID userId, UUID sessionId, String refreshToken, @Nullable String issuedTokenType) {
         Me me = views.me(userId).orElseThrow(RefreshTokenRejected::invalid);
         if (!me.isActive()) {

@@ -21,8 +21,6 @@ public class Tenants {
     private static final String FIND_BY_EXTERNAL_ID =
             "SELECT " + COLUMNS + " FROM tenants WHERE external_id = :externalId";
 
-    private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id";
-
     // ON CONFLICT without a target: a clash on external_id (someone created it first) or on slug (name taken)
     // inserts nothing; the caller tells the two apart.
     private static final String INSERT_IF_ABSENT = """
@@ -45,10 +43,6 @@ public class Tenants {
     Tenants(JdbcClient jdbc, AuditLog audit) {
         this.jdbc = jdbc;
         this.audit = audit;
-    }
-
-    public Optional<Tenant> findById(UUID id) {
-        return jdbc.sql(FIND_BY_ID).param("id", id).query(ROW).optional();
     }
 
     /**
