@@ -2,7 +2,6 @@ package dev.roster.platform;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -80,7 +79,5 @@ public record RosterProperties(
 
     public record Keys(@Nullable String encryptionKey) {}
 
-    public record Demo(
-            @DefaultValue("false") boolean openDirectory,
-            @DefaultValue List<String> extraEmails) {}
+    public record Demo(@DefaultValue("false") boolean openDirectory) {}
 }
