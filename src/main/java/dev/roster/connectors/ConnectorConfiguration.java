@@ -26,7 +26,14 @@ class ConnectorConfiguration {
                         "ROSTER_OIDC_AUDIENCE must be set with ROSTER_OIDC_ISSUER: the client id Roster expects in 'aud'");
             }
             String issuer = oidc.issuer();
-            return new OidcConnector(() -> issuer, audience, oidc.claims(), oidc.clockSkew(), oidc.httpTimeout(), json);
+            return new OidcConnector(
+                    () -> issuer,
+                    audience,
+                    oidc.claims(),
+                    oidc.clockSkew(),
+                    oidc.httpTimeout(),
+                    oidc.jwksMinRefetchInterval(),
+                    json);
         }
         if (!properties.demoUpstreamActive()) {
             throw new IllegalStateException(
@@ -45,6 +52,12 @@ class ConnectorConfiguration {
                 claims.image(),
                 DEMO_ROLES_CLAIM);
         return new OidcConnector(
-                () -> publicUrl.get() + "/demo", DEMO_AUDIENCE, demoClaims, oidc.clockSkew(), oidc.httpTimeout(), json);
+                () -> publicUrl.get() + "/demo",
+                DEMO_AUDIENCE,
+                demoClaims,
+                oidc.clockSkew(),
+                oidc.httpTimeout(),
+                oidc.jwksMinRefetchInterval(),
+                json);
     }
 }

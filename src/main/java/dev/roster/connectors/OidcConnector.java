@@ -66,6 +66,7 @@ public class OidcConnector implements UpstreamConnector {
     private final RosterProperties.Claims claims;
     private final Duration clockSkew;
     private final Duration httpTimeout;
+    private final Duration jwksMinRefetchInterval;
     private final JsonMapper json;
     private final ReentrantLock discovery = new ReentrantLock();
     private volatile @Nullable DefaultJWTProcessor<SecurityContext> processor;
@@ -79,12 +80,14 @@ public class OidcConnector implements UpstreamConnector {
             RosterProperties.Claims claims,
             Duration clockSkew,
             Duration httpTimeout,
+            Duration jwksMinRefetchInterval,
             JsonMapper json) {
         this.issuer = issuer;
         this.audience = audience;
         this.claims = claims;
         this.clockSkew = clockSkew;
         this.httpTimeout = httpTimeout;
+        this.jwksMinRefetchInterval = jwksMinRefetchInterval;
         this.json = json;
     }
 
@@ -210,10 +213,12 @@ public class OidcConnector implements UpstreamConnector {
         String iss = issuer.get();
         URL jwksUri = discoverJwksUri(iss);
         int timeoutMs = (int) httpTimeout.toMillis();
-        JWKSource<SecurityContext> keys = JWKSourceBuilder.create(
-                        jwksUri, new DefaultResourceRetriever(timeoutMs, timeoutMs, 1024 * 1024))
-                .retrying(true)
-                .build();
+        // Cached; an unknown kid triggers a refetch (the upstream rotated its keys), at most one per interval.
+        var builder = JWKSourceBuilder.create(jwksUri, new DefaultResourceRetriever(timeoutMs, timeoutMs, 1024 * 1024))
+                .retrying(true);
+        long minInterval = jwksMinRefetchInterval.toMillis();
+        JWKSource<SecurityContext> keys =
+                (minInterval > 0 ? builder.rateLimited(minInterval) : builder.rateLimited(false)).build();
         var p = new DefaultJWTProcessor<SecurityContext>();
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys));
         var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(

@@ -51,7 +51,8 @@ public record RosterProperties(
             @Nullable String audience,
             @DefaultValue Claims claims,
             @DefaultValue("30s") Duration clockSkew,
-            @DefaultValue("2s") Duration httpTimeout) {
+            @DefaultValue("2s") Duration httpTimeout,
+            @DefaultValue("30s") Duration jwksMinRefetchInterval) {
 
         public boolean isConfigured() {
             return StringUtils.hasText(issuer);

@@ -42,6 +42,7 @@ class OidcConnectorTests extends UpstreamConnectorContract {
                         "roles"),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
                 JsonMapper.builder().build());
     }
 
