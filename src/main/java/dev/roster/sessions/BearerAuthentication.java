@@ -50,6 +50,8 @@ class BearerAuthentication extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(AuthenticatedUser.REQUEST_ATTRIBUTE, user);
+        // Answers about one signed-in user: no shared cache (proxy, CDN) may keep them.
+        response.setHeader("Cache-Control", "no-store");
         chain.doFilter(request, response);
     }
 

@@ -154,5 +154,6 @@ class MeTests extends IntegrationTest {
         assertThat(me.json().path("memberships")).hasSize(2);
         assertThat(me.json().path("memberships").get(0).path("role").asString()).isEqualTo("operator");
         assertThat(me.header("X-Request-Id")).isNotBlank();
+        assertThat(me.header("Cache-Control")).isEqualTo("no-store");
     }
 }
