@@ -40,21 +40,10 @@ class ConnectorConfiguration {
                     "No upstream identity provider is configured: set ROSTER_OIDC_ISSUER and ROSTER_OIDC_AUDIENCE"
                             + " (the demo provider runs only in dev mode)");
         }
-        var claims = oidc.claims();
-        var demoClaims = new RosterProperties.Claims(
-                claims.subject(),
-                claims.email(),
-                claims.username(),
-                claims.firstName(),
-                claims.lastName(),
-                claims.middleName(),
-                claims.displayName(),
-                claims.image(),
-                DEMO_ROLES_CLAIM);
         return new OidcConnector(
                 () -> publicUrl.get() + "/demo",
                 DEMO_AUDIENCE,
-                demoClaims,
+                oidc.claims().withRoles(DEMO_ROLES_CLAIM),
                 oidc.clockSkew(),
                 oidc.httpTimeout(),
                 oidc.jwksMinRefetchInterval(),

@@ -1,5 +1,6 @@
 package dev.roster.platform;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -12,18 +13,27 @@ public class PublicUrl {
 
     private final RosterProperties properties;
     private final Environment environment;
+    private volatile @Nullable String resolved;
 
     PublicUrl(RosterProperties properties, Environment environment) {
         this.properties = properties;
         this.environment = environment;
     }
 
+    /** On every mint and verification: resolved once, as soon as it is final (configured, or the port is known). */
     public String get() {
+        String url = resolved;
+        if (url != null) {
+            return url;
+        }
         String configured = properties.publicUrl();
         if (configured != null && !configured.isBlank()) {
-            return configured.replaceAll("/+$", "");
+            return resolved = configured.replaceAll("/+$", "");
         }
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        return "http://127.0.0.1:" + port;
+        String listening = environment.getProperty("local.server.port");
+        if (listening != null) {
+            return resolved = "http://127.0.0.1:" + listening;
+        }
+        return "http://127.0.0.1:" + environment.getProperty("server.port", "8080");
     }
 }

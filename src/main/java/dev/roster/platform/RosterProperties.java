@@ -69,7 +69,13 @@ public record RosterProperties(
             @DefaultValue("middle_name") String middleName,
             @DefaultValue("name") String displayName,
             @DefaultValue("picture") String image,
-            @Nullable String roles) {}
+            @Nullable String roles) {
+
+        /** The same mapping, with the user's roles read from {@code claim}. */
+        public Claims withRoles(String claim) {
+            return new Claims(subject, email, username, firstName, lastName, middleName, displayName, image, claim);
+        }
+    }
 
     public record Tokens(
             @DefaultValue("15m") Duration accessTokenTtl,

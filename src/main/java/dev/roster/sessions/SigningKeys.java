@@ -106,14 +106,6 @@ public class SigningKeys {
         return kid;
     }
 
-    String activeKid() {
-        return state.activeKid();
-    }
-
-    JWSSigner signer() {
-        return state.signer();
-    }
-
     /** The key id and signer as one snapshot: a rotation between two reads would pair one kid with another key. */
     State current() {
         return state;

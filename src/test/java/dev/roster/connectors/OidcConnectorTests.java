@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,22 +28,29 @@ class OidcConnectorTests extends UpstreamConnectorContract {
     private final OidcConnector connector = trusting(idp.issuerUrl(ISSUER_ID).toString());
 
     private static OidcConnector trusting(String issuer) {
+        return connector(issuer, AUDIENCE, "roles", Duration.ofSeconds(30));
+    }
+
+    /** An OIDC connector with the standard claim names, as Roster configures it by default. */
+    static OidcConnector connector(
+            String issuer, String audience, @Nullable String rolesClaim, Duration jwksMinRefetchInterval) {
+        var claims = new RosterProperties.Claims(
+                "sub",
+                "email",
+                "preferred_username",
+                "given_name",
+                "family_name",
+                "middle_name",
+                "name",
+                "picture",
+                rolesClaim);
         return new OidcConnector(
                 () -> issuer,
-                AUDIENCE,
-                new RosterProperties.Claims(
-                        "sub",
-                        "email",
-                        "preferred_username",
-                        "given_name",
-                        "family_name",
-                        "middle_name",
-                        "name",
-                        "picture",
-                        "roles"),
+                audience,
+                claims,
                 Duration.ofSeconds(30),
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                jwksMinRefetchInterval,
                 JsonMapper.builder().build());
     }
 

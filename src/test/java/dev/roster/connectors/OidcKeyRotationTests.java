@@ -13,7 +13,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.roster.platform.RosterProperties;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The upstream rotates its signing keys: Roster keeps working without a restart. Served over real HTTP by a small
@@ -52,23 +50,7 @@ class OidcKeyRotationTests {
             respond(exchange, published.get().toString(true));
         });
         server.start();
-        connector = new OidcConnector(
-                () -> issuer,
-                "roster",
-                new RosterProperties.Claims(
-                        "sub",
-                        "email",
-                        "preferred_username",
-                        "given_name",
-                        "family_name",
-                        "middle_name",
-                        "name",
-                        "picture",
-                        null),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                Duration.ZERO,
-                JsonMapper.builder().build());
+        connector = OidcConnectorTests.connector(issuer, "roster", null, Duration.ZERO);
     }
 
     @AfterEach

@@ -107,8 +107,9 @@ class BearerTokenTests extends IntegrationTest {
 
     @Test
     void aTokenSignedByAnUnknownKeyIsRefused() throws Exception {
-        RSAKey stranger =
-                new RSAKeyGenerator(2048).keyID(keys.activeKid() + "-not").generate();
+        RSAKey stranger = new RSAKeyGenerator(2048)
+                .keyID(keys.current().activeKid() + "-not")
+                .generate();
         var jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.RS256)
                         .keyID(stranger.getKeyID())
@@ -156,10 +157,10 @@ class BearerTokenTests extends IntegrationTest {
         change.accept(builder);
         var jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.RS256)
-                        .keyID(keys.activeKid())
+                        .keyID(keys.current().activeKid())
                         .build(),
                 builder.build());
-        jwt.sign(keys.signer());
+        jwt.sign(keys.current().signer());
         return jwt.serialize();
     }
 

@@ -62,13 +62,16 @@ class SigningKeyTests extends IntegrationTest {
                 .close();
 
         // This node learns of the new key through NOTIFY.
-        await().atMost(Duration.ofSeconds(5)).until(() -> !keys.activeKid().equals(oldKid));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !keys.current().activeKid().equals(oldKid));
         String after = signIn("rot", "rot@example.com").path("access_token").asString();
-        assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isEqualTo(keys.activeKid());
+        assertThat(SignedJWT.parse(after).getHeader().getKeyID())
+                .isEqualTo(keys.current().activeKid());
         assertThat(http.get("/v1/me", before).status()).isEqualTo(200);
         assertThat(http.get("/v1/me", after).status()).isEqualTo(200);
         JsonNode published = http.get("/.well-known/jwks.json", null).json().path("keys");
-        assertThat(published.findValuesAsString("kid")).contains(oldKid, keys.activeKid());
+        assertThat(published.findValuesAsString("kid"))
+                .contains(oldKid, keys.current().activeKid());
         assertThat(jdbc.sql("SELECT count(*) FROM signing_keys WHERE retired_at IS NULL")
                         .query(Long.class)
                         .single())

@@ -81,6 +81,35 @@ class MeTests extends IntegrationTest {
     }
 
     @Test
+    void aTenantRenameShowsInMembersViews() {
+        assertThat(http.get("/v1/me", token)
+                        .json()
+                        .path("memberships")
+                        .get(0)
+                        .path("name")
+                        .asString())
+                .isEqualTo("acme");
+        jdbc.sql("UPDATE tenants SET name = 'Acme Corporation' WHERE id = CAST(:t AS uuid)")
+                .param("t", acmeId)
+                .update();
+        // What a tenant write does in its transaction: announce the tenant, not each of its members.
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'tenant:' || :t)")
+                .param("t", acmeId)
+                .query()
+                .singleValue();
+
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(http.get("/v1/me", token)
+                                .json()
+                                .path("memberships")
+                                .get(0)
+                                .path("name")
+                                .asString())
+                        .isEqualTo("Acme Corporation"));
+    }
+
+    @Test
     void settingsAreMergePatchedAndKept() {
         Http.Response first = http.patchJson(
                 "/v1/me/settings", token, "{\"theme\":\"dark\",\"ui\":{\"density\":\"compact\",\"lang\":\"en\"}}");

@@ -1,0 +1,52 @@
+package dev.roster.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.roster.platform.RosterProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The key that encrypts signing keys: where it comes from, and the refusals that keep a node from starting wrong. */
+class KeyEncryptionTests {
+
+    private static RosterProperties properties(java.util.Map<String, String> settings) {
+        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("roster", RosterProperties.class);
+    }
+
+    @Test
+    void outsideDevModeAMissingKeyRefusesToStartAndNamesTheVariable() {
+        var production = properties(java.util.Map.of("roster.db.url", "jdbc:postgresql://db/roster"));
+
+        assertThatThrownBy(() -> new KeyEncryption(production))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ROSTER_KEYS_ENCRYPTION_KEY");
+    }
+
+    @Test
+    void aKeyOfTheWrongLengthIsRefused() {
+        var shortKey = properties(java.util.Map.of(
+                "roster.keys.encryption-key", Base64.getEncoder().encodeToString(new byte[16])));
+
+        assertThatThrownBy(() -> new KeyEncryption(shortKey)).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void whatOneKeyEncryptsAnotherCannotDecrypt() throws Exception {
+        Path home = Files.createTempDirectory("roster-keys");
+        var devA = new KeyEncryption(
+                properties(java.util.Map.of("roster.home", home.resolve("a").toString())));
+        var devB = new KeyEncryption(
+                properties(java.util.Map.of("roster.home", home.resolve("b").toString())));
+
+        byte[] sealed = devA.encrypt("secret".getBytes(), "kid-1");
+
+        assertThat(new String(devA.decrypt(sealed, "kid-1"))).isEqualTo("secret");
+        assertThatThrownBy(() -> devB.decrypt(sealed, "kid-1")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> devA.decrypt(sealed, "kid-2")).isInstanceOf(IllegalStateException.class);
+    }
+}
