@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -44,8 +43,7 @@ class BodyLimit extends OncePerRequestFilter {
                     request,
                     response,
                     null,
-                    new RosterException(
-                            HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "Request bodies may be at most 1 MiB."));
+                    new RosterException(ErrorCode.PAYLOAD_TOO_LARGE, "Request bodies may be at most 1 MiB."));
             return;
         }
         if (request.getContentLengthLong() < 0 && request.getHeader("Transfer-Encoding") != null) {

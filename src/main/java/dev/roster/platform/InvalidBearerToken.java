@@ -1,32 +1,30 @@
 package dev.roster.platform;
 
-import org.springframework.http.HttpStatus;
-
 /** The request's bearer token is missing, malformed, forged, expired or belongs to an ended session. */
 public class InvalidBearerToken extends RosterException {
 
     private final boolean tokenPresent;
 
-    public InvalidBearerToken(String code, String detail, boolean tokenPresent) {
-        super(HttpStatus.UNAUTHORIZED, code, detail);
+    public InvalidBearerToken(ErrorCode code, String detail, boolean tokenPresent) {
+        super(code, detail);
         this.tokenPresent = tokenPresent;
     }
 
     public static InvalidBearerToken missing() {
         return new InvalidBearerToken(
-                "token_missing", "This endpoint needs an access token (Authorization: Bearer).", false);
+                ErrorCode.TOKEN_MISSING, "This endpoint needs an access token (Authorization: Bearer).", false);
     }
 
     public static InvalidBearerToken invalid(String detail) {
-        return new InvalidBearerToken("invalid_token", detail, true);
+        return new InvalidBearerToken(ErrorCode.INVALID_TOKEN, detail, true);
     }
 
     public static InvalidBearerToken expired() {
-        return new InvalidBearerToken("token_expired", "The access token has expired.", true);
+        return new InvalidBearerToken(ErrorCode.TOKEN_EXPIRED, "The access token has expired.", true);
     }
 
     public static InvalidBearerToken sessionEnded() {
-        return new InvalidBearerToken("session_ended", "The session of this access token has ended.", true);
+        return new InvalidBearerToken(ErrorCode.SESSION_ENDED, "The session of this access token has ended.", true);
     }
 
     /** RFC 6750 §3: no error attribute when the request carried no token at all. */

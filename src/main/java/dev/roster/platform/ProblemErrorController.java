@@ -23,12 +23,7 @@ class ProblemErrorController implements ErrorController {
         HttpStatus status = code instanceof Integer i && HttpStatus.resolve(i) != null
                 ? HttpStatus.valueOf(i)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
-        String problemCode = switch (status) {
-            case BAD_REQUEST -> "bad_request";
-            case NOT_FOUND -> "not_found";
-            case CONTENT_TOO_LARGE -> "payload_too_large";
-            default -> status.is4xxClientError() ? "client_error" : "internal_error";
-        };
+        ErrorCode problemCode = ProblemHandler.forStatus(status.value());
         String detail = status.is5xxServerError()
                 ? "Something went wrong on our side; the request id identifies it in our logs."
                 : "The request could not be processed: " + status.getReasonPhrase() + ".";

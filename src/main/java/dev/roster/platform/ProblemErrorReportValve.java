@@ -22,7 +22,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         }
         HttpStatus resolved = HttpStatus.resolve(status);
         String title = resolved == null ? "Error" : resolved.getReasonPhrase();
-        String code = status == 400 ? "bad_request" : status < 500 ? "client_error" : "internal_error";
+        String code = ProblemHandler.forStatus(status).code();
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");

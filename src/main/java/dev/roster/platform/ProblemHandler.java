@@ -37,16 +37,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
-    private static final Map<Class<? extends Exception>, String> CODES = Map.ofEntries(
-            Map.entry(HttpMessageNotReadableException.class, "malformed_body"),
-            Map.entry(HttpMediaTypeNotSupportedException.class, "unsupported_media_type"),
-            Map.entry(HttpMediaTypeNotAcceptableException.class, "not_acceptable"),
-            Map.entry(HttpRequestMethodNotSupportedException.class, "method_not_allowed"),
-            Map.entry(MissingServletRequestParameterException.class, "missing_parameter"),
-            Map.entry(MissingRequestHeaderException.class, "missing_header"),
-            Map.entry(MissingRequestCookieException.class, "missing_cookie"),
-            Map.entry(NoResourceFoundException.class, "not_found"),
-            Map.entry(MaxUploadSizeExceededException.class, "payload_too_large"));
+    private static final Map<Class<? extends Exception>, ErrorCode> CODES = Map.ofEntries(
+            Map.entry(HttpMessageNotReadableException.class, ErrorCode.MALFORMED_BODY),
+            Map.entry(HttpMediaTypeNotSupportedException.class, ErrorCode.UNSUPPORTED_MEDIA_TYPE),
+            Map.entry(HttpMediaTypeNotAcceptableException.class, ErrorCode.NOT_ACCEPTABLE),
+            Map.entry(HttpRequestMethodNotSupportedException.class, ErrorCode.METHOD_NOT_ALLOWED),
+            Map.entry(MissingServletRequestParameterException.class, ErrorCode.MISSING_PARAMETER),
+            Map.entry(MissingRequestHeaderException.class, ErrorCode.MISSING_HEADER),
+            Map.entry(MissingRequestCookieException.class, ErrorCode.MISSING_COOKIE),
+            Map.entry(NoResourceFoundException.class, ErrorCode.NOT_FOUND),
+            Map.entry(MaxUploadSizeExceededException.class, ErrorCode.PAYLOAD_TOO_LARGE));
 
     @ExceptionHandler(RosterException.class)
     ResponseEntity<ProblemDetail> roster(RosterException e) {
@@ -54,14 +54,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e instanceof InvalidBearerToken bearer) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, bearer.wwwAuthenticate());
         }
-        return problem(e.status(), e.code(), e.getMessage(), headers);
+        return problem(e.errorCode(), e.getMessage(), headers);
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
         return problem(
-                HttpStatus.BAD_REQUEST,
-                "invalid_parameter",
+                ErrorCode.INVALID_PARAMETER,
                 "Parameter '" + e.getName() + "' is not a valid " + describe(e.getRequiredType()) + ".",
                 new HttpHeaders());
     }
@@ -70,22 +69,16 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<ProblemDetail> invalidParameters(InvalidParameterException e) {
         if (e.getErrorCode() == HttpStatus.CONTENT_TOO_LARGE.value()) {
-            return problem(
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    "payload_too_large",
-                    "The form body is too large.",
-                    new HttpHeaders());
+            return problem(ErrorCode.PAYLOAD_TOO_LARGE, "The form body is too large.", new HttpHeaders());
         }
-        return problem(
-                HttpStatus.BAD_REQUEST, "malformed_body", "The form body could not be parsed.", new HttpHeaders());
+        return problem(ErrorCode.MALFORMED_BODY, "The form body could not be parsed.", new HttpHeaders());
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unhandled error", e);
         return problem(
-                HttpStatus.INTERNAL_SERVER_ERROR,
-                "internal_error",
+                ErrorCode.INTERNAL_ERROR,
                 "Something went wrong on our side; the request id identifies it in our logs.",
                 new HttpHeaders());
     }
@@ -95,8 +88,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = e.getPropertyName() == null ? "value" : e.getPropertyName();
         return cast(problem(
-                HttpStatus.BAD_REQUEST,
-                "invalid_parameter",
+                ErrorCode.INVALID_PARAMETER,
                 "'" + name + "' is not a valid " + describe(e.getRequiredType()) + ".",
                 headers));
     }
@@ -106,19 +98,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodyLimit.BodyTooLarge) {
-                return cast(problem(
-                        HttpStatus.CONTENT_TOO_LARGE,
-                        "payload_too_large",
-                        "Request bodies may be at most 1 MiB.",
-                        headers));
+                return cast(problem(ErrorCode.PAYLOAD_TOO_LARGE, "Request bodies may be at most 1 MiB.", headers));
             }
         }
         // Jackson's message names classes and positions inside them; the client gets a plain sentence.
         return cast(problem(
-                HttpStatus.BAD_REQUEST,
-                "malformed_body",
-                "The request body is not valid JSON of the expected shape.",
-                headers));
+                ErrorCode.MALFORMED_BODY, "The request body is not valid JSON of the expected shape.", headers));
     }
 
     /** Spring MVC's own exceptions: keep its status and detail, add our code and request id. */
@@ -138,15 +123,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (detail.getProperties() != null && detail.getProperties().get("code") instanceof String code) {
             return code;
         }
-        return switch (status.value()) {
-            case 400 -> "bad_request";
-            case 404 -> "not_found";
-            case 405 -> "method_not_allowed";
-            case 406 -> "not_acceptable";
-            case 413 -> "payload_too_large";
-            case 415 -> "unsupported_media_type";
-            default -> status.is4xxClientError() ? "client_error" : "internal_error";
-        };
+        return forStatus(status.value()).code();
     }
 
     @Override
@@ -154,25 +131,43 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             Exception e, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         if (body == null) {
             ProblemDetail detail = ProblemDetail.forStatus(status);
-            String code = CODES.get(e.getClass());
+            ErrorCode code = CODES.get(e.getClass());
             if (code != null) {
-                detail.setProperty("code", code);
+                detail.setProperty("code", code.code());
             }
             body = detail;
         } else if (body instanceof ProblemDetail detail && CODES.containsKey(e.getClass())) {
-            detail.setProperty("code", CODES.get(e.getClass()));
+            detail.setProperty("code", CODES.get(e.getClass()).code());
         }
         return super.handleExceptionInternal(e, body, headers, status, request);
     }
 
-    public static ResponseEntity<ProblemDetail> problem(
-            HttpStatus status, String code, String detail, HttpHeaders headers) {
+    public static ResponseEntity<ProblemDetail> problem(ErrorCode code, String detail, HttpHeaders headers) {
+        return problem(code.status(), code, detail, headers);
+    }
+
+    /** For refusals whose status is not the code's own (a generic code under a status Tomcat chose). */
+    static ResponseEntity<ProblemDetail> problem(
+            HttpStatus status, ErrorCode code, String detail, HttpHeaders headers) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        decorate(body, code);
+        decorate(body, code.code());
         var writable = new HttpHeaders();
         writable.putAll(headers); // those Spring hands to handlers may be read-only
         writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return new ResponseEntity<>(body, writable, status);
+    }
+
+    /** The generic code of a status whose cause is not known more precisely (Spring's or Tomcat's own refusals). */
+    public static ErrorCode forStatus(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.BAD_REQUEST;
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 406 -> ErrorCode.NOT_ACCEPTABLE;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            default -> status < 500 ? ErrorCode.CLIENT_ERROR : ErrorCode.INTERNAL_ERROR;
+        };
     }
 
     private static void decorate(ProblemDetail body, String code) {

@@ -3,25 +3,27 @@ package dev.roster.platform;
 import org.springframework.http.HttpStatus;
 
 /**
- * A failure the client can act on: becomes an RFC 9457 problem with {@link #status()} and the stable {@link #code()}.
+ * A failure the client can act on: becomes an RFC 9457 problem with the {@link ErrorCode}'s status and stable code.
  * The message is the problem's {@code detail}, shown to the client, so it never carries internals.
  */
 public class RosterException extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String code;
+    private final ErrorCode code;
 
-    public RosterException(HttpStatus status, String code, String detail) {
+    public RosterException(ErrorCode code, String detail) {
         super(detail, null, false, false);
-        this.status = status;
         this.code = code;
     }
 
     public HttpStatus status() {
-        return status;
+        return code.status();
     }
 
     public String code() {
+        return code.code();
+    }
+
+    public ErrorCode errorCode() {
         return code;
     }
 }
