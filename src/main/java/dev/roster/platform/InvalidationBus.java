@@ -6,12 +6,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -21,6 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Tells every node which cached things a committed transaction changed, through PostgreSQL {@code NOTIFY}.
@@ -32,12 +37,28 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * failover) is noticed within seconds, not when TCP gives up hours later. When the connection fails, the node clears
  * all its caches (it may have missed notifications), caches nothing until it listens again, and reconnects.
  *
- * <p>A notification's payload is {@code topic:key}, e.g. {@code session:6f1c…}.
+ * <p>A notification's payload is lines of {@code topic:key}, e.g. {@code session:6f1c…}, the last one
+ * {@code version:<n>}: every transaction that changes something sends exactly one notification (more only past
+ * PostgreSQL's 8000-byte limit), and carries its version, which {@link Versions} uses for {@code min_version} reads.
  */
 @Component
 public class InvalidationBus implements SmartLifecycle {
 
     static final String CHANNEL = "roster_invalidation";
+    static final String VERSION_TOPIC = "version";
+    static final String PING_TOPIC = "ping";
+    /** Transaction-scoped advisory lock that orders versions by commit ("Roster" in ASCII). */
+    static final long VERSION_LOCK = 0x526f73746572L;
+
+    private static final int MAX_PAYLOAD = 7_900;
+
+    // The function scan runs before the target list: the lock is held when nextval draws.
+    private static final String TAKE_VERSION = "SELECT nextval('roster_version') FROM pg_advisory_xact_lock(:lock)";
+
+    private static final String LOCK_VERSIONS = "SELECT pg_advisory_xact_lock(:lock)";
+
+    private static final String LAST_VERSION =
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM roster_version";
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
     private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
 
@@ -45,6 +66,9 @@ public class InvalidationBus implements SmartLifecycle {
 
     private final HikariDataSource pool;
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private volatile LongConsumer seenVersions = v -> {};
+    private volatile LongConsumer committedVersions = v -> {};
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean running;
@@ -52,9 +76,10 @@ public class InvalidationBus implements SmartLifecycle {
     private volatile Connection listenerConnection;
     private Thread listener;
 
-    public InvalidationBus(HikariDataSource pool, JdbcClient jdbc) {
+    public InvalidationBus(HikariDataSource pool, JdbcClient jdbc, TransactionTemplate tx) {
         this.pool = pool;
         this.jdbc = jdbc;
+        this.tx = tx;
     }
 
     private record Subscription(String topic, Consumer<String> onKey, Runnable onReset) {}
@@ -64,24 +89,92 @@ public class InvalidationBus implements SmartLifecycle {
         subscriptions.add(new Subscription(topic, onKey, onReset));
     }
 
-    /** Announces that {@code key} of {@code topic} changed: to all nodes on commit, to this one right after it. */
+    /**
+     * Announces that {@code key} of {@code topic} changed: to every node when the surrounding transaction commits
+     * (one notification per transaction, carrying its {@linkplain #version() version}), and to this node's caches
+     * right after the commit, before the caller goes on. Must be called inside a transaction.
+     */
     public void publish(String topic, String key) {
-        String payload = topic + ":" + key;
-        jdbc.sql("SELECT pg_notify(:channel, :payload)")
-                .param("channel", CHANNEL)
-                .param("payload", payload)
-                .query()
-                .singleValue();
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    dispatch(payload);
-                }
-            });
-        } else {
-            dispatch(payload);
+        pending().keys.add(topic + ":" + key);
+    }
+
+    /**
+     * The version of the current transaction's changes, taken on first call: a number from {@code roster_version},
+     * drawn under a transaction-scoped advisory lock that is held until commit, so versions are handed out in commit
+     * order. Call it before writing rows (lock order: version first, then rows), as late as that allows. Every
+     * transaction that publishes has a version; one that publishes without asking takes it at commit.
+     */
+    public long version() {
+        Pending p = pending();
+        if (p.version == 0) {
+            p.version = jdbc.sql(TAKE_VERSION)
+                    .param("lock", VERSION_LOCK)
+                    .query(Long.class)
+                    .single();
         }
+        return p.version;
+    }
+
+    /** This transaction's changes: their notification payloads and version, sent in one notification at commit. */
+    private final class Pending implements TransactionSynchronization {
+        final Set<String> keys = new LinkedHashSet<>();
+        long version;
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            version();
+            var payloads = new ArrayList<>(keys);
+            payloads.add(VERSION_TOPIC + ":" + version);
+            for (String payload : chunks(payloads)) {
+                jdbc.sql("SELECT pg_notify(:channel, :payload)")
+                        .param("channel", CHANNEL)
+                        .param("payload", payload)
+                        .query()
+                        .singleValue();
+            }
+        }
+
+        @Override
+        public void afterCommit() {
+            keys.forEach(InvalidationBus.this::dispatchOne);
+            committedVersions.accept(version);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(Pending.class);
+        }
+    }
+
+    private Pending pending() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("changes are published inside a transaction");
+        }
+        Pending p = (Pending) TransactionSynchronizationManager.getResource(Pending.class);
+        if (p == null) {
+            p = new Pending();
+            TransactionSynchronizationManager.bindResource(Pending.class, p);
+            TransactionSynchronizationManager.registerSynchronization(p);
+        }
+        return p;
+    }
+
+    /** Joins payloads with newlines into notifications under PostgreSQL's 8000-byte limit, in order. */
+    static List<String> chunks(List<String> payloads) {
+        var result = new ArrayList<String>();
+        var current = new StringBuilder();
+        for (String payload : payloads) {
+            if (current.length() > 0 && current.length() + 1 + payload.length() > MAX_PAYLOAD) {
+                result.add(current.toString());
+                current.setLength(0);
+            }
+            if (current.length() > 0) {
+                current.append('\n');
+            }
+            current.append(payload);
+        }
+        result.add(current.toString());
+        return result;
     }
 
     /** True while this node listens; a node that is not listening serves no cached entry older than the outage. */
@@ -89,13 +182,24 @@ public class InvalidationBus implements SmartLifecycle {
         return connected;
     }
 
-    void dispatch(String payload) {
+    /** One notification: its lines in order, each {@code topic:key}; a version or ping line comes last. */
+    void dispatch(String notification) {
+        for (String line : notification.split("\n")) {
+            dispatchOne(line);
+        }
+    }
+
+    private void dispatchOne(String payload) {
         int colon = payload.indexOf(':');
         if (colon < 0) {
             return;
         }
         String topic = payload.substring(0, colon);
         String key = payload.substring(colon + 1);
+        if (topic.equals(VERSION_TOPIC) || topic.equals(PING_TOPIC)) {
+            // Only the listener's notifications prove what this node has seen (they arrive in commit order).
+            return;
+        }
         for (Subscription s : subscriptions) {
             if (s.topic().equals(topic)) {
                 try {
@@ -106,6 +210,54 @@ public class InvalidationBus implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    /** A notification from the listener: invalidate, then tell {@link Versions} how far this node has seen. */
+    private void received(String notification) {
+        long seen = 0;
+        for (String line : notification.split("\n")) {
+            dispatchOne(line);
+            seen = Math.max(seen, versionIn(line));
+        }
+        if (seen > 0) {
+            seenVersions.accept(seen);
+        }
+    }
+
+    private static long versionIn(String line) {
+        for (String topic : List.of(VERSION_TOPIC, PING_TOPIC)) {
+            if (line.startsWith(topic) && line.length() > topic.length() && line.charAt(topic.length()) == ':') {
+                try {
+                    return Long.parseLong(line.substring(topic.length() + 1));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Asks for a notification proving that this node has seen every change committed so far: under the version lock
+     * (so no versioned transaction is between taking its version and committing), reads the last version handed out
+     * and notifies it as a ping. When the ping comes back, every notification committed before it has been received.
+     */
+    void ping() {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql(LOCK_VERSIONS).param("lock", VERSION_LOCK).query().singleValue();
+            long last = jdbc.sql(LAST_VERSION).query(Long.class).single();
+            jdbc.sql("SELECT pg_notify(:channel, :payload)")
+                    .param("channel", CHANNEL)
+                    .param("payload", PING_TOPIC + ":" + last)
+                    .query()
+                    .singleValue();
+        });
+    }
+
+    /** Where this node reports the versions it has seen (listener) and committed itself (writers). */
+    void onVersions(LongConsumer seen, LongConsumer committed) {
+        this.seenVersions = seen;
+        this.committedVersions = committed;
     }
 
     void resetAll() {
@@ -144,13 +296,15 @@ public class InvalidationBus implements SmartLifecycle {
                 resetAll();
                 connected = true;
                 firstListen.countDown();
+                // Notifications sent while we were not listening are lost: learn how far we are now.
+                ping();
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 try (Statement probe = connection.createStatement()) {
                     while (running) {
                         PGNotification[] notifications = pg.getNotifications(1_000);
                         if (notifications != null) {
                             for (PGNotification n : notifications) {
-                                dispatch(n.getParameter());
+                                received(n.getParameter());
                             }
                         }
                         // getNotifications only reads; a dead peer shows when we send something.

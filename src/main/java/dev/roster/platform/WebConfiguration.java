@@ -7,14 +7,22 @@ import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration implements WebMvcConfigurer {
+
+    private final Versions versions;
+
+    WebConfiguration(Versions versions) {
+        this.versions = versions;
+    }
 
     static {
         // Supplied by the bearer filter, not by the client: keep it out of the OpenAPI parameters.
@@ -24,6 +32,14 @@ class WebConfiguration implements WebMvcConfigurer {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        // First: the answer's freshness must not depend on which interceptor read what before it.
+        registry.addInterceptor(new FreshReads(versions))
+                .addPathPatterns("/v1/**")
+                .order(Ordered.HIGHEST_PRECEDENCE);
     }
 
     @Override

@@ -139,7 +139,7 @@ class InvalidationTests extends IntegrationTest {
                 var pool = new HikariDataSource()) {
             pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + relay.port() + "/postgres");
             pool.setUsername("postgres");
-            var remoteNode = new InvalidationBus(pool, jdbc);
+            var remoteNode = new InvalidationBus(pool, jdbc, tx);
             var resets = new AtomicInteger();
             var keys = new java.util.concurrent.CopyOnWriteArrayList<String>();
             remoteNode.subscribe("dead", keys::add, resets::incrementAndGet);

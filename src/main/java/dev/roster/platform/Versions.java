@@ -1,0 +1,125 @@
+package dev.roster.platform;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * How far this node has seen the cluster's changes, for reads that ask {@code min_version}.
+ *
+ * <p>Every write answers the version of its transaction ({@link InvalidationBus#version()}); versions are handed out in
+ * commit order and every versioned transaction's notification carries its version, and notifications arrive in commit
+ * order. So once this node has received the notification of version {@code v}, it has received (and applied to its
+ * caches) every change committed up to {@code v}: {@link #seen()} is the highest version received. A read with
+ * {@code min_version} above it asks for a ping ({@link InvalidationBus#ping()}) and waits, bounded, for it to come
+ * back. See docs/adr/002-versions.md.
+ */
+@Component
+public class Versions {
+
+    /** Response header carrying the version of the request's committed changes. */
+    public static final String HEADER = "Roster-Version";
+
+    private static final Logger log = LoggerFactory.getLogger(Versions.class);
+
+    @ConfigurationProperties("roster.consistency")
+    record Settings(@DefaultValue("2s") Duration maxWait) {}
+
+    private final InvalidationBus bus;
+    private final Duration maxWait;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private final AtomicBoolean pingInFlight = new AtomicBoolean();
+    private volatile long seen;
+
+    Versions(InvalidationBus bus, Settings settings) {
+        this.bus = bus;
+        this.maxWait = settings.maxWait();
+        bus.onVersions(this::advance, Versions::answer);
+    }
+
+    /** The highest version whose changes, and all before them, this node has received. */
+    public long seen() {
+        return seen;
+    }
+
+    /**
+     * Returns once this node reflects every change committed up to {@code minVersion}, or throws {@code 409
+     * stale_read} after {@code roster.consistency.max-wait}. A node that is not listening caches nothing, so it reads
+     * the database itself and is always fresh.
+     */
+    public void awaitAtLeast(long minVersion) {
+        if (seen >= minVersion || !bus.isConnected()) {
+            return;
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        requestPing();
+        lock.lock();
+        try {
+            while (seen < minVersion && bus.isConnected()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw ErrorCode.STALE_READ.problem("This node has not yet seen version " + minVersion
+                            + " (it has seen " + seen + "); retry, or read from another node.");
+                }
+                advanced.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)));
+                if (seen < minVersion) {
+                    requestPing(); // the last ping may have been answered before the version was handed out
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ErrorCode.STALE_READ.problem("Interrupted while waiting for version " + minVersion + ".");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One ping in flight at a time serves every waiting read. */
+    private void requestPing() {
+        if (pingInFlight.compareAndSet(false, true)) {
+            try {
+                bus.ping();
+            } catch (RuntimeException e) {
+                log.warn("could not ping the invalidation channel", e);
+            } finally {
+                pingInFlight.set(false);
+            }
+        }
+    }
+
+    private void advance(long version) {
+        if (version <= seen) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (version > seen) {
+                seen = version;
+                advanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a commit in a request: tell the client the version of what it changed. */
+    private static void answer(long version) {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpServletResponse response = attributes.getResponse();
+            if (response != null && !response.isCommitted()) {
+                response.setHeader(HEADER, Long.toString(version));
+            }
+        }
+    }
+}
