@@ -130,6 +130,7 @@ public class OidcConnector implements UpstreamConnector {
         return new UpstreamUser(
                 subject,
                 email.trim().toLowerCase(java.util.Locale.ROOT),
+                verified(c.getClaim(claims.emailVerified())),
                 string(c, claims.username()),
                 string(c, claims.firstName()),
                 string(c, claims.lastName()),
@@ -174,6 +175,11 @@ public class OidcConnector implements UpstreamConnector {
             return new RoleAssignment(role, new UpstreamTenant(id, tenantName, slug));
         }
         return null;
+    }
+
+    /** {@code true} or, as some providers send it, {@code "true"}; anything else is unverified. */
+    private static boolean verified(@Nullable Object claim) {
+        return Boolean.TRUE.equals(claim) || "true".equals(claim);
     }
 
     private static @Nullable String string(JWTClaimsSet c, String name) {

@@ -4,12 +4,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A user as the upstream describes them. {@code roles} is null when the upstream said nothing about roles (no roles
+ * A user as the upstream describes them. {@code emailVerified}: the upstream vouches for the address (OIDC
+ * {@code email_verified}); only a verified address may make anyone an admin. {@code roles} is null when the upstream said nothing about roles (no roles
  * claim configured or present), and empty when it said "none".
  */
 public record UpstreamUser(
         String externalId,
         String email,
+        boolean emailVerified,
         @Nullable String username,
         @Nullable String firstName,
         @Nullable String lastName,

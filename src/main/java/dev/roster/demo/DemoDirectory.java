@@ -44,7 +44,10 @@ final class DemoDirectory {
                     "Chen",
                     List.of(new Grant("operator", GLOBEX), new Grant("viewer", ACME), new Grant("developer", ACME))),
             "dave@example.com",
-            new Person("dave@example.com", "Dave", "Diaz", List.of()));
+            new Person("dave@example.com", "Dave", "Diaz", List.of()),
+            // A platform admin: ROSTER_BOOTSTRAP_ADMINS defaults to this address with the demo upstream.
+            "admin@example.com",
+            new Person("admin@example.com", "Ada", "Admin", List.of()));
 
     private DemoDirectory() {}
 

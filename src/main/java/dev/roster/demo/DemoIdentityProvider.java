@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.PublicUrl;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.RosterProperties;
@@ -28,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -110,7 +110,9 @@ class DemoIdentityProvider {
                 .audience("roster")
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))
-                .claim("email", normalized);
+                .claim("email", normalized)
+                // The demo directory is the authority on its own addresses.
+                .claim("email_verified", true);
         if (person.isPresent()) {
             var p = person.get();
             claims.subject(p.subject())
@@ -138,8 +140,7 @@ class DemoIdentityProvider {
             claims.subject(normalized);
         } else {
             throw new RosterException(
-                    HttpStatus.NOT_FOUND,
-                    "demo_user_not_found",
+                    ErrorCode.DEMO_USER_NOT_FOUND,
                     "The demo directory has no " + email + "; try one of " + DemoDirectory.emails() + ".");
         }
         var jwt = new SignedJWT(
@@ -163,7 +164,7 @@ class DemoIdentityProvider {
     private static void requireLoopback(HttpServletRequest request) {
         boolean proxied = PROXY_HEADERS.stream().anyMatch(h -> request.getHeader(h) != null);
         if (proxied || !isLoopback(request.getRemoteAddr()) || !isLoopback(request.getLocalAddr())) {
-            throw new RosterException(HttpStatus.NOT_FOUND, "not_found", "No such resource.");
+            throw new RosterException(ErrorCode.NOT_FOUND, "No such resource.");
         }
     }
 

@@ -1,8 +1,14 @@
 package dev.roster.memberships;
 
+import dev.roster.authz.Access;
+import dev.roster.authz.BuiltInRoles;
+import dev.roster.authz.Caller;
 import dev.roster.connectors.UpstreamUser.RoleAssignment;
 import dev.roster.platform.AuditLog;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.Page;
+import dev.roster.platform.RosterException;
 import dev.roster.platform.Topics;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
@@ -14,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +28,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Changes to who holds which role where. Every change is audited and invalidates the user's cached view. */
+/**
+ * Changes to who holds which role where, and the member lists. Every change takes the transaction's version first
+ * (lock order: version, then rows), is audited in the same transaction and invalidates the user's cached view on
+ * every node.
+ */
 @Service
 public class MembershipManagement {
 
@@ -37,17 +48,193 @@ public class MembershipManagement {
             """;
 
     private final JdbcClient jdbc;
+    private final Members members;
     private final Tenants tenants;
     private final Roles roles;
+    private final Access access;
     private final AuditLog audit;
     private final InvalidationBus bus;
 
-    MembershipManagement(JdbcClient jdbc, Tenants tenants, Roles roles, AuditLog audit, InvalidationBus bus) {
+    MembershipManagement(
+            JdbcClient jdbc,
+            Members members,
+            Tenants tenants,
+            Roles roles,
+            Access access,
+            AuditLog audit,
+            InvalidationBus bus) {
         this.jdbc = jdbc;
+        this.members = members;
         this.tenants = tenants;
         this.roles = roles;
+        this.access = access;
         this.audit = audit;
         this.bus = bus;
+    }
+
+    /** A page of the tenant's members, optionally of one role (a slug or URN), with the exact total. */
+    public Page<Member> list(UUID tenantId, @Nullable String role, @Nullable String cursor, int limit) {
+        UUID roleId = null;
+        if (role != null) {
+            roleId = roles.resolve(tenantId, role)
+                    .map(Role::id)
+                    .orElseThrow(() -> ErrorCode.INVALID_PARAMETER.problem("'role' names no role of this tenant."));
+        }
+        String key = Page.key(cursor);
+        UUID after = null;
+        if (key != null) {
+            try {
+                after = UUID.fromString(key);
+            } catch (IllegalArgumentException e) {
+                throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
+            }
+        }
+        return Page.of(
+                members.page(tenantId, roleId, after, limit + 1),
+                limit,
+                members.count(tenantId, roleId),
+                m -> m.userId().toString());
+    }
+
+    /** The result of an assignment: the membership, and whether it is new. */
+    public record Assigned(Membership membership, boolean created) {}
+
+    /**
+     * Gives {@code userId} the role {@code roleName} (a built-in slug, this tenant's role's slug, or a URN) in the
+     * tenant, as a local membership: the upstream's pulls never change it. Only a platform admin hands out or takes
+     * away {@code super_admin}; the last platform admin cannot lose it.
+     */
+    @Transactional
+    public Assigned assign(Caller caller, UUID tenantId, UUID userId, String roleName) {
+        long version = bus.version();
+        Role role = roles.resolve(tenantId, roleName)
+                .orElseThrow(() -> ErrorCode.INVALID_FIELD.problem(
+                        "'role' names no role of this tenant: use a built-in slug, one of its roles' slugs or a URN."));
+        if (!members.userExists(userId)) {
+            throw userNotFound(userId);
+        }
+        Optional<Members.Current> before = members.lock(userId, tenantId);
+        if (role.id().equals(BuiltInRoles.SUPER_ADMIN)
+                || before.map(b -> isSuperAdmin(b.roleId())).orElse(false)) {
+            requirePlatformAdmin(caller);
+        }
+        if (before.isPresent()
+                && before.get().roleId().equals(role.id())
+                && before.get().source().equals("local")) {
+            return new Assigned(membership(userId, tenantId, role, version), false);
+        }
+        if (before.isPresent() && losesPlatformAdmin(tenantId, before.get().roleId(), role.id())) {
+            access.requireAnotherPlatformAdmin(userId);
+        }
+        boolean created = members.upsertLocal(userId, tenantId, role.id());
+        audit.record(
+                caller.actor(),
+                created ? "membership.assigned" : "membership.changed",
+                target(userId, tenantId),
+                tenantId,
+                before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
+                        .orElse(null),
+                Map.of("role_id", role.id(), "role", role.slug(), "source", "local"));
+        bus.publish(Topics.USER, userId.toString());
+        return new Assigned(membership(userId, tenantId, role, version), created);
+    }
+
+    /** Takes the user's role in the tenant away; answers the version. */
+    @Transactional
+    public long revoke(Caller caller, UUID tenantId, UUID userId) {
+        long version = bus.version();
+        Members.Current before = members.lock(userId, tenantId)
+                .orElseThrow(() -> ErrorCode.MEMBERSHIP_NOT_FOUND.problem(
+                        "User " + userId + " has no role in tenant " + tenantId + "."));
+        if (isSuperAdmin(before.roleId())) {
+            requirePlatformAdmin(caller);
+        }
+        if (losesPlatformAdmin(tenantId, before.roleId(), null)) {
+            access.requireAnotherPlatformAdmin(userId);
+        }
+        members.delete(userId, tenantId);
+        audit.record(
+                caller.actor(),
+                "membership.revoked",
+                target(userId, tenantId),
+                tenantId,
+                Map.of("role_id", before.roleId(), "source", before.source()),
+                null);
+        bus.publish(Topics.USER, userId.toString());
+        return version;
+    }
+
+    /**
+     * Makes {@code userId} a platform admin ({@code super_admin} in the root tenant) unless they are one; for
+     * bootstrap admins at sign-in and {@code ./roster admin grant}. True when it changed something.
+     */
+    @Transactional
+    public boolean grantPlatformAdmin(UUID userId, String actor) {
+        bus.version();
+        Optional<Members.Current> before = members.lock(userId, BuiltInRoles.ROOT_TENANT);
+        if (before.isPresent() && isSuperAdmin(before.get().roleId())) {
+            return false;
+        }
+        members.upsertLocal(userId, BuiltInRoles.ROOT_TENANT, BuiltInRoles.SUPER_ADMIN);
+        audit.record(
+                actor,
+                "platform_admin.granted",
+                target(userId, BuiltInRoles.ROOT_TENANT),
+                BuiltInRoles.ROOT_TENANT,
+                before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
+                        .orElse(null),
+                Map.of("role_id", BuiltInRoles.SUPER_ADMIN, "role", "super_admin", "source", "local"));
+        bus.publish(Topics.USER, userId.toString());
+        return true;
+    }
+
+    /** Takes platform administration from {@code userId} ({@code ./roster admin revoke}); never from the last one. */
+    @Transactional
+    public boolean revokePlatformAdmin(UUID userId, String actor) {
+        bus.version();
+        Optional<Members.Current> before = members.lock(userId, BuiltInRoles.ROOT_TENANT);
+        if (before.isEmpty() || !isSuperAdmin(before.get().roleId())) {
+            return false;
+        }
+        access.requireAnotherPlatformAdmin(userId);
+        members.delete(userId, BuiltInRoles.ROOT_TENANT);
+        audit.record(
+                actor,
+                "platform_admin.revoked",
+                target(userId, BuiltInRoles.ROOT_TENANT),
+                BuiltInRoles.ROOT_TENANT,
+                Map.of("role_id", before.get().roleId(), "source", before.get().source()),
+                null);
+        bus.publish(Topics.USER, userId.toString());
+        return true;
+    }
+
+    private static boolean isSuperAdmin(UUID roleId) {
+        return roleId.equals(BuiltInRoles.SUPER_ADMIN);
+    }
+
+    private static boolean losesPlatformAdmin(UUID tenantId, UUID roleBefore, @Nullable UUID roleAfter) {
+        return tenantId.equals(BuiltInRoles.ROOT_TENANT)
+                && isSuperAdmin(roleBefore)
+                && (roleAfter == null || !isSuperAdmin(roleAfter));
+    }
+
+    private static void requirePlatformAdmin(Caller caller) {
+        if (!caller.platformAdmin()) {
+            throw ErrorCode.ROLE_REQUIRED.problem("Only a platform admin may hand out or take away super_admin.");
+        }
+    }
+
+    private static Membership membership(UUID userId, UUID tenantId, Role role, long version) {
+        return new Membership(userId, tenantId, role.slug(), role.urn(), "local", version);
+    }
+
+    static RosterException userNotFound(UUID userId) {
+        return ErrorCode.USER_NOT_FOUND.problem("There is no user " + userId + ".");
+    }
+
+    private static String target(UUID userId, UUID tenantId) {
+        return "membership:" + userId + ":" + tenantId;
     }
 
     /**
@@ -88,7 +275,8 @@ public class MembershipManagement {
                 audit.record(
                         actor,
                         "membership.upserted",
-                        "membership:" + userId + ":" + entry.getKey(),
+                        target(userId, entry.getKey()),
+                        entry.getKey(),
                         null,
                         Map.of("role", entry.getValue().slug(), "source", "upstream"));
             }

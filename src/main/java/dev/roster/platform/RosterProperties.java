@@ -69,11 +69,22 @@ public record RosterProperties(
             @DefaultValue("middle_name") String middleName,
             @DefaultValue("name") String displayName,
             @DefaultValue("picture") String image,
+            @DefaultValue("email_verified") String emailVerified,
             @Nullable String roles) {
 
         /** The same mapping, with the user's roles read from {@code claim}. */
         public Claims withRoles(String claim) {
-            return new Claims(subject, email, username, firstName, lastName, middleName, displayName, image, claim);
+            return new Claims(
+                    subject,
+                    email,
+                    username,
+                    firstName,
+                    lastName,
+                    middleName,
+                    displayName,
+                    image,
+                    emailVerified,
+                    claim);
         }
     }
 

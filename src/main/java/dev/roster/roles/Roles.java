@@ -1,7 +1,9 @@
 package dev.roster.roles;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -9,18 +11,54 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Roles {
 
-    private static final String FIND_GLOBAL_BY_SLUG = """
-            SELECT id, tenant_id, slug, name, priority
-            FROM roles
-            WHERE tenant_id IS NULL AND slug = :slug
-            """;
+    private static final String COLUMNS = "id, tenant_id, slug, name, priority, version";
+
+    private static final String FIND_GLOBAL_BY_SLUG =
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL AND slug = :slug";
+
+    private static final String GLOBAL =
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL ORDER BY priority DESC";
+
+    private static final String FIND = "SELECT " + COLUMNS + " FROM roles WHERE id = :id";
+
+    private static final String FIND_OF_TENANT_BY_SLUG =
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id = :tenantId AND slug = :slug";
+
+    private static final String PAGE_OF_TENANT = """
+            SELECT %s FROM roles
+            WHERE tenant_id = :tenantId AND (CAST(:after AS uuid) IS NULL OR id > CAST(:after AS uuid))
+            ORDER BY id LIMIT :limit
+            """.formatted(COLUMNS);
+
+    private static final String COUNT_OF_TENANT = "SELECT count(*) FROM roles WHERE tenant_id = :tenantId";
+
+    private static final String INSERT = """
+            INSERT INTO roles (id, tenant_id, slug, name, priority, version)
+            VALUES (:id, :tenantId, :slug, :name, :priority, :version)
+            ON CONFLICT DO NOTHING
+            RETURNING %s
+            """.formatted(COLUMNS);
+
+    private static final String LOCK_OF_TENANT =
+            "SELECT " + COLUMNS + " FROM roles WHERE id = :id AND tenant_id = :tenantId FOR UPDATE";
+
+    private static final String UPDATE = """
+            UPDATE roles SET slug = :slug, name = :name, priority = :priority, version = :version, updated_at = now()
+            WHERE id = :id
+            RETURNING %s
+            """.formatted(COLUMNS);
+
+    private static final String DELETE = "DELETE FROM roles WHERE id = :id";
+
+    private static final String IN_USE = "SELECT EXISTS (SELECT 1 FROM memberships WHERE role_id = :id)";
 
     private static final RowMapper<Role> ROW = (rs, i) -> new Role(
             rs.getObject("id", UUID.class),
             rs.getObject("tenant_id", UUID.class),
             rs.getString("slug"),
             rs.getString("name"),
-            rs.getInt("priority"));
+            rs.getInt("priority"),
+            rs.getLong("version"));
 
     private final JdbcClient jdbc;
 
@@ -30,5 +68,94 @@ public class Roles {
 
     public Optional<Role> findGlobalBySlug(String slug) {
         return jdbc.sql(FIND_GLOBAL_BY_SLUG).param("slug", slug).query(ROW).optional();
+    }
+
+    public List<Role> global() {
+        return jdbc.sql(GLOBAL).query(ROW).list();
+    }
+
+    public Optional<Role> find(UUID id) {
+        return jdbc.sql(FIND).param("id", id).query(ROW).optional();
+    }
+
+    /**
+     * The role {@code name} means in {@code tenantId}: a built-in's slug, the tenant's own role's slug, or a role URN
+     * (a tenant role only of this tenant).
+     */
+    public Optional<Role> resolve(UUID tenantId, String name) {
+        if (name.startsWith("role:global:") || name.startsWith("role:tenant:")) {
+            UUID id;
+            try {
+                id = UUID.fromString(name.substring(name.lastIndexOf(':') + 1));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+            return find(id).filter(r -> r.urn().equals(name))
+                    .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId));
+        }
+        Optional<Role> global = findGlobalBySlug(name);
+        if (global.isPresent()) {
+            return global;
+        }
+        return jdbc.sql(FIND_OF_TENANT_BY_SLUG)
+                .param("tenantId", tenantId)
+                .param("slug", name)
+                .query(ROW)
+                .optional();
+    }
+
+    List<Role> pageOfTenant(UUID tenantId, @Nullable UUID after, int limit) {
+        return jdbc.sql(PAGE_OF_TENANT)
+                .param("tenantId", tenantId)
+                .param("after", after)
+                .param("limit", limit)
+                .query(ROW)
+                .list();
+    }
+
+    long countOfTenant(UUID tenantId) {
+        return jdbc.sql(COUNT_OF_TENANT)
+                .param("tenantId", tenantId)
+                .query(Long.class)
+                .single();
+    }
+
+    Optional<Role> insert(UUID tenantId, String slug, String name, int priority, long version) {
+        return jdbc.sql(INSERT)
+                .param("id", UUID.randomUUID())
+                .param("tenantId", tenantId)
+                .param("slug", slug)
+                .param("name", name)
+                .param("priority", priority)
+                .param("version", version)
+                .query(ROW)
+                .optional();
+    }
+
+    Optional<Role> lockOfTenant(UUID tenantId, UUID id) {
+        return jdbc.sql(LOCK_OF_TENANT)
+                .param("tenantId", tenantId)
+                .param("id", id)
+                .query(ROW)
+                .optional();
+    }
+
+    Role update(Role changed, long version) {
+        return jdbc.sql(UPDATE)
+                .param("id", changed.id())
+                .param("slug", changed.slug())
+                .param("name", changed.name())
+                .param("priority", changed.priority())
+                .param("version", version)
+                .query(ROW)
+                .single();
+    }
+
+    void delete(UUID id) {
+        jdbc.sql(DELETE).param("id", id).update();
+    }
+
+    boolean inUse(UUID id) {
+        return jdbc.sql(IN_USE).param("id", id).query(Boolean.class).single();
     }
 }

@@ -4,6 +4,7 @@ import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RosterProperties;
 import dev.roster.platform.Topics;
+import dev.roster.users.UserDeactivated;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -55,6 +57,12 @@ public class Sessions {
     private static final String REVOKE = """
             UPDATE sessions SET revoked_at = now(), revoked_reason = :reason
             WHERE id = :id AND revoked_at IS NULL
+            """;
+
+    private static final String REVOKE_ALL_OF_USER = """
+            UPDATE sessions SET revoked_at = now(), revoked_reason = :reason
+            WHERE user_id = :userId AND revoked_at IS NULL
+            RETURNING id
             """;
 
     private static final String FIND_STATE = "SELECT user_id, expires_at, revoked_at FROM sessions WHERE id = :id";
@@ -146,6 +154,17 @@ public class Sessions {
             bus.publish(Topics.SESSION, sessionId.toString());
         }
         return rows > 0;
+    }
+
+    /** A deactivated user's sessions end with the deactivation, on every node from their next request. */
+    @EventListener
+    void on(UserDeactivated event) {
+        List<UUID> ended = jdbc.sql(REVOKE_ALL_OF_USER)
+                .param("userId", event.userId())
+                .param("reason", "user_deactivated")
+                .query(UUID.class)
+                .list();
+        ended.forEach(id -> bus.publish(Topics.SESSION, id.toString()));
     }
 
     /** Whether the session stands now: from this node's cache (exact, see {@link ExactCache}) or one PK lookup. */

@@ -2,6 +2,7 @@ package dev.roster.sessions;
 
 import dev.roster.connectors.UpstreamConnector;
 import dev.roster.connectors.UpstreamUser;
+import dev.roster.memberships.BootstrapAdmins;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
@@ -33,6 +34,7 @@ public class SignIn {
     private final AuditLog audit;
     private final InvalidationBus bus;
     private final TransactionTemplate tx;
+    private final BootstrapAdmins bootstrapAdmins;
 
     SignIn(
             UpstreamConnector upstream,
@@ -43,7 +45,8 @@ public class SignIn {
             AccessTokens accessTokens,
             AuditLog audit,
             InvalidationBus bus,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            BootstrapAdmins bootstrapAdmins) {
         this.upstream = upstream;
         this.users = users;
         this.views = views;
@@ -53,6 +56,7 @@ public class SignIn {
         this.audit = audit;
         this.bus = bus;
         this.tx = tx;
+        this.bootstrapAdmins = bootstrapAdmins;
     }
 
     /**
@@ -81,9 +85,10 @@ public class SignIn {
 
     private Sessions.NewSession signInTransaction(String provider, UpstreamUser upstreamUser) {
         return tx.execute(status -> {
+            bus.version(); // lock order: the version first, then rows
             Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
             if (!user.active()) {
-                throw new UserDeactivated();
+                throw new AccountDeactivated();
             }
             if (user.created()) {
                 String actor = "upstream:" + provider;
@@ -100,6 +105,9 @@ public class SignIn {
             }
             if (user.changed()) {
                 bus.publish(Topics.USER, user.id().toString());
+            }
+            if (bootstrapAdmins.applies(upstreamUser.email(), upstreamUser.emailVerified())) {
+                memberships.grantPlatformAdmin(user.id(), BootstrapAdmins.ACTOR);
             }
             return sessions.create(user.id());
         });
@@ -121,7 +129,7 @@ public class SignIn {
     private TokenResponse tokens(UUID userId, UUID sessionId, String refreshToken, @Nullable String issuedTokenType) {
         Me me = views.me(userId).orElseThrow(RefreshTokenRejected::invalid);
         if (!me.isActive()) {
-            throw new UserDeactivated();
+            throw new AccountDeactivated();
         }
         String accessToken = accessTokens.mint(userId, sessionId, me.email(), me.defaultTenantId());
         return new TokenResponse(accessToken, "Bearer", accessTokens.ttl().toSeconds(), refreshToken, issuedTokenType);

@@ -2,6 +2,8 @@ package dev.roster.tenants;
 
 import dev.roster.platform.AuditLog;
 import java.text.Normalizer;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,29 +15,76 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+/** Tenants, live ones unless said otherwise: a soft-deleted tenant is gone from every read here. */
 @Repository
 public class Tenants {
 
-    private static final String COLUMNS = "id, slug, name, external_id, parent_id";
+    private static final String COLUMNS = "id, slug, name, external_id, parent_id, version, created_at, updated_at";
 
     private static final String FIND_BY_EXTERNAL_ID =
             "SELECT " + COLUMNS + " FROM tenants WHERE external_id = :externalId";
 
+    private static final String FIND_LIVE = "SELECT " + COLUMNS + " FROM tenants WHERE id = :id AND deleted_at IS NULL";
+
+    private static final String LOCK_LIVE =
+            "SELECT " + COLUMNS + " FROM tenants WHERE id = :id AND deleted_at IS NULL FOR UPDATE";
+
     // ON CONFLICT without a target: a clash on external_id (someone created it first) or on slug (name taken)
     // inserts nothing; the caller tells the two apart.
     private static final String INSERT_IF_ABSENT = """
-            INSERT INTO tenants (id, slug, name, external_id)
-            VALUES (:id, :slug, :name, :externalId)
+            INSERT INTO tenants (id, slug, name, external_id, parent_id, version)
+            VALUES (:id, :slug, :name, :externalId, :parentId, :version)
             ON CONFLICT DO NOTHING
-            RETURNING id, slug, name, external_id, parent_id
+            RETURNING %s
+            """.formatted(COLUMNS);
+
+    private static final String SLUG_TAKEN = "SELECT EXISTS (SELECT 1 FROM tenants WHERE slug = :slug)";
+
+    private static final String EXTERNAL_ID_TAKEN =
+            "SELECT EXISTS (SELECT 1 FROM tenants WHERE external_id = :externalId)";
+
+    private static final String UPDATE = """
+            UPDATE tenants SET slug = :slug, name = :name, external_id = :externalId, parent_id = :parentId,
+                               version = :version, updated_at = now()
+            WHERE id = :id AND deleted_at IS NULL
+            RETURNING %s
+            """.formatted(COLUMNS);
+
+    private static final String SOFT_DELETE = """
+            UPDATE tenants SET deleted_at = now(), version = :version, updated_at = now()
+            WHERE id = :id AND deleted_at IS NULL
             """;
 
-    private static final RowMapper<Tenant> ROW = (rs, i) -> new Tenant(
+    // Keyset pages in id order; the whole platform (platform admins) or the caller's own tenants (everyone else).
+    private static final String PAGE_ALL = """
+            SELECT %s FROM tenants
+            WHERE deleted_at IS NULL AND (CAST(:after AS uuid) IS NULL OR id > CAST(:after AS uuid))
+            ORDER BY id LIMIT :limit
+            """.formatted(COLUMNS);
+
+    private static final String COUNT_ALL = "SELECT count(*) FROM tenants WHERE deleted_at IS NULL";
+
+    private static final String PAGE_OF_MEMBER = """
+            SELECT t.id, t.slug, t.name, t.external_id, t.parent_id, t.version, t.created_at, t.updated_at
+            FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
+            WHERE m.user_id = :user AND (CAST(:after AS uuid) IS NULL OR m.tenant_id > CAST(:after AS uuid))
+            ORDER BY m.tenant_id LIMIT :limit
+            """;
+
+    private static final String COUNT_OF_MEMBER = """
+            SELECT count(*) FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
+            WHERE m.user_id = :user
+            """;
+
+    static final RowMapper<Tenant> ROW = (rs, i) -> new Tenant(
             rs.getObject("id", UUID.class),
             rs.getString("slug"),
             rs.getString("name"),
             rs.getString("external_id"),
-            rs.getObject("parent_id", UUID.class));
+            rs.getObject("parent_id", UUID.class),
+            rs.getLong("version"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+            rs.getObject("updated_at", OffsetDateTime.class).toInstant());
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
@@ -43,6 +92,79 @@ public class Tenants {
     Tenants(JdbcClient jdbc, AuditLog audit) {
         this.jdbc = jdbc;
         this.audit = audit;
+    }
+
+    public Optional<Tenant> find(UUID id) {
+        return jdbc.sql(FIND_LIVE).param("id", id).query(ROW).optional();
+    }
+
+    Optional<Tenant> lock(UUID id) {
+        return jdbc.sql(LOCK_LIVE).param("id", id).query(ROW).optional();
+    }
+
+    Optional<Tenant> insert(
+            String slug, String name, @Nullable String externalId, @Nullable UUID parentId, long version) {
+        return jdbc.sql(INSERT_IF_ABSENT)
+                .param("id", UUID.randomUUID())
+                .param("slug", slug)
+                .param("name", name)
+                .param("externalId", externalId)
+                .param("parentId", parentId)
+                .param("version", version)
+                .query(ROW)
+                .optional();
+    }
+
+    boolean slugTaken(String slug) {
+        return jdbc.sql(SLUG_TAKEN).param("slug", slug).query(Boolean.class).single();
+    }
+
+    boolean externalIdTaken(String externalId) {
+        return jdbc.sql(EXTERNAL_ID_TAKEN)
+                .param("externalId", externalId)
+                .query(Boolean.class)
+                .single();
+    }
+
+    Tenant update(Tenant changed, long version) {
+        return jdbc.sql(UPDATE)
+                .param("id", changed.id())
+                .param("slug", changed.slug())
+                .param("name", changed.name())
+                .param("externalId", changed.externalId())
+                .param("parentId", changed.parentId())
+                .param("version", version)
+                .query(ROW)
+                .single();
+    }
+
+    boolean softDelete(UUID id, long version) {
+        return jdbc.sql(SOFT_DELETE).param("id", id).param("version", version).update() > 0;
+    }
+
+    List<Tenant> pageAll(@Nullable UUID after, int limit) {
+        return jdbc.sql(PAGE_ALL)
+                .param("after", after)
+                .param("limit", limit)
+                .query(ROW)
+                .list();
+    }
+
+    long countAll() {
+        return jdbc.sql(COUNT_ALL).query(Long.class).single();
+    }
+
+    List<Tenant> pageOfMember(UUID userId, @Nullable UUID after, int limit) {
+        return jdbc.sql(PAGE_OF_MEMBER)
+                .param("user", userId)
+                .param("after", after)
+                .param("limit", limit)
+                .query(ROW)
+                .list();
+    }
+
+    long countOfMember(UUID userId) {
+        return jdbc.sql(COUNT_OF_MEMBER).param("user", userId).query(Long.class).single();
     }
 
     /**
@@ -61,15 +183,15 @@ public class Tenants {
         String slug = slugify(slugHint != null ? slugHint : name);
         for (int attempt = 0; attempt < 5; attempt++) {
             String candidate = attempt == 0 ? slug : truncate(slug, 56) + "-" + randomSuffix();
-            Optional<Tenant> created = jdbc.sql(INSERT_IF_ABSENT)
-                    .param("id", UUID.randomUUID())
-                    .param("slug", candidate)
-                    .param("name", name)
-                    .param("externalId", externalId)
-                    .query(ROW)
-                    .optional();
+            Optional<Tenant> created = insert(candidate, name, externalId, null, 0);
             if (created.isPresent()) {
-                audit.record(actor, "tenant.created", "tenant:" + created.get().id(), null, created.get());
+                audit.record(
+                        actor,
+                        "tenant.created",
+                        "tenant:" + created.get().id(),
+                        created.get().id(),
+                        null,
+                        created.get());
                 return created.get();
             }
             existing = jdbc.sql(FIND_BY_EXTERNAL_ID)

@@ -1,6 +1,7 @@
 package dev.roster.users;
 
 import dev.roster.platform.AuditLog;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.RosterProperties;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
@@ -38,17 +38,14 @@ public class SettingsManagement {
     @Transactional
     public JsonNode patch(UUID userId, ObjectNode patch) {
         String stored = users.lockSettings(userId)
-                .orElseThrow(() ->
-                        new RosterException(HttpStatus.NOT_FOUND, "user_not_found", "The user no longer exists."));
+                .orElseThrow(() -> new RosterException(ErrorCode.USER_NOT_FOUND, "The user no longer exists."));
         ObjectNode current = (ObjectNode) json.readTree(stored);
         ObjectNode before = current.deepCopy();
         merge(current, patch);
         String merged = json.writeValueAsString(current);
         if (merged.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
             throw new RosterException(
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    "settings_too_large",
-                    "Settings may hold at most " + maxBytes + " bytes of JSON.");
+                    ErrorCode.SETTINGS_TOO_LARGE, "Settings may hold at most " + maxBytes + " bytes of JSON.");
         }
         users.updateSettings(userId, merged);
         audit.record(

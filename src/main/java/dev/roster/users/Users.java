@@ -49,7 +49,7 @@ public class Users {
 
     private static final String MARK_ROLES_SYNCED = "UPDATE users SET last_roles_sync_at = now() WHERE id = :id";
 
-    // One indexed query: users PK, then memberships PK prefix (user_id).
+    // One indexed query: users PK, then memberships PK prefix (user_id); deleted tenants' memberships do not count.
     static final String FIND_ME = """
             SELECT u.id, u.email, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image,
                    u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
@@ -58,9 +58,9 @@ public class Users {
                    t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name,
                    r.slug AS role_slug, r.priority AS role_priority
             FROM users u
-            LEFT JOIN memberships m ON m.user_id = u.id
-            LEFT JOIN tenants t ON t.id = m.tenant_id
-            LEFT JOIN roles r ON r.id = m.role_id
+            LEFT JOIN (memberships m
+                       JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
+                       JOIN roles r ON r.id = m.role_id) ON m.user_id = u.id
             WHERE u.id = :id
             ORDER BY r.priority DESC NULLS LAST, t.slug
             """;

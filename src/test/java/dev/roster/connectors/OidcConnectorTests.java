@@ -43,6 +43,7 @@ class OidcConnectorTests extends UpstreamConnectorContract {
                 "middle_name",
                 "name",
                 "picture",
+                "email_verified",
                 rolesClaim);
         return new OidcConnector(
                 () -> issuer,

@@ -17,6 +17,7 @@ public final class TestInfrastructure {
     public static final String ISSUER_ID = "upstream";
     public static final String AUDIENCE = "roster-test";
     public static final String ROLES_CLAIM = "roles";
+    public static final String ADMIN_EMAIL = "root-admin@example.com";
     /** A fixed key-encryption key: tests run outside dev mode, like production. */
     public static final String ENCRYPTION_KEY = Base64.getEncoder().encodeToString(new byte[32]);
 
@@ -78,6 +79,8 @@ public final class TestInfrastructure {
         // Several nodes behind one address share one issuer, as in production.
         p.put("roster.public-url", "http://roster.test");
         p.put("logging.structured.format.console", "");
+        // Whoever signs in with this verified address administers the platform (see IntegrationTest.signInAsAdmin).
+        p.put("roster.bootstrap-admins", ADMIN_EMAIL);
         return p;
     }
 }

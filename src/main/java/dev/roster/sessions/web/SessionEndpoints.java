@@ -1,6 +1,9 @@
 package dev.roster.sessions.web;
 
+import dev.roster.authz.Allow;
+import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.RosterProperties;
 import dev.roster.sessions.RefreshTokenRejected;
@@ -11,7 +14,6 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.CookieValue;
@@ -45,6 +47,7 @@ class SessionEndpoints {
      * goes back in the cookie too.
      */
     @PostMapping("/refresh")
+    @Allow(Rule.PUBLIC)
     ResponseEntity<TokenResponse> refresh(
             @RequestBody(required = false) @Nullable RefreshRequest body,
             @CookieValue(name = "${roster.tokens.refresh-cookie-name:roster_refresh_token}", required = false) @Nullable
@@ -55,9 +58,7 @@ class SessionEndpoints {
         String refreshToken = viaCookie ? cookie : fromBody;
         if (refreshToken == null || refreshToken.isBlank()) {
             throw new RosterException(
-                    HttpStatus.BAD_REQUEST,
-                    "refresh_token_missing",
-                    "Send {\"refresh_token\": …} or the " + cookieName + " cookie.");
+                    ErrorCode.REFRESH_TOKEN_MISSING, "Send {\"refresh_token\": …} or the " + cookieName + " cookie.");
         }
         try {
             TokenResponse tokens = signIn.refresh(refreshToken);
@@ -76,6 +77,7 @@ class SessionEndpoints {
 
     /** Ends the session of the bearer token; its access tokens are refused from the next request on, on every node. */
     @PostMapping("/logout")
+    @Allow(Rule.SIGNED_IN)
     ResponseEntity<Void> logout(AuthenticatedUser user, HttpServletRequest request) {
         signIn.signOut(user.sessionId());
         return ResponseEntity.noContent()
@@ -99,7 +101,7 @@ class SessionEndpoints {
         final String setCookie;
 
         CookieCleared(RosterException cause, String setCookie) {
-            super(cause.status(), cause.code(), cause.getMessage());
+            super(cause.errorCode(), cause.getMessage());
             this.setCookie = setCookie;
         }
     }
@@ -108,6 +110,6 @@ class SessionEndpoints {
     ResponseEntity<org.springframework.http.ProblemDetail> cookieCleared(CookieCleared e) {
         var headers = new HttpHeaders();
         headers.add(HttpHeaders.SET_COOKIE, e.setCookie);
-        return dev.roster.platform.ProblemHandler.problem(e.status(), e.code(), e.getMessage(), headers);
+        return dev.roster.platform.ProblemHandler.problem(e.errorCode(), e.getMessage(), headers);
     }
 }

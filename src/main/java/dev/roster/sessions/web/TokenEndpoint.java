@@ -1,13 +1,15 @@
 package dev.roster.sessions.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.roster.authz.Allow;
+import dev.roster.authz.Rule;
 import dev.roster.connectors.InvalidUpstreamToken;
 import dev.roster.connectors.UpstreamUnavailable;
 import dev.roster.platform.RosterException;
+import dev.roster.sessions.AccountDeactivated;
 import dev.roster.sessions.RefreshTokenRejected;
 import dev.roster.sessions.SignIn;
 import dev.roster.sessions.TokenResponse;
-import dev.roster.sessions.UserDeactivated;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
@@ -55,6 +57,7 @@ class TokenEndpoint {
         }
     }
 
+    @Allow(Rule.PUBLIC)
     @PostMapping(path = "/v1/auth/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     ResponseEntity<TokenResponse> token(@RequestParam MultiValueMap<String, String> form) {
         String grantType = single(form, "grant_type");
@@ -107,7 +110,7 @@ class TokenEndpoint {
         return error(HttpStatus.BAD_REQUEST, "invalid_request", e.getMessage());
     }
 
-    @ExceptionHandler({RefreshTokenRejected.class, UserDeactivated.class})
+    @ExceptionHandler({RefreshTokenRejected.class, AccountDeactivated.class})
     ResponseEntity<OAuthError> invalidGrant(RosterException e) {
         return error(HttpStatus.BAD_REQUEST, "invalid_grant", e.getMessage());
     }

@@ -1,6 +1,9 @@
 package dev.roster.users.web;
 
+import dev.roster.authz.Allow;
+import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.RosterProperties;
 import dev.roster.users.Me;
@@ -10,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -39,6 +41,7 @@ class MeController {
     }
 
     @GetMapping
+    @Allow(Rule.SIGNED_IN)
     Me me(AuthenticatedUser user) {
         return load(user);
     }
@@ -46,15 +49,17 @@ class MeController {
     record RoleInTenant(UUID tenantId, String role) {}
 
     @GetMapping("/role")
+    @Allow(Rule.SIGNED_IN)
     RoleInTenant role(AuthenticatedUser user, @RequestParam("tenant_id") UUID tenantId) {
         return load(user)
                 .membershipIn(tenantId)
                 .map(m -> new RoleInTenant(tenantId, m.role()))
                 .orElseThrow(() -> new RosterException(
-                        HttpStatus.NOT_FOUND, "membership_not_found", "You have no role in tenant " + tenantId + "."));
+                        ErrorCode.MEMBERSHIP_NOT_FOUND, "You have no role in tenant " + tenantId + "."));
     }
 
     /** JSON Merge Patch (RFC 7396) of the settings object; answers the whole resulting object. */
+    @Allow(Rule.SIGNED_IN)
     @PatchMapping(
             path = "/settings",
             consumes = {"application/json", "application/merge-patch+json"})
@@ -69,23 +74,20 @@ class MeController {
         }
         if (body.length > settingsMaxBytes) {
             throw new RosterException(
-                    HttpStatus.CONTENT_TOO_LARGE,
-                    "payload_too_large",
-                    "The body may be at most " + settingsMaxBytes + " bytes.");
+                    ErrorCode.PAYLOAD_TOO_LARGE, "The body may be at most " + settingsMaxBytes + " bytes.");
         }
         JsonNode node;
         try {
             node = json.readTree(body);
         } catch (JacksonException e) {
-            throw new RosterException(HttpStatus.BAD_REQUEST, "malformed_body", "The body is not valid JSON.");
+            throw new RosterException(ErrorCode.MALFORMED_BODY, "The body is not valid JSON.");
         }
         if (!(node instanceof ObjectNode object)) {
-            throw new RosterException(HttpStatus.BAD_REQUEST, "invalid_settings", "Settings must be a JSON object.");
+            throw new RosterException(ErrorCode.INVALID_SETTINGS, "Settings must be a JSON object.");
         }
         if (containsNul(object)) {
             // PostgreSQL's jsonb cannot store U+0000; refuse it here rather than fail in the database.
-            throw new RosterException(
-                    HttpStatus.BAD_REQUEST, "invalid_settings", "Settings may not contain the character U+0000.");
+            throw new RosterException(ErrorCode.INVALID_SETTINGS, "Settings may not contain the character U+0000.");
         }
         return object;
     }
@@ -109,7 +111,7 @@ class MeController {
 
     private Me load(AuthenticatedUser user) {
         return views.me(user.userId())
-                .orElseThrow(() -> new RosterException(
-                        HttpStatus.NOT_FOUND, "user_not_found", "The user of this token no longer exists."));
+                .orElseThrow(() ->
+                        new RosterException(ErrorCode.USER_NOT_FOUND, "The user of this token no longer exists."));
     }
 }

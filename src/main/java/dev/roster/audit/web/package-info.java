@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.audit.web;
+
+import org.jspecify.annotations.NullMarked;

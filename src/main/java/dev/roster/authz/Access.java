@@ -1,0 +1,105 @@
+package dev.roster.authz;
+
+import dev.roster.platform.ErrorCode;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads what the permission model needs, straight from the database (one indexed query per request, never a cache):
+ * a role revoked a moment ago is already gone on every node.
+ */
+@Repository
+public class Access {
+
+    // The root tenant and the route's tenant (when live), with the caller's role in each; memberships of deleted
+    // tenants never count. Memberships primary key (user_id, tenant_id), at most two probes.
+    private static final String ROLES_IN = """
+            SELECT t.id AS tenant_id, r.id AS role_id
+            FROM tenants t
+            LEFT JOIN memberships m ON m.tenant_id = t.id AND m.user_id = :user
+            LEFT JOIN roles r ON r.id = m.role_id
+            WHERE t.id IN (:root, :tenant) AND t.deleted_at IS NULL
+            """;
+
+    private static final String ADMINISTERED_TENANTS = """
+            SELECT m.tenant_id
+            FROM memberships m
+            JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
+            WHERE m.user_id = :user AND m.role_id IN (:superAdmin, :tenantAdmin)
+            """;
+
+    // Platform admins who can still act: super_admin in the root tenant, active.
+    private static final String ACTIVE_PLATFORM_ADMINS_OTHER_THAN = """
+            SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+            WHERE m.tenant_id = :root AND m.role_id = :superAdmin AND m.user_id <> :userId
+            """;
+
+    private final JdbcClient jdbc;
+
+    Access(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The caller, with their standing in {@code tenantId} (null: the route has no tenant). */
+    public Caller caller(UUID userId, @Nullable UUID tenantId) {
+        record Row(UUID tenantId, @Nullable UUID roleId) {}
+        List<Row> rows = jdbc.sql(ROLES_IN)
+                .param("user", userId)
+                .param("root", BuiltInRoles.ROOT_TENANT)
+                .param("tenant", tenantId == null ? BuiltInRoles.ROOT_TENANT : tenantId)
+                .query((rs, i) -> new Row(rs.getObject("tenant_id", UUID.class), rs.getObject("role_id", UUID.class)))
+                .list();
+        boolean platformAdmin = false;
+        boolean tenantLive = false;
+        boolean member = false;
+        boolean admin = false;
+        for (Row row : rows) {
+            if (row.tenantId().equals(BuiltInRoles.ROOT_TENANT) && BuiltInRoles.SUPER_ADMIN.equals(row.roleId())) {
+                platformAdmin = true;
+            }
+            if (row.tenantId().equals(tenantId)) {
+                tenantLive = true;
+                member = row.roleId() != null;
+                admin = BuiltInRoles.SUPER_ADMIN.equals(row.roleId()) || BuiltInRoles.TENANT_ADMIN.equals(row.roleId());
+            }
+        }
+        return new Caller(userId, platformAdmin, tenantLive ? tenantId : null, member, admin);
+    }
+
+    /** The live tenants {@code userId} administers ({@code tenant_admin} or {@code super_admin} there). */
+    public List<UUID> tenantsAdministeredBy(UUID userId) {
+        return jdbc.sql(ADMINISTERED_TENANTS)
+                .param("user", userId)
+                .param("superAdmin", BuiltInRoles.SUPER_ADMIN)
+                .param("tenantAdmin", BuiltInRoles.TENANT_ADMIN)
+                .query(UUID.class)
+                .list();
+    }
+
+    /**
+     * Refuses with {@code 409 last_platform_admin} when taking platform administration from {@code userId} (revoking
+     * or changing their root membership, deactivating them) would leave nobody able to administer the platform.
+     * Call it after taking the transaction's version: writers are then serialized, so two admins cannot each remove
+     * the other.
+     */
+    public void requireAnotherPlatformAdmin(UUID userId) {
+        long others = jdbc.sql(ACTIVE_PLATFORM_ADMINS_OTHER_THAN)
+                .param("userId", userId)
+                .param("root", BuiltInRoles.ROOT_TENANT)
+                .param("superAdmin", BuiltInRoles.SUPER_ADMIN)
+                .query(Long.class)
+                .single();
+        if (others == 0) {
+            throw ErrorCode.LAST_PLATFORM_ADMIN.problem(
+                    "This is the last active platform admin; make someone else one first.");
+        }
+    }
+
+    /** Whether {@code userId} holds {@code super_admin} in the root tenant. */
+    public boolean isPlatformAdmin(UUID userId) {
+        return caller(userId, null).platformAdmin();
+    }
+}

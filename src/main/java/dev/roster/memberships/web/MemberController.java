@@ -1,0 +1,65 @@
+package dev.roster.memberships.web;
+
+import dev.roster.authz.Allow;
+import dev.roster.authz.Caller;
+import dev.roster.authz.Rule;
+import dev.roster.memberships.Member;
+import dev.roster.memberships.Membership;
+import dev.roster.memberships.MembershipManagement;
+import dev.roster.memberships.MembershipManagement.Assigned;
+import dev.roster.platform.JsonBody;
+import dev.roster.platform.Page;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /v1/tenants/{id}/members}: one role per user per tenant. */
+@RestController
+@RequestMapping("/v1/tenants/{tenantId}/members")
+class MemberController {
+
+    private final MembershipManagement management;
+
+    MemberController(MembershipManagement management) {
+        this.management = management;
+    }
+
+    @GetMapping
+    @Allow(Rule.TENANT_MEMBER)
+    Page<Member> list(
+            @PathVariable UUID tenantId,
+            @RequestParam(name = "role", required = false) @Nullable String role,
+            @RequestParam(name = "limit", required = false) @Nullable Integer limit,
+            @RequestParam(name = "cursor", required = false) @Nullable String cursor) {
+        return management.list(tenantId, role, cursor, Page.limit(limit));
+    }
+
+    /** Assigns or changes the user's role: {@code {"role": "developer"}}; 201 when the membership is new. */
+    @PutMapping("/{userId}")
+    @Allow(Rule.TENANT_ADMIN)
+    ResponseEntity<Membership> assign(
+            Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody JsonNode body) {
+        String role = JsonBody.of(body).text("role", 200, true);
+        Assigned assigned = management.assign(caller, tenantId, userId, role);
+        return ResponseEntity.status(assigned.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(assigned.membership());
+    }
+
+    record Revoked(UUID userId, UUID tenantId, boolean revoked, long version) {}
+
+    @DeleteMapping("/{userId}")
+    @Allow(Rule.TENANT_ADMIN)
+    Revoked revoke(Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId) {
+        return new Revoked(userId, tenantId, true, management.revoke(caller, tenantId, userId));
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.memberships.web;
+
+import org.jspecify.annotations.NullMarked;

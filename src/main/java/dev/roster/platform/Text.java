@@ -1,0 +1,47 @@
+package dev.roster.platform;
+
+/**
+ * What Roster accepts as text from a client: non-blank, at most a given length, and storable exactly — no control
+ * characters (NUL included, which PostgreSQL cannot store) and no lone UTF-16 surrogates (which would be stored as
+ * "?"). Text is refused, never repaired.
+ */
+public final class Text {
+
+    private Text() {}
+
+    /** {@code value} itself when acceptable, else {@code 400 invalid_field} naming {@code field}. */
+    public static String check(String field, String value, int maxLength) {
+        if (value.isBlank()) {
+            throw JsonBody.invalid(field, "must not be blank.");
+        }
+        if (value.length() > maxLength) {
+            throw JsonBody.invalid(field, "may be at most " + maxLength + " characters long.");
+        }
+        String problem = unstorable(value);
+        if (problem != null) {
+            throw JsonBody.invalid(field, problem);
+        }
+        return value;
+    }
+
+    /** Why {@code value} cannot be stored exactly, or null when it can. */
+    public static @org.jspecify.annotations.Nullable String unstorable(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "may not contain control characters.";
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return "contains a lone UTF-16 surrogate.";
+            }
+            if (Character.isLowSurrogate(c)) {
+                return "contains a lone UTF-16 surrogate.";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.roster.roles;
+
+import dev.roster.authz.Caller;
+import dev.roster.platform.AuditLog;
+import dev.roster.platform.ErrorCode;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.Page;
+import dev.roster.platform.RosterException;
+import dev.roster.platform.Topics;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** A tenant's own roles. The five built-ins are read-only; a role still held by someone cannot be deleted. */
+@Service
+public class RoleManagement {
+
+    static final Pattern SLUG = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    public static final int MAX_PRIORITY = 1000;
+
+    private final Roles roles;
+    private final AuditLog audit;
+    private final InvalidationBus bus;
+
+    RoleManagement(Roles roles, AuditLog audit, InvalidationBus bus) {
+        this.roles = roles;
+        this.audit = audit;
+        this.bus = bus;
+    }
+
+    public record NewRole(String slug, String name, int priority) {}
+
+    public record RolePatch(
+            @Nullable String slug,
+            @Nullable String name,
+            @Nullable Integer priority) {}
+
+    public Page<Role> builtIns() {
+        var all = roles.global();
+        return new Page<>(all, null, all.size());
+    }
+
+    public Page<Role> list(UUID tenantId, @Nullable String cursor, int limit) {
+        String key = Page.key(cursor);
+        UUID after = key == null ? null : uuidKey(key);
+        return Page.of(
+                roles.pageOfTenant(tenantId, after, limit + 1),
+                limit,
+                roles.countOfTenant(tenantId),
+                r -> r.id().toString());
+    }
+
+    public Role get(UUID tenantId, UUID roleId) {
+        return roles.find(roleId).filter(r -> tenantId.equals(r.tenantId())).orElseThrow(() -> notFound(roleId));
+    }
+
+    @Transactional
+    public Role create(Caller caller, UUID tenantId, NewRole request) {
+        String slug = requireSlug(request.slug());
+        long version = bus.version();
+        Role created = roles.insert(tenantId, slug, request.name(), request.priority(), version)
+                .orElseThrow(() -> slugTaken(slug));
+        audit.record(caller.actor(), "role.created", created.urn(), tenantId, null, created);
+        return created;
+    }
+
+    @Transactional
+    public Role patch(Caller caller, UUID tenantId, UUID roleId, RolePatch patch, @Nullable Long ifMatch) {
+        long version = bus.version();
+        Role before = roles.lockOfTenant(tenantId, roleId).orElseThrow(() -> notFound(roleId));
+        if (ifMatch != null && ifMatch != before.version()) {
+            throw ErrorCode.VERSION_CONFLICT.problem("The role changed since version " + ifMatch + " (it is at "
+                    + before.version() + "); read it again and retry.");
+        }
+        String slug = patch.slug() == null ? before.slug() : requireSlug(patch.slug());
+        if (!slug.equals(before.slug()) && roles.resolve(tenantId, slug).isPresent()) {
+            throw slugTaken(slug);
+        }
+        var changed = new Role(
+                roleId,
+                tenantId,
+                slug,
+                patch.name() == null ? before.name() : patch.name(),
+                patch.priority() == null ? before.priority() : patch.priority(),
+                before.version());
+        if (changed.equals(before)) {
+            return before;
+        }
+        Role after = roles.update(changed, version);
+        audit.record(caller.actor(), "role.updated", after.urn(), tenantId, before, after);
+        // Members' views show their role's slug and order by priority.
+        bus.publish(Topics.TENANT, tenantId.toString());
+        return after;
+    }
+
+    /** Answers the version of the deletion. */
+    @Transactional
+    public long delete(Caller caller, UUID tenantId, UUID roleId) {
+        long version = bus.version();
+        Role before = roles.lockOfTenant(tenantId, roleId).orElseThrow(() -> notFound(roleId));
+        if (roles.inUse(roleId)) {
+            throw ErrorCode.ROLE_IN_USE.problem(
+                    "Role " + before.slug() + " is still held by members; assign them another role first.");
+        }
+        roles.delete(roleId);
+        audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
+        return version;
+    }
+
+    private String requireSlug(String slug) {
+        if (!SLUG.matcher(slug).matches()) {
+            throw ErrorCode.INVALID_FIELD.problem(
+                    "'slug' must be 1 to 63 characters of a-z, 0-9, '_' and '-', starting with a letter or digit.");
+        }
+        if (roles.findGlobalBySlug(slug).isPresent()) {
+            throw slugTaken(slug);
+        }
+        return slug;
+    }
+
+    private static RosterException slugTaken(String slug) {
+        return ErrorCode.SLUG_TAKEN.problem("A role '" + slug + "' already exists here (built-in slugs are reserved).");
+    }
+
+    static RosterException notFound(UUID roleId) {
+        return ErrorCode.ROLE_NOT_FOUND.problem("There is no role " + roleId + " in this tenant.");
+    }
+
+    private static UUID uuidKey(String key) {
+        try {
+            return UUID.fromString(key);
+        } catch (IllegalArgumentException e) {
+            throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.roster.roles.web;
+
+import dev.roster.authz.Allow;
+import dev.roster.authz.Caller;
+import dev.roster.authz.Rule;
+import dev.roster.platform.IfMatch;
+import dev.roster.platform.JsonBody;
+import dev.roster.platform.Page;
+import dev.roster.roles.Role;
+import dev.roster.roles.RoleManagement;
+import dev.roster.roles.RoleManagement.NewRole;
+import dev.roster.roles.RoleManagement.RolePatch;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** The built-in roles ({@code /v1/roles}) and each tenant's own ({@code /v1/tenants/{id}/roles}). */
+@RestController
+class RoleController {
+
+    private final RoleManagement management;
+
+    RoleController(RoleManagement management) {
+        this.management = management;
+    }
+
+    @GetMapping("/v1/roles")
+    @Allow(Rule.SIGNED_IN)
+    Page<Role> builtIns() {
+        return management.builtIns();
+    }
+
+    @GetMapping("/v1/tenants/{tenantId}/roles")
+    @Allow(Rule.TENANT_MEMBER)
+    Page<Role> list(
+            @PathVariable UUID tenantId,
+            @RequestParam(name = "limit", required = false) @Nullable Integer limit,
+            @RequestParam(name = "cursor", required = false) @Nullable String cursor) {
+        return management.list(tenantId, cursor, Page.limit(limit));
+    }
+
+    @GetMapping("/v1/tenants/{tenantId}/roles/{roleId}")
+    @Allow(Rule.TENANT_MEMBER)
+    ResponseEntity<Role> get(@PathVariable UUID tenantId, @PathVariable UUID roleId) {
+        Role role = management.get(tenantId, roleId);
+        return ResponseEntity.ok().eTag(IfMatch.etag(role.version())).body(role);
+    }
+
+    @PostMapping("/v1/tenants/{tenantId}/roles")
+    @Allow(Rule.TENANT_ADMIN)
+    ResponseEntity<Role> create(Caller caller, @PathVariable UUID tenantId, @RequestBody JsonNode body) {
+        JsonBody fields = JsonBody.of(body);
+        var request = new NewRole(
+                fields.text("slug", 63, true),
+                fields.text("name", 200, true),
+                fields.integer("priority", 0, RoleManagement.MAX_PRIORITY, true));
+        Role role = management.create(caller, tenantId, request);
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .eTag(IfMatch.etag(role.version()))
+                .body(role);
+    }
+
+    @PatchMapping(
+            path = "/v1/tenants/{tenantId}/roles/{roleId}",
+            consumes = {"application/json", "application/merge-patch+json"})
+    @Allow(Rule.TENANT_ADMIN)
+    ResponseEntity<Role> patch(
+            Caller caller,
+            @PathVariable UUID tenantId,
+            @PathVariable UUID roleId,
+            @RequestBody JsonNode body,
+            @RequestHeader(name = IfMatch.HEADER, required = false) @Nullable String ifMatch) {
+        JsonBody fields = JsonBody.of(body);
+        var patch = new RolePatch(
+                fields.text("slug", 63, false),
+                fields.text("name", 200, false),
+                fields.integer("priority", 0, RoleManagement.MAX_PRIORITY, false));
+        Role role = management.patch(caller, tenantId, roleId, patch, IfMatch.version(ifMatch));
+        return ResponseEntity.ok().eTag(IfMatch.etag(role.version())).body(role);
+    }
+
+    record Deleted(UUID id, boolean deleted, long version) {}
+
+    @DeleteMapping("/v1/tenants/{tenantId}/roles/{roleId}")
+    @Allow(Rule.TENANT_ADMIN)
+    Deleted delete(Caller caller, @PathVariable UUID tenantId, @PathVariable UUID roleId) {
+        return new Deleted(roleId, true, management.delete(caller, tenantId, roleId));
+    }
+}

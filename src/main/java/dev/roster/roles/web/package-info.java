@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.roles.web;
+
+import org.jspecify.annotations.NullMarked;

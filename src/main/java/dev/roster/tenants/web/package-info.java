@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.tenants.web;
+
+import org.jspecify.annotations.NullMarked;

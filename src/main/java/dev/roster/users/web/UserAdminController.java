@@ -1,0 +1,154 @@
+package dev.roster.users.web;
+
+import dev.roster.authz.Access;
+import dev.roster.authz.Allow;
+import dev.roster.authz.Caller;
+import dev.roster.authz.Rule;
+import dev.roster.platform.ErrorCode;
+import dev.roster.platform.Page;
+import dev.roster.platform.Text;
+import dev.roster.roles.Role;
+import dev.roster.roles.Roles;
+import dev.roster.users.UserDirectory;
+import dev.roster.users.UserDirectory.Count;
+import dev.roster.users.UserDirectory.Query;
+import dev.roster.users.UserDirectory.StatsBy;
+import dev.roster.users.UserManagement;
+import dev.roster.users.UserSummary;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /v1/users}: finding users and (platform admins) deactivating them. Tenant admins see only members of the
+ * tenants they administer; anyone else outside that is {@code 404 user_not_found}.
+ */
+@RestController
+@RequestMapping("/v1/users")
+class UserAdminController {
+
+    private final UserDirectory directory;
+    private final UserManagement management;
+    private final Access access;
+    private final Roles roles;
+
+    UserAdminController(UserDirectory directory, UserManagement management, Access access, Roles roles) {
+        this.directory = directory;
+        this.management = management;
+        this.access = access;
+        this.roles = roles;
+    }
+
+    @GetMapping
+    @Allow(Rule.ANY_TENANT_ADMIN)
+    Page<UserSummary> search(
+            Caller caller,
+            @RequestParam(name = "q", required = false) @Nullable String q,
+            @RequestParam(name = "division", required = false) @Nullable String division,
+            @RequestParam(name = "department", required = false) @Nullable String department,
+            @RequestParam(name = "role", required = false) @Nullable String role,
+            @RequestParam(name = "tenant_id", required = false) @Nullable UUID tenantId,
+            @RequestParam(name = "is_active", required = false) @Nullable Boolean isActive,
+            @RequestParam(name = "limit", required = false) @Nullable Integer limit,
+            @RequestParam(name = "cursor", required = false) @Nullable String cursor) {
+        Query query = query(caller, q, division, department, role, tenantId, isActive);
+        return directory.search(query, cursor, Page.limit(limit));
+    }
+
+    @GetMapping("/stats")
+    @Allow(Rule.ANY_TENANT_ADMIN)
+    Page<Count> stats(
+            Caller caller,
+            @RequestParam("by") String by,
+            @RequestParam(name = "q", required = false) @Nullable String q,
+            @RequestParam(name = "division", required = false) @Nullable String division,
+            @RequestParam(name = "department", required = false) @Nullable String department,
+            @RequestParam(name = "role", required = false) @Nullable String role,
+            @RequestParam(name = "tenant_id", required = false) @Nullable UUID tenantId,
+            @RequestParam(name = "is_active", required = false) @Nullable Boolean isActive) {
+        StatsBy statsBy;
+        try {
+            statsBy = StatsBy.valueOf(by.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ErrorCode.INVALID_PARAMETER.problem("'by' must be one of division, department, role.");
+        }
+        List<Count> counts = directory.stats(statsBy, query(caller, q, division, department, role, tenantId, isActive));
+        return new Page<>(counts, null, counts.size());
+    }
+
+    @GetMapping("/{userId}")
+    @Allow(Rule.ANY_TENANT_ADMIN)
+    UserSummary get(Caller caller, @PathVariable UUID userId) {
+        return directory
+                .find(userId, scope(caller))
+                .orElseThrow(() -> ErrorCode.USER_NOT_FOUND.problem("There is no user " + userId + "."));
+    }
+
+    record Activation(UUID id, boolean isActive, long version) {}
+
+    @PostMapping("/{userId}:deactivate")
+    @Allow(Rule.PLATFORM_ADMIN)
+    Activation deactivate(Caller caller, @PathVariable UUID userId) {
+        return new Activation(userId, false, management.deactivate(caller, userId));
+    }
+
+    @PostMapping("/{userId}:reactivate")
+    @Allow(Rule.PLATFORM_ADMIN)
+    Activation reactivate(Caller caller, @PathVariable UUID userId) {
+        return new Activation(userId, true, management.reactivate(caller, userId));
+    }
+
+    private Query query(
+            Caller caller,
+            @Nullable String q,
+            @Nullable String division,
+            @Nullable String department,
+            @Nullable String role,
+            @Nullable UUID tenantId,
+            @Nullable Boolean isActive) {
+        List<UUID> scope = scope(caller);
+        if (tenantId != null && scope != null && !scope.contains(tenantId)) {
+            throw ErrorCode.TENANT_NOT_FOUND.problem("There is no tenant " + tenantId + ".");
+        }
+        UUID roleId = null;
+        if (role != null) {
+            roleId = roles.resolve(tenantId == null ? dev.roster.authz.BuiltInRoles.ROOT_TENANT : tenantId, role)
+                    .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId))
+                    .map(Role::id)
+                    .orElseThrow(
+                            () -> ErrorCode.INVALID_PARAMETER.problem(
+                                    "'role' names no role: use a built-in slug, a URN, or a tenant's slug with its tenant_id."));
+        }
+        return new Query(
+                parameter("q", q, 200),
+                parameter("division", division, 200),
+                parameter("department", department, 200),
+                roleId,
+                tenantId,
+                isActive,
+                scope);
+    }
+
+    /** Null for platform admins (everyone); else the tenants the caller administers. */
+    private @Nullable List<UUID> scope(Caller caller) {
+        return caller.platformAdmin() ? null : access.tenantsAdministeredBy(caller.userId());
+    }
+
+    private static @Nullable String parameter(String name, @Nullable String value, int maxLength) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Text.check(name, value, maxLength);
+        } catch (dev.roster.platform.RosterException e) {
+            throw ErrorCode.INVALID_PARAMETER.problem(e.getMessage());
+        }
+    }
+}
