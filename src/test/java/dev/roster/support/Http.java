@@ -75,6 +75,32 @@ public final class Http {
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Response putJson(String path, @Nullable String bearer, String json) {
+        return send(request(path, bearer)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response patchJson(String path, @Nullable String bearer, String json, Map<String, String> headers) {
+        var r = request(path, bearer).header("Content-Type", "application/json");
+        headers.forEach(r::header);
+        return send(r.method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public Response delete(String path, @Nullable String bearer) {
+        return send(request(path, bearer).DELETE());
+    }
+
+    /** Any method, with an optional JSON body. */
+    public Response call(String method, String path, @Nullable String bearer, @Nullable String json) {
+        var r = request(path, bearer);
+        if (json == null) {
+            return send(r.method(method, HttpRequest.BodyPublishers.noBody()));
+        }
+        return send(
+                r.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());

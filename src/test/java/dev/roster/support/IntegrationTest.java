@@ -82,4 +82,46 @@ public abstract class IntegrationTest {
     protected JsonNode signIn(String subject, String email) {
         return signIn(subject, email, Map.of());
     }
+
+    /** The access token of a signed-in user. */
+    protected String accessToken(String subject, String email, Map<String, Object> extraClaims) {
+        return signIn(subject, email, extraClaims).path("access_token").asString();
+    }
+
+    /**
+     * Signs in the bootstrap admin (a platform admin, through {@code ROSTER_BOOTSTRAP_ADMINS} and a verified address)
+     * and returns their access token.
+     */
+    protected String signInAsPlatformAdmin() {
+        return accessToken("root-admin", TestInfrastructure.ADMIN_EMAIL, Map.of("email_verified", true));
+    }
+
+    protected String userId(String email) {
+        return jdbc.sql("SELECT id::text FROM users WHERE email = :email")
+                .param("email", email)
+                .query(String.class)
+                .single();
+    }
+
+    protected String tenantIdByExternalId(String externalId) {
+        return jdbc.sql("SELECT id::text FROM tenants WHERE external_id = :e")
+                .param("e", externalId)
+                .query(String.class)
+                .single();
+    }
+
+    /** Creates a tenant through the admin API (as {@code adminToken}) and returns its id. */
+    protected String createTenant(String adminToken, String slug) {
+        Http.Response response = http.postJson(
+                "/v1/tenants", adminToken, "{\"slug\":\"" + slug + "\",\"name\":\"" + slug + "\"}", Map.of());
+        if (response.status() != 201) {
+            throw new AssertionError("tenant creation failed: " + response.status() + " " + response.body());
+        }
+        return response.json().path("id").asString();
+    }
+
+    /** Assigns a role through the admin API and returns the answer. */
+    protected Http.Response assign(String token, String tenantId, String userId, String role) {
+        return http.putJson("/v1/tenants/" + tenantId + "/members/" + userId, token, "{\"role\":\"" + role + "\"}");
+    }
 }

@@ -1,0 +1,41 @@
+package dev.roster.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The admin API end to end, as an operator meets it first. */
+class AdminFlowTests extends IntegrationTest {
+
+    @Test
+    void aPlatformAdminCreatesATenantAssignsARoleAndTheMemberSeesItOnTheNextRequest() {
+        String admin = signInAsPlatformAdmin();
+        String member = accessToken("flow-1", "flow@example.com", Map.of());
+        String tenantId = createTenant(admin, "flow-co");
+
+        Http.Response assigned = assign(admin, tenantId, userId("flow@example.com"), "developer");
+
+        assertThat(assigned.status()).isEqualTo(201);
+        assertThat(assigned.json().path("role").asString()).isEqualTo("developer");
+        assertThat(assigned.json().path("role_urn").asString())
+                .isEqualTo("role:global:00000000-0000-0000-0000-000000000104");
+        long version = assigned.json().path("version").asLong();
+        assertThat(version).isPositive();
+        assertThat(assigned.header("Roster-Version")).isEqualTo(Long.toString(version));
+        Http.Response role = http.get("/v1/me/role?tenant_id=" + tenantId, member);
+        assertThat(role.status()).isEqualTo(200);
+        assertThat(role.json().path("role").asString()).isEqualTo("developer");
+
+        Http.Response members = http.get("/v1/tenants/" + tenantId + "/members", member);
+        assertThat(members.status()).isEqualTo(200);
+        assertThat(members.json().path("total").asLong()).isEqualTo(1);
+        assertThat(members.json().path("items").get(0).path("email").asString()).isEqualTo("flow@example.com");
+        assertThat(members.json().path("next_cursor").isNull()).isTrue();
+
+        Http.Response fresh = http.get("/v1/me?min_version=" + version, member);
+        assertThat(fresh.status()).isEqualTo(200);
+    }
+}
