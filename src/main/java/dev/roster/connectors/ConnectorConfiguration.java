@@ -17,8 +17,8 @@ class ConnectorConfiguration {
     static final String DEMO_ROLES_CLAIM = "roster_roles";
 
     @Bean
-    UpstreamConnector upstreamConnector(RosterProperties properties, PublicUrl publicUrl, JsonMapper json) {
-        var oidc = properties.oidc();
+    UpstreamConnector upstreamConnector(
+            RosterProperties roster, OidcSettings oidc, PublicUrl publicUrl, JsonMapper json) {
         if (oidc.isConfigured()) {
             String audience = oidc.audience();
             if (audience == null || audience.isBlank()) {
@@ -35,7 +35,7 @@ class ConnectorConfiguration {
                     oidc.jwksMinRefetchInterval(),
                     json);
         }
-        if (!properties.demoUpstreamActive()) {
+        if (!oidc.demoUpstreamActive(roster)) {
             throw new IllegalStateException(
                     "No upstream identity provider is configured: set ROSTER_OIDC_ISSUER and ROSTER_OIDC_AUDIENCE"
                             + " (the demo provider runs only in dev mode)");

@@ -15,7 +15,6 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.roster.connectors.UpstreamUser.RoleAssignment;
 import dev.roster.connectors.UpstreamUser.UpstreamTenant;
-import dev.roster.platform.RosterProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -63,7 +62,7 @@ public class OidcConnector implements UpstreamConnector {
 
     private final Supplier<String> issuer;
     private final String audience;
-    private final RosterProperties.Claims claims;
+    private final OidcSettings.Claims claims;
     private final Duration clockSkew;
     private final Duration httpTimeout;
     private final Duration jwksMinRefetchInterval;
@@ -77,7 +76,7 @@ public class OidcConnector implements UpstreamConnector {
     public OidcConnector(
             Supplier<String> issuer,
             String audience,
-            RosterProperties.Claims claims,
+            OidcSettings.Claims claims,
             Duration clockSkew,
             Duration httpTimeout,
             Duration jwksMinRefetchInterval,

@@ -14,7 +14,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.PublicUrl;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.RosterProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -57,9 +56,9 @@ class DemoIdentityProvider {
     private final boolean openDirectory;
     private final RSAKey key;
 
-    DemoIdentityProvider(PublicUrl publicUrl, RosterProperties properties) throws JOSEException {
+    DemoIdentityProvider(PublicUrl publicUrl, DemoSettings settings) throws JOSEException {
         this.publicUrl = publicUrl;
-        this.openDirectory = properties.demo().openDirectory();
+        this.openDirectory = settings.openDirectory();
         this.key = new RSAKeyGenerator(2048)
                 .keyID("demo-" + Long.toHexString(System.nanoTime()))
                 .keyUse(KeyUse.SIGNATURE)

@@ -1,5 +1,6 @@
 package dev.roster.demo;
 
+import dev.roster.connectors.OidcSettings;
 import dev.roster.platform.RosterProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Condition;
@@ -11,8 +12,8 @@ class DemoUpstreamCondition implements Condition {
 
     @Override
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-        return Binder.get(context.getEnvironment())
-                .bindOrCreate("roster", RosterProperties.class)
-                .demoUpstreamActive();
+        var binder = Binder.get(context.getEnvironment());
+        return binder.bindOrCreate("roster.oidc", OidcSettings.class)
+                .demoUpstreamActive(binder.bindOrCreate("roster", RosterProperties.class));
     }
 }

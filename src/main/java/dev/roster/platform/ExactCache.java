@@ -81,9 +81,4 @@ public final class ExactCache<K, V> {
         generation.incrementAndGet();
         cache.invalidateAll();
     }
-
-    long size() {
-        cache.cleanUp();
-        return cache.estimatedSize();
-    }
 }

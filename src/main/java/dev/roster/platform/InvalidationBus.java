@@ -73,7 +73,6 @@ public class InvalidationBus implements SmartLifecycle {
     private final CountDownLatch firstListen = new CountDownLatch(1);
     private volatile boolean running;
     private volatile boolean connected;
-    private volatile Connection listenerConnection;
     private Thread listener;
 
     public InvalidationBus(HikariDataSource pool, JdbcClient jdbc, TransactionTemplate tx) {
@@ -288,7 +287,6 @@ public class InvalidationBus implements SmartLifecycle {
     private void listenLoop() {
         while (running) {
             try (Connection connection = openListenerConnection()) {
-                listenerConnection = connection;
                 try (Statement st = connection.createStatement()) {
                     st.execute("LISTEN " + CHANNEL);
                 }
@@ -317,21 +315,11 @@ public class InvalidationBus implements SmartLifecycle {
                 }
             } finally {
                 connected = false;
-                listenerConnection = null;
                 resetAll();
             }
             if (running) {
                 sleep(RECONNECT_DELAY);
             }
-        }
-    }
-
-    /** Test hook: breaks the listener connection as a network failure would. */
-    void breakConnectionForTest() throws SQLException {
-        Connection c = listenerConnection;
-        if (c != null) {
-            c.unwrap(PGConnection.class).cancelQuery();
-            c.abort(Runnable::run);
         }
     }
 

@@ -4,14 +4,16 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Prints, once Roster serves, where and how fast it came up; with the demo upstream, the three commands of the
- * quickstart. Plain stdout, not the JSON log: it is for the person at the terminal.
+ * Prints, once Roster serves, where and how fast it came up, then what each {@link StartupBanner} adds (with the
+ * demo upstream, the three commands of the quickstart). Plain stdout, not the JSON log: it is for the person at the
+ * terminal.
  */
 @Component
 class StartupReport {
@@ -20,10 +22,12 @@ class StartupReport {
 
     private final RosterProperties properties;
     private final PublicUrl publicUrl;
+    private final ObjectProvider<StartupBanner> banners;
 
-    StartupReport(RosterProperties properties, PublicUrl publicUrl) {
+    StartupReport(RosterProperties properties, PublicUrl publicUrl, ObjectProvider<StartupBanner> banners) {
         this.properties = properties;
         this.publicUrl = publicUrl;
+        this.banners = banners;
     }
 
     @EventListener
@@ -44,23 +48,7 @@ class StartupReport {
                 .append(" PostgreSQL")
                 .append(properties.isDevMode() ? ", dev mode" : "")
                 .append(")\n");
-        if (properties.demoUpstreamActive()) {
-            out.append("\nDemo identity provider at ")
-                    .append(url)
-                    .append("/demo (not for production). Try:\n\n")
-                    .append("  ID_TOKEN=$(curl -s -d email=alice@example.com ")
-                    .append(url)
-                    .append("/demo/token | sed -E 's/.*\"id_token\":\"([^\"]+)\".*/\\1/')\n")
-                    .append("  ACCESS_TOKEN=$(curl -s ")
-                    .append(url)
-                    .append("/v1/auth/token")
-                    .append(" -d grant_type=urn:ietf:params:oauth:grant-type:token-exchange")
-                    .append(" -d subject_token_type=urn:ietf:params:oauth:token-type:id_token")
-                    .append(" -d subject_token=$ID_TOKEN | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')\n")
-                    .append("  curl -s ")
-                    .append(url)
-                    .append("/v1/me -H \"Authorization: Bearer $ACCESS_TOKEN\"\n");
-        }
+        banners.orderedStream().forEach(banner -> out.append('\n').append(banner.text()));
         System.out.println(out);
         System.out.flush();
         if (!properties.isDevMode()

@@ -13,7 +13,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.InvalidBearerToken;
 import dev.roster.platform.PublicUrl;
-import dev.roster.platform.RosterProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.text.ParseException;
@@ -41,14 +40,13 @@ public class AccessTokens {
     private final Duration ttl;
     private final Cache<String, AuthenticatedUser> verified;
 
-    AccessTokens(
-            SigningKeys keys, PublicUrl publicUrl, Clock clock, RosterProperties properties, MeterRegistry meters) {
+    AccessTokens(SigningKeys keys, PublicUrl publicUrl, Clock clock, TokenSettings tokens, MeterRegistry meters) {
         this.keys = keys;
         this.publicUrl = publicUrl;
         this.clock = clock;
-        this.ttl = properties.tokens().accessTokenTtl();
+        this.ttl = tokens.accessTokenTtl();
         this.verified = Caffeine.newBuilder()
-                .maximumSize(properties.tokens().verifiedTokenCacheSize())
+                .maximumSize(tokens.verifiedTokenCacheSize())
                 .expireAfter(Expiry.<String, AuthenticatedUser>creating((token, user) ->
                         Duration.between(clock.instant(), user.expiresAt()).isNegative()
                                 ? Duration.ZERO

@@ -33,20 +33,20 @@ class KeyEncryption {
 
     private final SecretKeySpec key;
 
-    KeyEncryption(RosterProperties properties) {
-        this.key = new SecretKeySpec(loadKey(properties), "AES");
+    KeyEncryption(RosterProperties roster, KeySettings keys) {
+        this.key = new SecretKeySpec(loadKey(roster, keys), "AES");
     }
 
-    private static byte[] loadKey(RosterProperties properties) {
-        String configured = properties.keys().encryptionKey();
+    private static byte[] loadKey(RosterProperties roster, KeySettings keys) {
+        String configured = keys.encryptionKey();
         if (configured != null && !configured.isBlank()) {
             return decode(configured.trim(), "ROSTER_KEYS_ENCRYPTION_KEY");
         }
-        if (!properties.isDevMode()) {
+        if (!roster.isDevMode()) {
             throw new IllegalStateException("ROSTER_KEYS_ENCRYPTION_KEY must be set outside dev mode: 32 random bytes,"
                     + " base64-encoded (for example: openssl rand -base64 32)");
         }
-        Path file = properties.home().resolve("key-encryption.key");
+        Path file = roster.home().resolve("key-encryption.key");
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());

@@ -2,7 +2,6 @@ package dev.roster.sessions;
 
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.RosterProperties;
 import dev.roster.platform.Topics;
 import dev.roster.users.UserDeactivated;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,12 +76,12 @@ public class Sessions {
     private final Duration maxLifetime;
     private final ExactCache<UUID, SessionState> states;
 
-    Sessions(JdbcClient jdbc, InvalidationBus bus, Clock clock, RosterProperties properties, MeterRegistry meters) {
+    Sessions(JdbcClient jdbc, InvalidationBus bus, Clock clock, TokenSettings tokens, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.bus = bus;
         this.clock = clock;
-        this.refreshTokenTtl = properties.tokens().refreshTokenTtl();
-        this.maxLifetime = properties.tokens().sessionMaxLifetime();
+        this.refreshTokenTtl = tokens.refreshTokenTtl();
+        this.maxLifetime = tokens.sessionMaxLifetime();
         this.states = ExactCache.create("sessions", 200_000, bus, Topics.SESSION, UUID::fromString, meters);
     }
 

@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.RosterProperties;
 import dev.roster.platform.Topics;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -76,12 +75,12 @@ public class SigningKeys {
             TransactionTemplate tx,
             KeyEncryption encryption,
             InvalidationBus bus,
-            RosterProperties properties) {
+            TokenSettings tokens) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.encryption = encryption;
         this.bus = bus;
-        this.grace = properties.tokens().accessTokenTtl().plusMinutes(1);
+        this.grace = tokens.accessTokenTtl().plusMinutes(1);
         tx.executeWithoutResult(status -> {
             lock();
             if (jdbc.sql(COUNT_ACTIVE).query(Long.class).single() == 0) {

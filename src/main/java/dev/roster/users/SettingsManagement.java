@@ -4,7 +4,6 @@ import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.RosterProperties;
 import dev.roster.platform.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,12 +25,12 @@ public class SettingsManagement {
     private final JsonMapper json;
     private final int maxBytes;
 
-    SettingsManagement(Users users, AuditLog audit, InvalidationBus bus, JsonMapper json, RosterProperties properties) {
+    SettingsManagement(Users users, AuditLog audit, InvalidationBus bus, JsonMapper json, SettingsLimit limit) {
         this.users = users;
         this.audit = audit;
         this.bus = bus;
         this.json = json;
-        this.maxBytes = properties.settingsMaxBytes();
+        this.maxBytes = limit.settingsMaxBytes();
     }
 
     /** Applies {@code patch} (members set to null are removed) and returns the resulting settings. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import dev.roster.platform.RosterProperties;
 import dev.roster.support.TestInfrastructure;
 import java.net.URI;
 import java.time.Duration;
@@ -34,7 +33,7 @@ class OidcConnectorTests extends UpstreamConnectorContract {
     /** An OIDC connector with the standard claim names, as Roster configures it by default. */
     static OidcConnector connector(
             String issuer, String audience, @Nullable String rolesClaim, Duration jwksMinRefetchInterval) {
-        var claims = new RosterProperties.Claims(
+        var claims = new OidcSettings.Claims(
                 "sub",
                 "email",
                 "preferred_username",

@@ -14,34 +14,37 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /** The key that encrypts signing keys: where it comes from, and the refusals that keep a node from starting wrong. */
 class KeyEncryptionTests {
 
-    private static RosterProperties properties(java.util.Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("roster", RosterProperties.class);
+    private static KeyEncryption keyEncryption(java.util.Map<String, String> settings) {
+        var binder = new Binder(new MapConfigurationPropertySource(settings));
+        return new KeyEncryption(
+                binder.bindOrCreate("roster", RosterProperties.class),
+                binder.bindOrCreate("roster.keys", KeySettings.class));
     }
 
     @Test
     void outsideDevModeAMissingKeyRefusesToStartAndNamesTheVariable() {
-        var production = properties(java.util.Map.of("roster.db.url", "jdbc:postgresql://db/roster"));
+        var production = java.util.Map.of("roster.db.url", "jdbc:postgresql://db/roster");
 
-        assertThatThrownBy(() -> new KeyEncryption(production))
+        assertThatThrownBy(() -> keyEncryption(production))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ROSTER_KEYS_ENCRYPTION_KEY");
     }
 
     @Test
     void aKeyOfTheWrongLengthIsRefused() {
-        var shortKey = properties(java.util.Map.of(
-                "roster.keys.encryption-key", Base64.getEncoder().encodeToString(new byte[16])));
+        var shortKey = java.util.Map.of(
+                "roster.keys.encryption-key", Base64.getEncoder().encodeToString(new byte[16]));
 
-        assertThatThrownBy(() -> new KeyEncryption(shortKey)).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> keyEncryption(shortKey)).hasMessageContaining("32 bytes");
     }
 
     @Test
     void whatOneKeyEncryptsAnotherCannotDecrypt() throws Exception {
         Path home = Files.createTempDirectory("roster-keys");
-        var devA = new KeyEncryption(
-                properties(java.util.Map.of("roster.home", home.resolve("a").toString())));
-        var devB = new KeyEncryption(
-                properties(java.util.Map.of("roster.home", home.resolve("b").toString())));
+        var devA =
+                keyEncryption(java.util.Map.of("roster.home", home.resolve("a").toString()));
+        var devB =
+                keyEncryption(java.util.Map.of("roster.home", home.resolve("b").toString()));
 
         byte[] sealed = devA.encrypt("secret".getBytes(), "kid-1");
 

@@ -3,10 +3,13 @@ package dev.roster.support;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
 
 /**
  * What every integration test in this JVM shares: one embedded PostgreSQL (the real thing, zonky binaries) and one
@@ -53,10 +56,48 @@ public final class TestInfrastructure {
     public static synchronized MockOAuth2Server idp() {
         if (idp == null) {
             idp = new MockOAuth2Server();
-            idp.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(idp::shutdown));
+            // IMPORTANT: an explicit port, not 0: only then does MockWebServer listen with SO_REUSEADDR, without
+            // which withUpstreamDown could not bind the port again while the stopped server's connections linger
+            // in TIME_WAIT.
+            idp.start(freePort());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> idp.shutdown()));
         }
         return idp;
+    }
+
+    /**
+     * Runs {@code action} while the upstream OIDC provider refuses connections, then serves it again on the same
+     * port with the same signing keys, so that the tests after it sign in as before.
+     *
+     * <p>IMPORTANT: a stopped MockOAuth2Server cannot start again (its MockWebServer refuses to), so a new one, built
+     * on the old one's token provider (which holds the keys), takes its place.
+     */
+    public static synchronized void withUpstreamDown(Runnable action) {
+        MockOAuth2Server down = idp();
+        int port = down.baseUrl().port();
+        OAuth2Config config = down.getConfig();
+        down.shutdown();
+        try {
+            action.run();
+        } finally {
+            idp = new MockOAuth2Server(new OAuth2Config(
+                    config.getInteractiveLogin(),
+                    config.getLoginPagePath(),
+                    config.getStaticAssetsPath(),
+                    config.getRotateRefreshToken(),
+                    config.getTokenProvider(),
+                    config.getTokenCallbacks(),
+                    new MockWebServerWrapper()));
+            idp.start(port);
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String issuer() {

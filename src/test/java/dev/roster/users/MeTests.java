@@ -1,9 +1,12 @@
 package dev.roster.users;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
+import dev.roster.support.TestInfrastructure;
+import java.net.ConnectException;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,12 +180,20 @@ class MeTests extends IntegrationTest {
 
     @Test
     void meNeverCallsTheUpstream() {
-        // The upstream OIDC provider is down for this user's requests: me is a local read.
-        Http.Response me = http.get("/v1/me", token);
-        assertThat(me.status()).isEqualTo(200);
-        assertThat(me.json().path("memberships")).hasSize(2);
-        assertThat(me.json().path("memberships").get(0).path("role").asString()).isEqualTo("operator");
-        assertThat(me.header("X-Request-Id")).isNotBlank();
-        assertThat(me.header("Cache-Control")).isEqualTo("no-store");
+        TestInfrastructure.withUpstreamDown(() -> {
+            // The upstream OIDC provider refuses connections: me is a local read, so it answers all the same.
+            assertThatThrownBy(
+                            () -> new Http(TestInfrastructure.issuer()).get("/.well-known/openid-configuration", null))
+                    .hasCauseInstanceOf(ConnectException.class);
+
+            Http.Response me = http.get("/v1/me", token);
+
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().path("memberships")).hasSize(2);
+            assertThat(me.json().path("memberships").get(0).path("role").asString())
+                    .isEqualTo("operator");
+            assertThat(me.header("X-Request-Id")).isNotBlank();
+            assertThat(me.header("Cache-Control")).isEqualTo("no-store");
+        });
     }
 }

@@ -5,10 +5,10 @@ import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.RosterProperties;
 import dev.roster.sessions.RefreshTokenRejected;
 import dev.roster.sessions.SignIn;
 import dev.roster.sessions.TokenResponse;
+import dev.roster.sessions.TokenSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -34,10 +34,10 @@ class SessionEndpoints {
     private final String cookieName;
     private final Duration cookieLifetime;
 
-    SessionEndpoints(SignIn signIn, RosterProperties properties) {
+    SessionEndpoints(SignIn signIn, TokenSettings tokens) {
         this.signIn = signIn;
-        this.cookieName = properties.tokens().refreshCookieName();
-        this.cookieLifetime = properties.tokens().refreshTokenTtl();
+        this.cookieName = tokens.refreshCookieName();
+        this.cookieLifetime = tokens.refreshTokenTtl();
     }
 
     record RefreshRequest(@Nullable String refreshToken) {}

@@ -5,8 +5,8 @@ import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.RosterProperties;
 import dev.roster.users.Me;
+import dev.roster.users.SettingsLimit;
 import dev.roster.users.SettingsManagement;
 import dev.roster.users.UserViews;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,11 +33,11 @@ class MeController {
     private final JsonMapper json;
     private final int settingsMaxBytes;
 
-    MeController(UserViews views, SettingsManagement settings, JsonMapper json, RosterProperties properties) {
+    MeController(UserViews views, SettingsManagement settings, JsonMapper json, SettingsLimit limit) {
         this.views = views;
         this.settings = settings;
         this.json = json;
-        this.settingsMaxBytes = properties.settingsMaxBytes();
+        this.settingsMaxBytes = limit.settingsMaxBytes();
     }
 
     @GetMapping
