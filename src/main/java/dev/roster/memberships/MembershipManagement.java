@@ -9,11 +9,11 @@ import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.Page;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.Topics;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.Tenants;
+import dev.roster.users.UserViews;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,7 +135,7 @@ public class MembershipManagement {
                 before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
                         .orElse(null),
                 Map.of("role_id", role.id(), "role", role.slug(), "source", "local"));
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
         return new Assigned(membership(userId, tenantId, role, version), created);
     }
 
@@ -160,7 +160,7 @@ public class MembershipManagement {
                 tenantId,
                 Map.of("role_id", before.roleId(), "source", before.source()),
                 null);
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
         return version;
     }
 
@@ -184,7 +184,7 @@ public class MembershipManagement {
                 before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
                         .orElse(null),
                 Map.of("role_id", BuiltInRoles.SUPER_ADMIN, "role", "super_admin", "source", "local"));
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
         return true;
     }
 
@@ -205,7 +205,7 @@ public class MembershipManagement {
                 BuiltInRoles.ROOT_TENANT,
                 Map.of("role_id", before.get().roleId(), "source", before.get().source()),
                 null);
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
         return true;
     }
 
@@ -282,7 +282,7 @@ public class MembershipManagement {
             }
         }
         if (changed > 0) {
-            bus.publish(Topics.USER, userId.toString());
+            bus.publish(UserViews.TOPIC, userId.toString());
         }
         return changed;
     }

@@ -6,7 +6,7 @@ import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.Page;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.Topics;
+import dev.roster.tenants.Tenants;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -91,7 +91,7 @@ public class RoleManagement {
         Role after = roles.update(changed, version);
         audit.record(caller.actor(), "role.updated", after.urn(), tenantId, before, after);
         // Members' views show their role's slug and order by priority.
-        bus.publish(Topics.TENANT, tenantId.toString());
+        bus.publish(Tenants.TOPIC, tenantId.toString());
         return after;
     }
 

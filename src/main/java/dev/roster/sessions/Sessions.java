@@ -2,7 +2,6 @@ package dev.roster.sessions;
 
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.Topics;
 import dev.roster.users.UserDeactivated;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +31,9 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Repository
 public class Sessions {
+
+    /** Invalidation topic: a session was revoked; the key is its id. */
+    static final String TOPIC = "session";
 
     private static final String INSERT_SESSION =
             "INSERT INTO sessions (id, user_id, expires_at) VALUES (:id, :userId, :expiresAt)";
@@ -82,7 +84,7 @@ public class Sessions {
         this.clock = clock;
         this.refreshTokenTtl = tokens.refreshTokenTtl();
         this.maxLifetime = tokens.sessionMaxLifetime();
-        this.states = ExactCache.create("sessions", 200_000, bus, Topics.SESSION, UUID::fromString, meters);
+        this.states = ExactCache.create("sessions", 200_000, bus, TOPIC, UUID::fromString, meters);
     }
 
     record NewSession(UUID sessionId, UUID userId, String refreshToken) {}
@@ -150,7 +152,7 @@ public class Sessions {
         int rows =
                 jdbc.sql(REVOKE).param("id", sessionId).param("reason", reason).update();
         if (rows > 0) {
-            bus.publish(Topics.SESSION, sessionId.toString());
+            bus.publish(TOPIC, sessionId.toString());
         }
         return rows > 0;
     }
@@ -163,7 +165,7 @@ public class Sessions {
                 .param("reason", "user_deactivated")
                 .query(UUID.class)
                 .list();
-        ended.forEach(id -> bus.publish(Topics.SESSION, id.toString()));
+        ended.forEach(id -> bus.publish(TOPIC, id.toString()));
     }
 
     /** Whether the session stands now: from this node's cache (exact, see {@link ExactCache}) or one PK lookup. */

@@ -6,7 +6,6 @@ import dev.roster.memberships.BootstrapAdmins;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.Topics;
 import dev.roster.users.Me;
 import dev.roster.users.UserViews;
 import dev.roster.users.Users;
@@ -104,7 +103,7 @@ public class SignIn {
                 }
             }
             if (user.changed()) {
-                bus.publish(Topics.USER, user.id().toString());
+                bus.publish(UserViews.TOPIC, user.id().toString());
             }
             if (bootstrapAdmins.applies(upstreamUser.email(), upstreamUser.emailVerified())) {
                 memberships.grantPlatformAdmin(user.id(), BootstrapAdmins.ACTOR);

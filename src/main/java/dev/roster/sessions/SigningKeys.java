@@ -12,7 +12,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.Topics;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -37,6 +36,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 public class SigningKeys {
+
+    /** Invalidation topic: signing keys were added or retired; the key is empty. */
+    static final String TOPIC = "signing-keys";
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final long ADVISORY_LOCK = 0x726f73746572L; // "roster"
@@ -89,7 +91,7 @@ public class SigningKeys {
             }
         });
         this.state = load();
-        bus.subscribe(Topics.SIGNING_KEYS, key -> reload(), this::reload);
+        bus.subscribe(TOPIC, key -> reload(), this::reload);
     }
 
     /** Adds a new signing key and retires the others; every node starts signing with it at once. */
@@ -98,7 +100,7 @@ public class SigningKeys {
             lock();
             String fresh = insertNewKey();
             jdbc.sql(RETIRE_OTHERS).param("kid", fresh).update();
-            bus.publish(Topics.SIGNING_KEYS, "");
+            bus.publish(TOPIC, "");
             return fresh;
         });
         log.info("rotated token signing key: {} signs from now on", kid);

@@ -5,7 +5,6 @@ import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.Page;
-import dev.roster.platform.Topics;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -73,7 +72,7 @@ public class TenantManagement {
                         request.slug(), request.name(), request.externalId(), request.parentId(), version)
                 .orElseThrow(() -> conflict(request.slug(), request.externalId()));
         audit.record(caller.actor(), "tenant.created", target(created.id()), created.id(), null, created);
-        bus.publish(Topics.TENANT, created.id().toString());
+        bus.publish(Tenants.TOPIC, created.id().toString());
         return created;
     }
 
@@ -134,7 +133,7 @@ public class TenantManagement {
         }
         Tenant after = tenants.update(changed, version);
         audit.record(caller.actor(), "tenant.updated", target(id), id, before, after);
-        bus.publish(Topics.TENANT, id.toString());
+        bus.publish(Tenants.TOPIC, id.toString());
         return after;
     }
 
@@ -149,7 +148,7 @@ public class TenantManagement {
         Tenant before = tenants.lock(id).orElseThrow(() -> notFound(id));
         tenants.softDelete(id, version);
         audit.record(caller.actor(), "tenant.deleted", target(id), id, before, null);
-        bus.publish(Topics.TENANT, id.toString());
+        bus.publish(Tenants.TOPIC, id.toString());
         return version;
     }
 

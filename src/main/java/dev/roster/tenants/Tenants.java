@@ -19,6 +19,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 public class Tenants {
 
+    /**
+     * Invalidation topic: a tenant's own fields, or anything shown of it in members' views (its roles' names),
+     * changed; the key is the tenant id.
+     */
+    public static final String TOPIC = "tenant";
+
     private static final String COLUMNS = "id, slug, name, external_id, parent_id, version, created_at, updated_at";
 
     private static final String FIND_BY_EXTERNAL_ID =

@@ -4,7 +4,6 @@ import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RosterException;
-import dev.roster.platform.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Map;
@@ -53,7 +52,7 @@ public class SettingsManagement {
                 "user:" + userId,
                 Map.of("settings", before),
                 Map.of("settings", current));
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
         return current;
     }
 

@@ -5,7 +5,6 @@ import dev.roster.authz.Caller;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.Topics;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -80,6 +79,6 @@ public class UserManagement {
                 "user:" + userId,
                 Map.of("is_active", !active),
                 Map.of("is_active", active));
-        bus.publish(Topics.USER, userId.toString());
+        bus.publish(UserViews.TOPIC, userId.toString());
     }
 }

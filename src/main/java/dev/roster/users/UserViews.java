@@ -2,7 +2,7 @@ package dev.roster.users;
 
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
-import dev.roster.platform.Topics;
+import dev.roster.tenants.Tenants;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import java.util.UUID;
@@ -12,14 +12,20 @@ import org.springframework.stereotype.Service;
 @Service
 public class UserViews {
 
+    /**
+     * Invalidation topic: a user's profile, settings or memberships changed (the key is the user id), i.e. anything
+     * {@code /v1/me} shows.
+     */
+    public static final String TOPIC = "user";
+
     private final Users users;
     private final ExactCache<UUID, Me> cache;
 
     UserViews(Users users, InvalidationBus bus, MeterRegistry meters) {
         this.users = users;
-        this.cache = ExactCache.create("me", 200_000, bus, Topics.USER, UUID::fromString, meters);
+        this.cache = ExactCache.create("me", 200_000, bus, TOPIC, UUID::fromString, meters);
         // A tenant rename shows in every member's view; renames are rare, so drop them all.
-        bus.subscribe(Topics.TENANT, key -> cache.invalidateAll(), cache::invalidateAll);
+        bus.subscribe(Tenants.TOPIC, key -> cache.invalidateAll(), cache::invalidateAll);
     }
 
     public Optional<Me> me(UUID userId) {

@@ -37,7 +37,7 @@ class DemoUpstreamTests {
         properties.put("roster.db.user", "postgres");
         properties.put("roster.dev-mode", "true");
         properties.put("roster.home", home.toString());
-        properties.put("server.port", "0");
+        properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
         properties.put("logging.structured.format.console", "");
         roster = new SpringApplicationBuilder(RosterApplication.class)
                 .properties(properties)

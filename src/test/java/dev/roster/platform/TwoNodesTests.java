@@ -9,6 +9,7 @@ import dev.roster.support.IntegrationTest;
 import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
-/** Two Roster nodes on one PostgreSQL: what one node changes, the other honours within 100 ms. */
+/**
+ * Two Roster nodes on one PostgreSQL: what one node changes, the other honours within 100 ms, and at once for reads
+ * that pass the write's version as {@code min_version}.
+ */
 class TwoNodesTests extends IntegrationTest {
 
     static ConfigurableApplicationContext nodeB;
@@ -25,7 +29,7 @@ class TwoNodesTests extends IntegrationTest {
     @BeforeAll
     static void startSecondNode() {
         var properties = new HashMap<String, Object>(TestInfrastructure.rosterProperties());
-        properties.put("server.port", "0");
+        properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
         nodeB = new SpringApplicationBuilder(RosterApplication.class)
                 .properties(properties)
                 .run();
@@ -86,5 +90,71 @@ class TwoNodesTests extends IntegrationTest {
 
         assertThat(replay.status()).isEqualTo(400);
         assertThat(replay.json().path("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aRoleRevokedOnOneNodeIsRefusedOnTheOtherWithin100Ms() {
+        String admin = signInAsPlatformAdmin();
+        String access = accessToken("two-4", "two4@example.com", roles("developer", "acme"));
+        String acme = tenantIdByExternalId("acme");
+        assertThat(b.get("/v1/me/role?tenant_id=" + acme, access).status()).isEqualTo(200);
+
+        assertThat(http.delete("/v1/tenants/" + acme + "/members/" + userId("two4@example.com"), admin)
+                        .status())
+                .isEqualTo(200);
+
+        await().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
+                .atMost(Duration.ofMillis(100))
+                .until(() -> b.get("/v1/me/role?tenant_id=" + acme, access).status() == 404);
+    }
+
+    @Test
+    void aReadOnTheOtherNodeWithTheWritesVersionIsNeverOlderThanTheWrite() {
+        String admin = signInAsPlatformAdmin();
+        String access = accessToken("two-5", "two5@example.com", roles("developer", "acme"));
+        String acme = tenantIdByExternalId("acme");
+        String user = userId("two5@example.com");
+        for (int i = 0; i < 40; i++) {
+            String role = i % 2 == 0 ? "viewer" : "operator";
+            // Node B caches the old answer right before the write...
+            assertThat(b.get("/v1/me/role?tenant_id=" + acme, access).status()).isEqualTo(200);
+            Http.Response written = assign(admin, acme, user, role);
+            long version = written.json().path("version").asLong();
+
+            // ...and, asked with the write's version, answers nothing older than it: no sleeping, no retrying.
+            Http.Response read = b.get("/v1/me/role?tenant_id=" + acme + "&min_version=" + version, access);
+
+            assertThat(read.status()).isEqualTo(200);
+            assertThat(read.json().path("role").asString()).isEqualTo(role);
+        }
+    }
+
+    @Test
+    void aVersionNoNodeHasSeenAnswers409StaleReadAndAMalformedOne400() {
+        String access = accessToken("two-6", "two6@example.com", Map.of());
+
+        Http.Response future = b.get("/v1/me?min_version=" + Long.MAX_VALUE, access);
+        Http.Response malformed = b.get("/v1/me?min_version=yesterday", access);
+
+        assertThat(future.status()).isEqualTo(409);
+        assertThat(future.json().path("code").asString()).isEqualTo("stale_read");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().path("code").asString()).isEqualTo("invalid_parameter");
+    }
+
+    @Test
+    void versionsGrowWithEveryWriteOnEitherNode() {
+        String adminOnA = signInAsPlatformAdmin();
+        long first = http.postJson("/v1/tenants", adminOnA, "{\"slug\":\"v-one\",\"name\":\"One\"}", Map.of())
+                .json()
+                .path("version")
+                .asLong();
+        long second = b.postJson("/v1/tenants", adminOnA, "{\"slug\":\"v-two\",\"name\":\"Two\"}", Map.of())
+                .json()
+                .path("version")
+                .asLong();
+
+        assertThat(second).isGreaterThan(first);
     }
 }

@@ -247,20 +247,45 @@ class SignInFlowTests extends IntegrationTest {
     }
 
     @Test
-    void aDeactivatedUserCannotSignInOrRefresh() {
+    void aDeactivatedUserCannotUseTheirTokensRefreshOrSignIn() {
         JsonNode tokens = signIn("u-9", "ivan@example.com");
-        jdbc.sql("UPDATE users SET is_active = false").update();
-        // The cached view still says active: deactivation through the API invalidates it; here we do it by hand.
-        jdbc.sql("SELECT pg_notify('roster_invalidation', 'user:' || id) FROM users")
-                .query()
-                .listOfRows();
+        String access = tokens.path("access_token").asString();
+        String refresh = tokens.path("refresh_token").asString();
+        assertThat(http.get("/v1/me", access).status()).isEqualTo(200);
+        String admin = signInAsPlatformAdmin();
 
+        Http.Response deactivated = http.post("/v1/users/" + userId("ivan@example.com") + ":deactivate", admin);
+
+        assertThat(deactivated.status()).isEqualTo(200);
+        assertThat(deactivated.json().path("is_active").asBoolean()).isFalse();
+        Http.Response me = http.get("/v1/me", access);
+        assertThat(me.status()).isEqualTo(401);
+        assertThat(me.json().path("code").asString()).isEqualTo("session_ended");
+        Http.Response refreshed =
+                http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refresh));
+        assertThat(refreshed.status()).isEqualTo(400);
+        assertThat(refreshed.json().path("error").asString()).isEqualTo("invalid_grant");
         Http.Response again = exchange(upstreamToken("u-9", "ivan@example.com", Map.of()));
-
         assertThat(again.status()).isEqualTo(400);
         assertThat(again.json().path("error").asString()).isEqualTo("invalid_grant");
-        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
-                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+                                + " WHERE u.email = 'ivan@example.com' AND s.revoked_at IS NULL")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void aReactivatedUserSignsInAgain() {
+        signIn("u-10", "jane@example.com");
+        String admin = signInAsPlatformAdmin();
+        String id = userId("jane@example.com");
+        assertThat(http.post("/v1/users/" + id + ":deactivate", admin).status()).isEqualTo(200);
+
+        assertThat(http.post("/v1/users/" + id + ":reactivate", admin).status()).isEqualTo(200);
+
+        assertThat(exchange(upstreamToken("u-10", "jane@example.com", Map.of())).status())
+                .isEqualTo(200);
     }
 
     @Test
