@@ -77,9 +77,12 @@ record BenchOptions(
                 port);
     }
 
-    /** The data directory of this dataset size: one Roster home per size, so that sizes do not regenerate each other. */
-    String workDirName() {
-        return "me-" + users + "u-" + tenants + "t-" + memberships + "m";
+    /**
+     * The data directory of {@code scenario} at this dataset size: one Roster home per scenario and size, so that
+     * neither regenerates the other's data.
+     */
+    String workDirName(String scenario) {
+        return scenario + "-" + users + "u-" + tenants + "t-" + memberships + "m";
     }
 
     private static Tool tool(String name, boolean wrkInstalled) {

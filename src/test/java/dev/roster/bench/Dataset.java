@@ -114,13 +114,16 @@ final class Dataset {
     record SampledUser(String email, UUID tenantId) {}
 
     private final String jdbcUrl;
+    private final String provider;
 
-    Dataset(int postgresPort) {
+    /** The dataset in the PostgreSQL on {@code postgresPort}, its users signing in at {@code provider} (an issuer). */
+    Dataset(int postgresPort, String provider) {
         this.jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres";
+        this.provider = provider;
     }
 
-    /** Makes the database hold exactly {@code size} for {@code provider}; true when it had to generate it. */
-    boolean ensure(Size size, String provider) throws SQLException {
+    /** Makes the database hold exactly {@code size} for the provider; true when it had to generate it. */
+    boolean ensure(Size size) throws SQLException {
         try (Connection db = connect()) {
             execute(db, MARKER);
             Marker marker = readMarker(db);
@@ -135,8 +138,8 @@ final class Dataset {
         }
     }
 
-    /** {@code count} random generated users of {@code provider}, each with one of their tenants. */
-    List<SampledUser> sample(int count, String provider) throws SQLException {
+    /** {@code count} random generated users, each with one of their tenants. */
+    List<SampledUser> sample(int count) throws SQLException {
         try (Connection db = connect();
                 PreparedStatement query = db.prepareStatement(SAMPLE)) {
             query.setString(1, provider);
