@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -46,6 +48,8 @@ final class BenchRun {
     private final SignIns signIns;
     private final JavaLoad javaLoad;
     private final @Nullable Wrk wrk;
+    /** Endpoints that wrk was asked for but cannot drive, so the Java load generator did. */
+    private final Set<String> loadedByJava = new LinkedHashSet<>();
 
     private BenchRun(String scenario, BenchOptions options, RosterServer server, Path home) {
         this.scenario = scenario;
@@ -206,13 +210,26 @@ final class BenchRun {
         generatorFor(endpoint, workload).run(workload, duration);
     }
 
-    /** wrk when asked for; the Java load generator otherwise. */
+    /** wrk when asked for and able to; the Java load generator otherwise. */
     private LoadGenerator generatorFor(Endpoint endpoint, Workload workload) {
-        return wrk != null ? wrk : javaLoad;
+        if (wrk == null) {
+            return javaLoad;
+        }
+        if (Wrk.supports(workload)) {
+            return wrk;
+        }
+        loadedByJava.add(endpoint.label());
+        return javaLoad;
     }
 
     private String toolDescription() {
-        return wrk != null ? wrk.description() : javaLoad.description();
+        if (wrk == null) {
+            return javaLoad.description();
+        }
+        if (loadedByJava.isEmpty()) {
+            return wrk.description();
+        }
+        return wrk.description() + "; " + javaLoad.description() + " for " + String.join(", ", loadedByJava);
     }
 
     private static int seconds(Duration duration) {
