@@ -59,7 +59,7 @@ record BenchOptions(
         }
         if (sample < 4 * connections) {
             throw new IllegalArgumentException("--sample must be at least 4 x --connections (" + 4 * connections
-                    + "): the refresh grant needs several sessions per connection");
+                    + "): each connection needs several signed-in users of its own (refresh, read after assign)");
         }
         if (sample > users) {
             throw new IllegalArgumentException("--sample " + sample + " is larger than --users " + users);

@@ -130,6 +130,9 @@ final class BenchRun {
     Dataset dataset(Dataset.Size size) throws Exception {
         var dataset = new Dataset(server.postgresPort(), baseUrl() + "/demo"); // the demo provider's issuer
         step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
+        if (size.largeTenantMembers() > 0) {
+            step("         and a tenant of %,d members", size.largeTenantMembers());
+        }
         long started = System.nanoTime();
         boolean generated = dataset.ensure(size);
         step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
@@ -182,7 +185,12 @@ final class BenchRun {
     }
 
     /** The report of this run, with what the scenario measured and the server's memory now. */
-    Report report(Dataset.Size size, int signedIn, List<Report.Row> rows, Map<String, Integer> tokenPayloadBytes)
+    Report report(
+            Dataset.Size size,
+            int signedIn,
+            List<Report.Row> rows,
+            Map<String, Integer> tokenPayloadBytes,
+            List<Report.Target> targets)
             throws Exception {
         return new Report(
                 scenario,
@@ -194,7 +202,8 @@ final class BenchRun {
                 signedIn,
                 rows,
                 Math.round(server.residentMib() * 10) / 10.0,
-                tokenPayloadBytes);
+                tokenPayloadBytes,
+                targets);
     }
 
     static void step(String format, Object... args) {

@@ -247,7 +247,7 @@ final class JavaLoad implements LoadGenerator {
     }
 
     /** The version a write answered: its {@code Roster-Version} header, else {@code "version"} in its JSON body. */
-    private static OptionalLong version(HttpResponse<String> response) {
+    static OptionalLong version(HttpResponse<String> response) {
         var header = response.headers().firstValue(VERSION_HEADER).map(String::strip);
         if (header.isPresent() && header.get().matches("\\d{1,18}")) {
             return OptionalLong.of(Long.parseLong(header.get()));

@@ -39,7 +39,7 @@ public final class MeBenchmark {
                 run.signIns().signIn(Dataset.MANY_MEMBERSHIPS_EMAIL).payloadBytes());
 
         List<Report.Row> rows = run.load(endpoints(sample, tokens));
-        return run.report(size, tokens.size(), rows, tokenPayloadBytes);
+        return run.report(size, tokens.size(), rows, tokenPayloadBytes, List.of());
     }
 
     /** The three measured endpoints, with the sampled users' tokens. */
