@@ -59,7 +59,7 @@ record BenchOptions(
         }
         if (sample < 4 * connections) {
             throw new IllegalArgumentException("--sample must be at least 4 x --connections (" + 4 * connections
-                    + "): the refresh grant needs several sessions per connection");
+                    + "): each connection needs several signed-in users of its own (refresh, read after assign)");
         }
         if (sample > users) {
             throw new IllegalArgumentException("--sample " + sample + " is larger than --users " + users);
@@ -77,9 +77,12 @@ record BenchOptions(
                 port);
     }
 
-    /** The data directory of this dataset size: one Roster home per size, so that sizes do not regenerate each other. */
-    String workDirName() {
-        return "me-" + users + "u-" + tenants + "t-" + memberships + "m";
+    /**
+     * The data directory of {@code scenario} at this dataset size: one Roster home per scenario and size, so that
+     * neither regenerates the other's data.
+     */
+    String workDirName(String scenario) {
+        return scenario + "-" + users + "u-" + tenants + "t-" + memberships + "m";
     }
 
     private static Tool tool(String name, boolean wrkInstalled) {

@@ -1,5 +1,6 @@
 package dev.roster.bench;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,7 +16,10 @@ import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A benchmark's outcome: printed as a table, and kept as {@code bench/results/<scenario>.json}. */
+/**
+ * A benchmark's outcome: printed as a table, and kept as {@code bench/results/<scenario>.json}. A scenario without
+ * token sizes or targets leaves them empty, and they are left out.
+ */
 record Report(
         String scenario,
         String date,
@@ -26,7 +30,8 @@ record Report(
         int sampledUsers,
         List<Row> rows,
         double rssMib,
-        Map<String, Integer> tokenPayloadBytes) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> tokenPayloadBytes,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Target> targets) {
 
     /** One endpoint's numbers; {@code serverP99Ms} is null when the server recorded no successful request. */
     record Row(
@@ -52,6 +57,55 @@ record Report(
         }
     }
 
+    /**
+     * A goal for one row and whether this run met it: {@code metric} ({@code server_p99_ms} or
+     * {@code successful_rps}) {@code at_most} or {@code at_least} {@code bound}. Unmet when there is nothing to judge
+     * (no successful request).
+     */
+    record Target(
+            String endpoint,
+            String metric,
+            String comparison,
+            double bound,
+            @Nullable Double actual,
+            boolean met) {
+
+        /** The row's server-side p99 at most {@code ms}. */
+        static Target serverP99AtMost(Row row, double ms) {
+            Double actual = row.serverP99Ms();
+            return new Target(row.endpoint(), "server_p99_ms", "at_most", ms, actual, actual != null && actual <= ms);
+        }
+
+        /** The row's requests per second that succeeded (errors left out) at least {@code rps}. */
+        static Target successfulRpsAtLeast(Row row, double rps) {
+            double actual =
+                    row.requests() == 0 ? 0 : round(row.rps() * (row.requests() - row.errors()) / row.requests(), 1);
+            return new Target(row.endpoint(), "successful_rps", "at_least", rps, actual, actual >= rps);
+        }
+
+        /** E.g. {@code server p99 <= 5 ms}. */
+        String describe() {
+            boolean latency = metric.equals("server_p99_ms");
+            return String.format(
+                    Locale.ROOT,
+                    "%s %s %,.0f%s",
+                    latency ? "server p99" : "successful requests/s",
+                    comparison.equals("at_most") ? "<=" : ">=",
+                    bound,
+                    latency ? " ms" : "");
+        }
+
+        /** What this run measured, in the metric's unit. */
+        String describeActual() {
+            if (actual == null) {
+                return "n/a";
+            }
+            return metric.equals("server_p99_ms")
+                    ? String.format(Locale.ROOT, "%.3f ms", actual)
+                    : String.format(Locale.ROOT, "%,.1f/s", actual);
+        }
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -67,10 +121,13 @@ record Report(
         out.printf(Locale.ROOT, "%nRoster benchmark '%s', %s%n", scenario, date);
         out.printf(
                 Locale.ROOT,
-                "dataset: %,d users, %,d tenants, %,d memberships; %,d users signed in%n",
+                "dataset: %,d users, %,d tenants, %,d memberships%s; %,d users signed in%n",
                 dataset.users(),
                 dataset.tenants(),
                 dataset.memberships(),
+                dataset.largeTenantMembers() > 0
+                        ? String.format(Locale.ROOT, ", and a tenant of %,d members", dataset.largeTenantMembers())
+                        : "",
                 sampledUsers);
         out.printf(Locale.ROOT, "load: %s, %d s per endpoint%n%n", tool, durationS);
         int width = rows.stream().mapToInt(r -> r.endpoint().length()).max().orElse(8);
@@ -96,6 +153,20 @@ record Report(
                     row.serverP99Ms() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", row.serverP99Ms()),
                     String.format(Locale.ROOT, "%.3f", row.ratioToTrivial()),
                     row.errors());
+        }
+        if (!targets.isEmpty()) {
+            out.printf(Locale.ROOT, "%ntargets:%n");
+            int describedWidth =
+                    targets.stream().mapToInt(t -> t.describe().length()).max().orElse(8);
+            for (Target target : targets) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-" + width + "s  %-" + describedWidth + "s  %12s  %s%n",
+                        target.endpoint(),
+                        target.describe(),
+                        target.describeActual(),
+                        target.met() ? "met" : "NOT met");
+            }
         }
         out.printf(Locale.ROOT, "%nserver resident memory after the load: %.1f MiB%n", rssMib);
         tokenPayloadBytes.forEach((memberships, bytes) -> out.printf(

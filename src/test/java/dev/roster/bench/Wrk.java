@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * Load from <a href="https://github.com/wg/wrk">wrk</a>, driven by generated Lua scripts: the requests (or refresh
  * tokens) come from a data file read in each thread's {@code init}, each thread taking its own slice, and
- * {@code done} prints the numbers this class parses.
+ * {@code done} prints the numbers this class parses. wrk cannot chain one request to the answer of another, so
+ * {@link Workload.ReadsAfterPuts} is for {@link JavaLoad} only (see {@link #supports}).
  */
 final class Wrk implements LoadGenerator {
 
@@ -104,6 +105,43 @@ final class Wrk implements LoadGenerator {
             end
             """;
 
+    /**
+     * Data file lines: {@code <path> <bearer> <body> <alternate body>} (no spaces inside any). Each thread owns every
+     * thread-count-th line, formats both PUTs of each once, and sends its own in turn, switching bodies after each
+     * full pass (see {@link Workload.Puts}).
+     */
+    private static final String PUTS_LUA = COMMON_LUA + """
+
+            function init(args)
+              puts = {}
+              local threadCount, index = tonumber(args[2]), 0
+              for line in io.lines(args[1]) do
+                if index % threadCount == id then
+                  local path, bearer, body, alternate = line:match("^(%S+) (%S+) (%S+) (%S+)$")
+                  local headers = {["Authorization"] = "Bearer " .. bearer, ["Content-Type"] = "application/json"}
+                  puts[#puts + 1] = {wrk.format("PUT", path, headers, body), wrk.format("PUT", path, headers, alternate)}
+                end
+                index = index + 1
+              end
+              position, pass = 0, 1
+              -- wrk calls request() once on thread 0 before the run, only to check that it parses: that call must not
+              -- use up a put, or its target would fall a pass behind and its next put would change nothing.
+              checked = id ~= 0
+            end
+
+            function request()
+              if not checked then
+                checked = true
+                return puts[1][1]
+              end
+              position = position + 1
+              if position > #puts then
+                position, pass = 1, 3 - pass
+              end
+              return puts[position][pass]
+            end
+            """;
+
     private static final Pattern RESULT = Pattern.compile(
             "BENCH-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors=(\\d+)");
 
@@ -118,6 +156,11 @@ final class Wrk implements LoadGenerator {
         this.dir = dir;
         this.threads = Math.min(2, connections);
         this.connections = connections;
+    }
+
+    /** Whether wrk can send {@code workload}: anything but a read chained to a put. */
+    static boolean supports(Workload workload) {
+        return !(workload instanceof Workload.ReadsAfterPuts);
     }
 
     static boolean installed() {
@@ -156,6 +199,21 @@ final class Wrk implements LoadGenerator {
                 Files.writeString(data, String.join("\n", refreshes.tokens().takeAll()) + "\n");
                 Files.writeString(script, REFRESH_LUA.replace("LEFTOVERS", leftovers.toString()));
             }
+            case Workload.Puts puts -> {
+                if (puts.requests().size() < connections) {
+                    throw new IllegalArgumentException(
+                            "each of the " + connections + " connections needs a put of its own; there are "
+                                    + puts.requests().size());
+                }
+                Files.writeString(
+                        data,
+                        puts.requests().stream()
+                                .map(p -> String.join(" ", p.path(), p.bearer(), p.body(), p.alternateBody()))
+                                .collect(Collectors.joining("\n", "", "\n")));
+                Files.writeString(script, PUTS_LUA);
+            }
+            case Workload.ReadsAfterPuts ignored ->
+                throw new IllegalArgumentException("wrk cannot chain a read to a put; use the Java load generator");
         }
         Process wrk = new ProcessBuilder(
                         "wrk",

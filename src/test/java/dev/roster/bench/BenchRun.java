@@ -1,0 +1,247 @@
+package dev.roster.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What every scenario does around its own part: read the command line, start Roster as a child process (one home
+ * per scenario and dataset size), stop it at the end, print and write the report. In between, the scenario uses
+ * the steps they all share: the dataset ({@link #dataset}), sign-ins ({@link #signIn}) and the load runs, each
+ * endpoint next to the trivial one ({@link #load}). See bench/README.md.
+ */
+final class BenchRun {
+
+    /** The ceiling every row is compared with: Roster's cheapest answer, no authentication, no database. */
+    static final String TRIVIAL_PATH = "/ping";
+
+    /** A scenario's own part, between Roster's start and stop. */
+    interface Scenario {
+        Report measure(BenchRun run) throws Exception;
+    }
+
+    /** Makes the workload of one run: called before each run, so that it can start from the data as it is then. */
+    interface WorkloadSource {
+        Workload next() throws Exception;
+    }
+
+    /** An endpoint to load: its label, the {@code uri} tag of its server timer, and what to send. */
+    record Endpoint(String label, String uriTag, WorkloadSource workload) {
+
+        /** An endpoint whose workload is the same in every run. */
+        Endpoint(String label, String uriTag, Workload workload) {
+            this(label, uriTag, () -> workload);
+        }
+    }
+
+    private final String scenario;
+    private final BenchOptions options;
+    private final RosterServer server;
+    private final SignIns signIns;
+    private final JavaLoad javaLoad;
+    private final @Nullable Wrk wrk;
+    /** Endpoints that wrk was asked for but cannot drive, so the Java load generator did. */
+    private final Set<String> loadedByJava = new LinkedHashSet<>();
+
+    private BenchRun(String scenario, BenchOptions options, RosterServer server, Path home) {
+        this.scenario = scenario;
+        this.options = options;
+        this.server = server;
+        this.signIns = new SignIns(server.baseUrl());
+        this.javaLoad = new JavaLoad(server.baseUrl(), options.connections());
+        this.wrk = options.tool() == BenchOptions.Tool.WRK
+                ? new Wrk(server.baseUrl(), home.resolve("wrk"), options.connections())
+                : null;
+    }
+
+    /**
+     * The whole run of scenario {@code name}: exits the JVM with 0 on success, 1 on failure or Ctrl-C and 2 on a bad
+     * command line. Results go to {@code bench/results/<name>.json}.
+     */
+    static void execute(String name, String[] args, Scenario scenario) {
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args, Wrk.installed());
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        var shuttingDown = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown.set(true)));
+        try {
+            run(name, options, scenario);
+        } catch (Exception e) {
+            if (shuttingDown.get()) { // Ctrl-C: Roster is being stopped under our feet
+                System.err.println("bench: interrupted");
+            } else {
+                System.err.println("bench: failed: " + e);
+                e.printStackTrace();
+            }
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String name, BenchOptions options, Scenario scenario) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path jar = root.resolve("target/roster.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./roster build");
+        }
+        Path home = root.resolve("bench/work").resolve(options.workDirName(name));
+        int port = RosterServer.freePort(options.port());
+
+        step("starting Roster on port %d (home %s)", port, root.relativize(home));
+        Report report;
+        try (RosterServer server = RosterServer.start(jar, home, port)) {
+            report = scenario.measure(new BenchRun(name, options, server, home));
+            step("stopping Roster");
+        }
+        report.print(System.out);
+        Path results = root.resolve("bench/results/" + name + ".json");
+        report.write(results);
+        System.out.printf(
+                "%nwritten to %s; server log: %s%n",
+                root.relativize(results), root.relativize(home.resolve("server.log")));
+    }
+
+    BenchOptions options() {
+        return options;
+    }
+
+    String baseUrl() {
+        return server.baseUrl();
+    }
+
+    SignIns signIns() {
+        return signIns;
+    }
+
+    /** The dataset of {@code size}, generated unless Roster's home already holds it. */
+    Dataset dataset(Dataset.Size size) throws Exception {
+        var dataset = new Dataset(server.postgresPort(), baseUrl() + "/demo"); // the demo provider's issuer
+        step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
+        if (size.largeTenantMembers() > 0) {
+            step("         and a tenant of %,d members", size.largeTenantMembers());
+        }
+        long started = System.nanoTime();
+        boolean generated = dataset.ensure(size);
+        step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
+        return dataset;
+    }
+
+    /** Signs in every email (see {@link SignIns}); the tokens in the same order. */
+    List<SignIns.Tokens> signIn(List<String> emails) throws Exception {
+        long started = System.nanoTime();
+        List<SignIns.Tokens> tokens = signIns.signInAll(emails);
+        step("signed in %,d users in %.1f s", tokens.size(), secondsSince(started));
+        return tokens;
+    }
+
+    /**
+     * Loads the trivial endpoint, then each of {@code endpoints}, and returns a row for each, the trivial one first:
+     * a warm-up pass over all of them (so that the first one measured does not meet a JIT that has barely compiled
+     * the request path), then for each a warm-up and the measured run, with the server's own timer read around it.
+     */
+    List<Report.Row> load(List<Endpoint> endpoints) throws Exception {
+        var all = new ArrayList<Endpoint>();
+        all.add(new Endpoint(
+                "GET " + TRIVIAL_PATH + " (trivial)",
+                TRIVIAL_PATH,
+                new Workload.Gets(List.of(new Workload.Get(TRIVIAL_PATH, null)))));
+        all.addAll(endpoints);
+        step("warming the server up: %d s on each endpoint", seconds(options.warmup()));
+        for (Endpoint endpoint : all) {
+            send(endpoint, options.warmup());
+        }
+        var timings = new ServerTimings(baseUrl());
+        var rows = new ArrayList<Report.Row>();
+        double trivialRps = 0;
+        for (Endpoint endpoint : all) {
+            step(
+                    "%s: %d s warm-up, %d s measured",
+                    endpoint.label(), seconds(options.warmup()), seconds(options.duration()));
+            send(endpoint, options.warmup());
+            Workload workload = endpoint.workload().next();
+            ServerTimings.Scrape before = timings.scrape();
+            LoadResult result = generatorFor(endpoint, workload).run(workload, options.duration());
+            ServerTimings.Scrape after = timings.scrape();
+            double serverP99 = ServerTimings.percentileMs(after.since(before, endpoint.uriTag()), 99);
+            if (rows.isEmpty()) {
+                trivialRps = result.requestsPerSecond();
+            }
+            rows.add(Report.Row.of(endpoint.label(), result, serverP99, trivialRps));
+        }
+        return rows;
+    }
+
+    /** The report of this run, with what the scenario measured and the server's memory now. */
+    Report report(
+            Dataset.Size size,
+            int signedIn,
+            List<Report.Row> rows,
+            Map<String, Integer> tokenPayloadBytes,
+            List<Report.Target> targets)
+            throws Exception {
+        return new Report(
+                scenario,
+                Report.now(),
+                options.quick(),
+                toolDescription(),
+                seconds(options.duration()),
+                size,
+                signedIn,
+                rows,
+                Math.round(server.residentMib() * 10) / 10.0,
+                tokenPayloadBytes,
+                targets);
+    }
+
+    static void step(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[bench] " + format + "%n", args);
+    }
+
+    static double secondsSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    private void send(Endpoint endpoint, Duration duration) throws Exception {
+        Workload workload = endpoint.workload().next();
+        generatorFor(endpoint, workload).run(workload, duration);
+    }
+
+    /** wrk when asked for and able to; the Java load generator otherwise. */
+    private LoadGenerator generatorFor(Endpoint endpoint, Workload workload) {
+        if (wrk == null) {
+            return javaLoad;
+        }
+        if (Wrk.supports(workload)) {
+            return wrk;
+        }
+        loadedByJava.add(endpoint.label());
+        return javaLoad;
+    }
+
+    private String toolDescription() {
+        if (wrk == null) {
+            return javaLoad.description();
+        }
+        if (loadedByJava.isEmpty()) {
+            return wrk.description();
+        }
+        return wrk.description() + "; " + javaLoad.description() + " for " + String.join(", ", loadedByJava);
+    }
+
+    private static int seconds(Duration duration) {
+        return (int) duration.toSeconds();
+    }
+}
