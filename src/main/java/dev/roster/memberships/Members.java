@@ -17,7 +17,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class Members {
 
-    private static final String PAGE = """
+    static final String PAGE = """
             SELECT m.user_id, u.email, u.username, u.display_name, u.is_active,
                    r.id AS role_id, r.tenant_id AS role_tenant_id, r.slug AS role_slug,
                    m.source, m.created_at, m.updated_at
@@ -29,10 +29,10 @@ class Members {
             LIMIT :limit
             """;
 
-    private static final String COUNT = "SELECT count(*) FROM memberships m WHERE m.tenant_id = :tenantId %s";
+    static final String COUNT = "SELECT count(*) FROM memberships m WHERE m.tenant_id = :tenantId %s";
 
-    private static final String BY_ROLE = " AND m.role_id = :roleId";
-    private static final String AFTER = " AND m.user_id > :after";
+    static final String BY_ROLE = " AND m.role_id = :roleId";
+    static final String AFTER = " AND m.user_id > :after";
 
     private static final String FIND_ROLE = """
             SELECT m.role_id, m.source FROM memberships m WHERE m.user_id = :userId AND m.tenant_id = :tenantId

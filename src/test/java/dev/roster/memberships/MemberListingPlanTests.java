@@ -1,0 +1,94 @@
+package dev.roster.memberships;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A member list page of a 10,000-member tenant is one range scan of the memberships index plus primary-key lookups
+ * of 51 users, and its total one count over the tenant's range of that index: never a scan of the tenant's members per row, never a scan of
+ * users (the seed's listing read every member plus one role lookup per row).
+ */
+class MemberListingPlanTests extends IntegrationTest {
+
+    UUID big;
+
+    @BeforeEach
+    void aTenantOfTenThousandMembersAmongOthers() {
+        jdbc.sql("""
+                INSERT INTO tenants (id, slug, name)
+                SELECT gen_random_uuid(), 'other-' || i, 'Other ' || i FROM generate_series(1, 200) i
+                """).update();
+        big = jdbc.sql("INSERT INTO tenants (id, slug, name) VALUES (gen_random_uuid(), 'big', 'Big') RETURNING id")
+                .query(UUID.class)
+                .single();
+        jdbc.sql("""
+                INSERT INTO users (id, provider, external_id, email)
+                SELECT gen_random_uuid(), 'plan', 'u' || i, 'u' || i || '@plan.example' FROM generate_series(1, 30000) i
+                """).update();
+        jdbc.sql("""
+                INSERT INTO memberships (user_id, tenant_id, role_id)
+                SELECT id, :big, CASE WHEN random() < 0.5 THEN '00000000-0000-0000-0000-000000000104'::uuid
+                                      ELSE '00000000-0000-0000-0000-000000000105'::uuid END
+                FROM users ORDER BY id LIMIT 10000
+                """).param("big", big).update();
+        jdbc.sql("""
+                INSERT INTO memberships (user_id, tenant_id, role_id)
+                SELECT u.id, t.id, '00000000-0000-0000-0000-000000000105'
+                FROM (SELECT id, row_number() OVER () AS n FROM users) u
+                JOIN (SELECT id, row_number() OVER () AS n FROM tenants WHERE slug LIKE 'other-%') t
+                  ON t.n BETWEEN (u.n % 196) + 1 AND (u.n % 196) + 4
+                """).update();
+        // As autovacuum leaves a table in production: statistics and the visibility map index-only scans need.
+        jdbc.sql("VACUUM ANALYZE users, memberships, tenants, roles").update();
+    }
+
+    private String explain(String sql) {
+        return String.join("\n", jdbc.sql("EXPLAIN " + sql).query(String.class).list());
+    }
+
+    @Test
+    void aPageIsOneIndexRangeAndPrimaryKeyLookups() {
+        String firstPage = explain(
+                Members.PAGE.formatted("").replace(":tenantId", "'" + big + "'").replace(":limit", "51"));
+        String laterPage = explain(Members.PAGE
+                .formatted(Members.AFTER)
+                .replace(":tenantId", "'" + big + "'")
+                .replace(":after", "'" + UUID.randomUUID() + "'")
+                .replace(":limit", "51"));
+        String byRole = explain(Members.PAGE
+                .formatted(Members.BY_ROLE + Members.AFTER)
+                .replace(":tenantId", "'" + big + "'")
+                .replace(":roleId", "'00000000-0000-0000-0000-000000000104'")
+                .replace(":after", "'" + UUID.randomUUID() + "'")
+                .replace(":limit", "51"));
+
+        for (String plan : new String[] {firstPage, laterPage, byRole}) {
+            assertThat(plan)
+                    .as(plan)
+                    .containsPattern("Index (Only )?Scan using memberships_tenant_id_(role_id_)?user_id_idx")
+                    .contains("users_pkey")
+                    .doesNotContain("Seq Scan on users")
+                    .doesNotContain("Seq Scan on memberships")
+                    .doesNotContain("Sort");
+        }
+    }
+
+    @Test
+    void theTotalIsCountedFromTheTenantsIndexRange() {
+        String plan = explain(Members.COUNT.formatted("").replace(":tenantId", "'" + big + "'"));
+        String byRole = explain(Members.COUNT
+                .formatted(Members.BY_ROLE)
+                .replace(":tenantId", "'" + big + "'")
+                .replace(":roleId", "'00000000-0000-0000-0000-000000000104'"));
+
+        assertThat(plan).as(plan).contains("memberships_tenant_id_").doesNotContain("Seq Scan");
+        assertThat(byRole)
+                .as(byRole)
+                .contains("memberships_tenant_id_role_id_user_id_idx")
+                .doesNotContain("Seq Scan");
+    }
+}
