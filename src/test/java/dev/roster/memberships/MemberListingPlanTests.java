@@ -86,9 +86,6 @@ class MemberListingPlanTests extends IntegrationTest {
                 .replace(":roleId", "'00000000-0000-0000-0000-000000000104'"));
 
         assertThat(plan).as(plan).contains("memberships_tenant_id_").doesNotContain("Seq Scan");
-        assertThat(byRole)
-                .as(byRole)
-                .contains("memberships_tenant_id_role_id_user_id_idx")
-                .doesNotContain("Seq Scan");
+        assertThat(byRole).as(byRole).containsPattern("Index (Only )?Scan").doesNotContain("Seq Scan");
     }
 }
