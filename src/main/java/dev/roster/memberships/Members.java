@@ -12,7 +12,8 @@ import org.springframework.stereotype.Repository;
 /**
  * Membership rows: reads of a tenant's member list and single-row writes. A page is one range scan of
  * {@code memberships (tenant_id, user_id)} (or {@code (tenant_id, role_id, user_id)} with a role filter) joined by
- * primary key to users and roles, and the total one index-only count: never a lookup per row.
+ * primary key to users and roles, and the total a sum over the tenant's per-role counters: never a lookup per row,
+ * never a count of the members.
  */
 @Repository
 class Members {
@@ -29,7 +30,10 @@ class Members {
             LIMIT :limit
             """;
 
-    static final String COUNT = "SELECT count(*) FROM memberships m WHERE m.tenant_id = :tenantId %s";
+    // Kept exact by triggers in every transaction that changes memberships (migration V016).
+    static final String COUNT =
+            "SELECT coalesce(sum(c.members), 0) FROM member_counts c WHERE c.tenant_id = :tenantId %s";
+    static final String COUNT_BY_ROLE = " AND c.role_id = :roleId";
 
     static final String BY_ROLE = " AND m.role_id = :roleId";
     static final String AFTER = " AND m.user_id > :after";
@@ -88,7 +92,8 @@ class Members {
     }
 
     long count(UUID tenantId, @Nullable UUID roleId) {
-        var statement = jdbc.sql(COUNT.formatted(roleId == null ? "" : BY_ROLE)).param("tenantId", tenantId);
+        var statement =
+                jdbc.sql(COUNT.formatted(roleId == null ? "" : COUNT_BY_ROLE)).param("tenantId", tenantId);
         if (roleId != null) {
             statement = statement.param("roleId", roleId);
         }

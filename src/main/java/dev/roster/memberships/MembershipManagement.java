@@ -96,17 +96,18 @@ public class MembershipManagement {
                 m -> m.userId().toString());
     }
 
-    /** The result of an assignment: the membership, and whether it is new. */
-    public record Assigned(Membership membership, boolean created) {}
+    /** The result of an assignment: the role now held, and whether the membership is new. */
+    public record Assigned(UUID userId, UUID tenantId, Role role, boolean created) {}
 
     /**
      * Gives {@code userId} the role {@code roleName} (a built-in slug, this tenant's role's slug, or a URN) in the
      * tenant, as a local membership: the upstream's pulls never change it. Only a platform admin hands out or takes
-     * away {@code super_admin}; the last platform admin cannot lose it.
+     * away {@code super_admin}; the last platform admin cannot lose it. The membership row is written last, so the
+     * tenant's member counter (migration V016) stays locked only while the transaction commits.
      */
     @Transactional
     public Assigned assign(Caller caller, UUID tenantId, UUID userId, String roleName) {
-        long version = bus.version();
+        bus.join();
         Role role = roles.resolve(tenantId, roleName)
                 .orElseThrow(() -> ErrorCode.INVALID_FIELD.problem(
                         "'role' names no role of this tenant: use a built-in slug, one of its roles' slugs or a URN."));
@@ -121,28 +122,28 @@ public class MembershipManagement {
         if (before.isPresent()
                 && before.get().roleId().equals(role.id())
                 && before.get().source().equals("local")) {
-            return new Assigned(membership(userId, tenantId, role, version), false);
+            return new Assigned(userId, tenantId, role, false);
         }
         if (before.isPresent() && losesPlatformAdmin(tenantId, before.get().roleId(), role.id())) {
             access.requireAnotherPlatformAdmin(userId);
         }
-        boolean created = members.upsertLocal(userId, tenantId, role.id());
         audit.record(
                 caller.actor(),
-                created ? "membership.assigned" : "membership.changed",
+                before.isEmpty() ? "membership.assigned" : "membership.changed",
                 target(userId, tenantId),
                 tenantId,
                 before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
                         .orElse(null),
                 Map.of("role_id", role.id(), "role", role.slug(), "source", "local"));
+        boolean created = members.upsertLocal(userId, tenantId, role.id());
         bus.publish(UserViews.TOPIC, userId.toString());
-        return new Assigned(membership(userId, tenantId, role, version), created);
+        return new Assigned(userId, tenantId, role, created);
     }
 
-    /** Takes the user's role in the tenant away; answers the version. */
+    /** Takes the user's role in the tenant away. */
     @Transactional
-    public long revoke(Caller caller, UUID tenantId, UUID userId) {
-        long version = bus.version();
+    public void revoke(Caller caller, UUID tenantId, UUID userId) {
+        bus.join();
         Members.Current before = members.lock(userId, tenantId)
                 .orElseThrow(() -> ErrorCode.MEMBERSHIP_NOT_FOUND.problem(
                         "User " + userId + " has no role in tenant " + tenantId + "."));
@@ -152,7 +153,6 @@ public class MembershipManagement {
         if (losesPlatformAdmin(tenantId, before.roleId(), null)) {
             access.requireAnotherPlatformAdmin(userId);
         }
-        members.delete(userId, tenantId);
         audit.record(
                 caller.actor(),
                 "membership.revoked",
@@ -160,8 +160,8 @@ public class MembershipManagement {
                 tenantId,
                 Map.of("role_id", before.roleId(), "source", before.source()),
                 null);
+        members.delete(userId, tenantId);
         bus.publish(UserViews.TOPIC, userId.toString());
-        return version;
     }
 
     /**
@@ -170,7 +170,7 @@ public class MembershipManagement {
      */
     @Transactional
     public boolean grantPlatformAdmin(UUID userId, String actor) {
-        bus.version();
+        bus.join();
         Optional<Members.Current> before = members.lock(userId, BuiltInRoles.ROOT_TENANT);
         if (before.isPresent() && isSuperAdmin(before.get().roleId())) {
             return false;
@@ -191,7 +191,7 @@ public class MembershipManagement {
     /** Takes platform administration from {@code userId} ({@code ./roster admin revoke}); never from the last one. */
     @Transactional
     public boolean revokePlatformAdmin(UUID userId, String actor) {
-        bus.version();
+        bus.join();
         Optional<Members.Current> before = members.lock(userId, BuiltInRoles.ROOT_TENANT);
         if (before.isEmpty() || !isSuperAdmin(before.get().roleId())) {
             return false;
@@ -223,10 +223,6 @@ public class MembershipManagement {
         if (!caller.platformAdmin()) {
             throw ErrorCode.ROLE_REQUIRED.problem("Only a platform admin may hand out or take away super_admin.");
         }
-    }
-
-    private static Membership membership(UUID userId, UUID tenantId, Role role, long version) {
-        return new Membership(userId, tenantId, role.slug(), role.urn(), "local", version);
     }
 
     static RosterException userNotFound(UUID userId) {

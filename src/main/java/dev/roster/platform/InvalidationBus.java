@@ -52,6 +52,8 @@ public class InvalidationBus implements SmartLifecycle {
 
     private static final int MAX_PAYLOAD = 7_900;
 
+    private static final String ANNOUNCE = "SELECT roster_announce(:channel, :lock, :payload)";
+
     // The function scan runs before the target list: the lock is held when nextval draws.
     private static final String TAKE_VERSION = "SELECT nextval('roster_version') FROM pg_advisory_xact_lock(:lock)";
 
@@ -98,10 +100,19 @@ public class InvalidationBus implements SmartLifecycle {
     }
 
     /**
-     * The version of the current transaction's changes, taken on first call: a number from {@code roster_version},
-     * drawn under a transaction-scoped advisory lock that is held until commit, so versions are handed out in commit
-     * order. Call it before writing rows (lock order: version first, then rows), as late as that allows. Every
-     * transaction that publishes has a version; one that publishes without asking takes it at commit.
+     * Marks the current transaction as changing something: at commit it is announced to every node with a version,
+     * even if it publishes no key. Costs nothing until then.
+     */
+    public void join() {
+        pending();
+    }
+
+    /**
+     * The version of the current transaction's changes, drawn now, for a writer that must store it in its rows
+     * (resources clients update with {@code If-Match}). It takes the version lock, held until commit, so call it after
+     * the transaction's last row lock and write (lock order: rows, then the version), and only stamp rows this
+     * transaction already locked. Everyone else lets commit draw it ({@link #join()}, {@link #publish}); the request
+     * learns it from {@link Versions#committed()}.
      */
     public long version() {
         Pending p = pending();
@@ -119,17 +130,33 @@ public class InvalidationBus implements SmartLifecycle {
         final Set<String> keys = new LinkedHashSet<>();
         long version;
 
+        /**
+         * Announces the changes. Without a version yet, one call ({@code roster_announce}, migration V015) takes the
+         * version lock, draws the version and notifies: the lock is then held only while PostgreSQL commits.
+         */
         @Override
         public void beforeCommit(boolean readOnly) {
-            version();
             var payloads = new ArrayList<>(keys);
-            payloads.add(VERSION_TOPIC + ":" + version);
-            for (String payload : chunks(payloads)) {
-                jdbc.sql("SELECT pg_notify(:channel, :payload)")
-                        .param("channel", CHANNEL)
-                        .param("payload", payload)
-                        .query()
-                        .singleValue();
+            if (version != 0) {
+                payloads.add(VERSION_TOPIC + ":" + version);
+            }
+            List<String> notifications = chunks(payloads);
+            int last = notifications.size() - 1;
+            for (int i = 0; i < notifications.size(); i++) {
+                if (i == last && version == 0) {
+                    version = jdbc.sql(ANNOUNCE)
+                            .param("channel", CHANNEL)
+                            .param("lock", VERSION_LOCK)
+                            .param("payload", notifications.get(i))
+                            .query(Long.class)
+                            .single();
+                } else {
+                    jdbc.sql("SELECT pg_notify(:channel, :payload)")
+                            .param("channel", CHANNEL)
+                            .param("payload", notifications.get(i))
+                            .query()
+                            .singleValue();
+                }
             }
         }
 
@@ -172,7 +199,9 @@ public class InvalidationBus implements SmartLifecycle {
             }
             current.append(payload);
         }
-        result.add(current.toString());
+        if (current.length() > 0 || result.isEmpty()) {
+            result.add(current.toString());
+        }
         return result;
     }
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
@@ -113,9 +114,24 @@ public class Versions {
         }
     }
 
+    /**
+     * The version of the last transaction this request committed (what a write answers as {@code version}); for a
+     * request that changed nothing, the highest version this node has seen.
+     */
+    public long committed() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                && attributes.getAttribute(COMMITTED, RequestAttributes.SCOPE_REQUEST) instanceof Long version) {
+            return version;
+        }
+        return seen;
+    }
+
+    private static final String COMMITTED = Versions.class.getName() + ".committed";
+
     /** After a commit in a request: tell the client the version of what it changed. */
     private static void answer(long version) {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            attributes.setAttribute(COMMITTED, version, RequestAttributes.SCOPE_REQUEST);
             HttpServletResponse response = attributes.getResponse();
             if (response != null && !response.isCommitted()) {
                 response.setHeader(HEADER, Long.toString(version));

@@ -59,16 +59,16 @@ public class RoleManagement {
     @Transactional
     public Role create(Caller caller, UUID tenantId, NewRole request) {
         String slug = requireSlug(request.slug());
-        long version = bus.version();
-        Role created = roles.insert(tenantId, slug, request.name(), request.priority(), version)
+        Role inserted = roles.insert(tenantId, slug, request.name(), request.priority(), 0)
                 .orElseThrow(() -> slugTaken(slug));
+        Role created = roles.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "role.created", created.urn(), tenantId, null, created);
         return created;
     }
 
     @Transactional
     public Role patch(Caller caller, UUID tenantId, UUID roleId, RolePatch patch, @Nullable Long ifMatch) {
-        long version = bus.version();
+        bus.join();
         Role before = roles.lockOfTenant(tenantId, roleId).orElseThrow(() -> notFound(roleId));
         if (ifMatch != null && ifMatch != before.version()) {
             throw ErrorCode.VERSION_CONFLICT.problem("The role changed since version " + ifMatch + " (it is at "
@@ -88,17 +88,17 @@ public class RoleManagement {
         if (changed.equals(before)) {
             return before;
         }
-        Role after = roles.update(changed, version);
+        roles.update(changed);
+        Role after = roles.stamp(roleId, bus.version());
         audit.record(caller.actor(), "role.updated", after.urn(), tenantId, before, after);
         // Members' views show their role's slug and order by priority.
         bus.publish(Tenants.TOPIC, tenantId.toString());
         return after;
     }
 
-    /** Answers the version of the deletion. */
     @Transactional
-    public long delete(Caller caller, UUID tenantId, UUID roleId) {
-        long version = bus.version();
+    public void delete(Caller caller, UUID tenantId, UUID roleId) {
+        bus.join();
         Role before = roles.lockOfTenant(tenantId, roleId).orElseThrow(() -> notFound(roleId));
         if (roles.inUse(roleId)) {
             throw ErrorCode.ROLE_IN_USE.problem(
@@ -106,7 +106,6 @@ public class RoleManagement {
         }
         roles.delete(roleId);
         audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
-        return version;
     }
 
     private String requireSlug(String slug) {

@@ -43,10 +43,11 @@ public class Roles {
             "SELECT " + COLUMNS + " FROM roles WHERE id = :id AND tenant_id = :tenantId FOR UPDATE";
 
     private static final String UPDATE = """
-            UPDATE roles SET slug = :slug, name = :name, priority = :priority, version = :version, updated_at = now()
+            UPDATE roles SET slug = :slug, name = :name, priority = :priority, updated_at = now()
             WHERE id = :id
-            RETURNING %s
-            """.formatted(COLUMNS);
+            """;
+
+    private static final String STAMP = "UPDATE roles SET version = :version WHERE id = :id RETURNING " + COLUMNS;
 
     private static final String DELETE = "DELETE FROM roles WHERE id = :id";
 
@@ -140,12 +141,19 @@ public class Roles {
                 .optional();
     }
 
-    Role update(Role changed, long version) {
-        return jdbc.sql(UPDATE)
+    void update(Role changed) {
+        jdbc.sql(UPDATE)
                 .param("id", changed.id())
                 .param("slug", changed.slug())
                 .param("name", changed.name())
                 .param("priority", changed.priority())
+                .update();
+    }
+
+    /** Records the version of the role's last change, on a row this transaction already locked or wrote. */
+    Role stamp(UUID id, long version) {
+        return jdbc.sql(STAMP)
+                .param("id", id)
                 .param("version", version)
                 .query(ROW)
                 .single();

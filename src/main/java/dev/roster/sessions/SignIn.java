@@ -84,7 +84,6 @@ public class SignIn {
 
     private Sessions.NewSession signInTransaction(String provider, UpstreamUser upstreamUser) {
         return tx.execute(status -> {
-            bus.version(); // lock order: the version first, then rows
             Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
             if (!user.active()) {
                 throw new AccountDeactivated();

@@ -64,13 +64,12 @@ public class TenantManagement {
     @Transactional
     public Tenant create(Caller caller, NewTenant request) {
         requireSlug(request.slug());
-        long version = bus.version();
         if (request.parentId() != null && tenants.find(request.parentId()).isEmpty()) {
             throw ErrorCode.INVALID_FIELD.problem("'parent_id' names no tenant.");
         }
-        Tenant created = tenants.insert(
-                        request.slug(), request.name(), request.externalId(), request.parentId(), version)
+        Tenant inserted = tenants.insert(request.slug(), request.name(), request.externalId(), request.parentId(), 0)
                 .orElseThrow(() -> conflict(request.slug(), request.externalId()));
+        Tenant created = tenants.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "tenant.created", target(created.id()), created.id(), null, created);
         bus.publish(Tenants.TOPIC, created.id().toString());
         return created;
@@ -78,7 +77,7 @@ public class TenantManagement {
 
     @Transactional
     public Tenant patch(Caller caller, UUID id, TenantPatch patch, @Nullable Long ifMatch) {
-        long version = bus.version();
+        bus.join();
         Tenant before = tenants.lock(id).orElseThrow(() -> notFound(id));
         if (ifMatch != null && ifMatch != before.version()) {
             throw ErrorCode.VERSION_CONFLICT.problem("The tenant changed since version " + ifMatch + " (it is at "
@@ -131,25 +130,25 @@ public class TenantManagement {
         if (sameFields(before, changed)) {
             return before;
         }
-        Tenant after = tenants.update(changed, version);
+        tenants.update(changed);
+        Tenant after = tenants.stamp(id, bus.version());
         audit.record(caller.actor(), "tenant.updated", target(id), id, before, after);
         bus.publish(Tenants.TOPIC, id.toString());
         return after;
     }
 
-    /** Soft delete: the tenant leaves every listing and view, its memberships stop counting. Answers the version. */
+    /** Soft delete: the tenant leaves every listing and view, its memberships stop counting. */
     @Transactional
-    public long delete(Caller caller, UUID id) {
+    public void delete(Caller caller, UUID id) {
         if (id.equals(Tenant.ROOT_ID)) {
             throw ErrorCode.ROOT_TENANT.problem(
                     "The root tenant cannot be deleted: platform administration lives there.");
         }
-        long version = bus.version();
         Tenant before = tenants.lock(id).orElseThrow(() -> notFound(id));
-        tenants.softDelete(id, version);
         audit.record(caller.actor(), "tenant.deleted", target(id), id, before, null);
+        tenants.softDelete(id);
+        tenants.stamp(id, bus.version());
         bus.publish(Tenants.TOPIC, id.toString());
-        return version;
     }
 
     public Tenant get(UUID id) {

@@ -51,15 +51,16 @@ public class Tenants {
 
     private static final String UPDATE = """
             UPDATE tenants SET slug = :slug, name = :name, external_id = :externalId, parent_id = :parentId,
-                               version = :version, updated_at = now()
-            WHERE id = :id AND deleted_at IS NULL
-            RETURNING %s
-            """.formatted(COLUMNS);
-
-    private static final String SOFT_DELETE = """
-            UPDATE tenants SET deleted_at = now(), version = :version, updated_at = now()
+                               updated_at = now()
             WHERE id = :id AND deleted_at IS NULL
             """;
+
+    private static final String SOFT_DELETE = """
+            UPDATE tenants SET deleted_at = now(), updated_at = now()
+            WHERE id = :id AND deleted_at IS NULL
+            """;
+
+    private static final String STAMP = "UPDATE tenants SET version = :version WHERE id = :id RETURNING " + COLUMNS;
 
     // Keyset pages in id order; the whole platform (platform admins) or the caller's own tenants (everyone else).
     private static final String PAGE_ALL = """
@@ -132,20 +133,27 @@ public class Tenants {
                 .single();
     }
 
-    Tenant update(Tenant changed, long version) {
-        return jdbc.sql(UPDATE)
-                .param("id", changed.id())
-                .param("slug", changed.slug())
-                .param("name", changed.name())
-                .param("externalId", changed.externalId())
-                .param("parentId", changed.parentId())
+    /** Records the version of the tenant's last change, on a row this transaction already locked or wrote. */
+    Tenant stamp(UUID id, long version) {
+        return jdbc.sql(STAMP)
+                .param("id", id)
                 .param("version", version)
                 .query(ROW)
                 .single();
     }
 
-    boolean softDelete(UUID id, long version) {
-        return jdbc.sql(SOFT_DELETE).param("id", id).param("version", version).update() > 0;
+    void update(Tenant changed) {
+        jdbc.sql(UPDATE)
+                .param("id", changed.id())
+                .param("slug", changed.slug())
+                .param("name", changed.name())
+                .param("externalId", changed.externalId())
+                .param("parentId", changed.parentId())
+                .update();
+    }
+
+    boolean softDelete(UUID id) {
+        return jdbc.sql(SOFT_DELETE).param("id", id).update() > 0;
     }
 
     List<Tenant> pageAll(@Nullable UUID after, int limit) {

@@ -39,28 +39,26 @@ public class UserManagement {
         this.events = events;
     }
 
-    /** Answers the version; deactivating an inactive user changes nothing. */
+    /** Deactivating an inactive user changes nothing. */
     @Transactional
-    public long deactivate(Caller caller, UUID userId) {
-        long version = bus.version();
+    public void deactivate(Caller caller, UUID userId) {
+        bus.join();
         if (!lockActive(userId)) {
-            return version;
+            return;
         }
         if (access.isPlatformAdmin(userId)) {
             access.requireAnotherPlatformAdmin(userId);
         }
         setActive(caller, userId, false);
         events.publishEvent(new UserDeactivated(userId));
-        return version;
     }
 
     @Transactional
-    public long reactivate(Caller caller, UUID userId) {
-        long version = bus.version();
+    public void reactivate(Caller caller, UUID userId) {
+        bus.join();
         if (!lockActive(userId)) {
             setActive(caller, userId, true);
         }
-        return version;
     }
 
     private boolean lockActive(UUID userId) {

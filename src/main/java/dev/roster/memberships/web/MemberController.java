@@ -9,6 +9,7 @@ import dev.roster.memberships.MembershipManagement;
 import dev.roster.memberships.MembershipManagement.Assigned;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import dev.roster.platform.Versions;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -29,9 +30,11 @@ import tools.jackson.databind.JsonNode;
 class MemberController {
 
     private final MembershipManagement management;
+    private final Versions versions;
 
-    MemberController(MembershipManagement management) {
+    MemberController(MembershipManagement management, Versions versions) {
         this.management = management;
+        this.versions = versions;
     }
 
     @GetMapping
@@ -51,8 +54,10 @@ class MemberController {
             Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody JsonNode body) {
         String role = JsonBody.of(body).text("role", 200, true);
         Assigned assigned = management.assign(caller, tenantId, userId, role);
+        var membership = new Membership(
+                userId, tenantId, assigned.role().slug(), assigned.role().urn(), "local", versions.committed());
         return ResponseEntity.status(assigned.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(assigned.membership());
+                .body(membership);
     }
 
     record Revoked(UUID userId, UUID tenantId, boolean revoked, long version) {}
@@ -60,6 +65,7 @@ class MemberController {
     @DeleteMapping("/{userId}")
     @Allow(Rule.TENANT_ADMIN)
     Revoked revoke(Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId) {
-        return new Revoked(userId, tenantId, true, management.revoke(caller, tenantId, userId));
+        management.revoke(caller, tenantId, userId);
+        return new Revoked(userId, tenantId, true, versions.committed());
     }
 }

@@ -6,6 +6,7 @@ import dev.roster.authz.Rule;
 import dev.roster.platform.IfMatch;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import dev.roster.platform.Versions;
 import dev.roster.roles.Role;
 import dev.roster.roles.RoleManagement;
 import dev.roster.roles.RoleManagement.NewRole;
@@ -30,9 +31,11 @@ import tools.jackson.databind.JsonNode;
 class RoleController {
 
     private final RoleManagement management;
+    private final Versions versions;
 
-    RoleController(RoleManagement management) {
+    RoleController(RoleManagement management, Versions versions) {
         this.management = management;
+        this.versions = versions;
     }
 
     @GetMapping("/v1/roles")
@@ -95,6 +98,7 @@ class RoleController {
     @DeleteMapping("/v1/tenants/{tenantId}/roles/{roleId}")
     @Allow(Rule.TENANT_ADMIN)
     Deleted delete(Caller caller, @PathVariable UUID tenantId, @PathVariable UUID roleId) {
-        return new Deleted(roleId, true, management.delete(caller, tenantId, roleId));
+        management.delete(caller, tenantId, roleId);
+        return new Deleted(roleId, true, versions.committed());
     }
 }

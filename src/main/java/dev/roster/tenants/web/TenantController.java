@@ -6,6 +6,7 @@ import dev.roster.authz.Rule;
 import dev.roster.platform.IfMatch;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import dev.roster.platform.Versions;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.TenantManagement;
 import dev.roster.tenants.TenantManagement.NewTenant;
@@ -33,9 +34,11 @@ import tools.jackson.databind.JsonNode;
 class TenantController {
 
     private final TenantManagement management;
+    private final Versions versions;
 
-    TenantController(TenantManagement management) {
+    TenantController(TenantManagement management, Versions versions) {
         this.management = management;
+        this.versions = versions;
     }
 
     @PostMapping
@@ -100,6 +103,7 @@ class TenantController {
     @DeleteMapping("/{tenantId}")
     @Allow(Rule.PLATFORM_ADMIN)
     Deleted delete(Caller caller, @PathVariable UUID tenantId) {
-        return new Deleted(tenantId, true, management.delete(caller, tenantId));
+        management.delete(caller, tenantId);
+        return new Deleted(tenantId, true, versions.committed());
     }
 }

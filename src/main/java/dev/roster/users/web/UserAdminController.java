@@ -7,6 +7,7 @@ import dev.roster.authz.Rule;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
 import dev.roster.platform.Text;
+import dev.roster.platform.Versions;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
 import dev.roster.users.UserDirectory;
@@ -38,8 +39,11 @@ class UserAdminController {
     private final UserManagement management;
     private final Access access;
     private final Roles roles;
+    private final Versions versions;
 
-    UserAdminController(UserDirectory directory, UserManagement management, Access access, Roles roles) {
+    UserAdminController(
+            UserDirectory directory, UserManagement management, Access access, Roles roles, Versions versions) {
+        this.versions = versions;
         this.directory = directory;
         this.management = management;
         this.access = access;
@@ -96,13 +100,15 @@ class UserAdminController {
     @PostMapping("/{userId}:deactivate")
     @Allow(Rule.PLATFORM_ADMIN)
     Activation deactivate(Caller caller, @PathVariable UUID userId) {
-        return new Activation(userId, false, management.deactivate(caller, userId));
+        management.deactivate(caller, userId);
+        return new Activation(userId, false, versions.committed());
     }
 
     @PostMapping("/{userId}:reactivate")
     @Allow(Rule.PLATFORM_ADMIN)
     Activation reactivate(Caller caller, @PathVariable UUID userId) {
-        return new Activation(userId, true, management.reactivate(caller, userId));
+        management.reactivate(caller, userId);
+        return new Activation(userId, true, versions.committed());
     }
 
     private Query query(
