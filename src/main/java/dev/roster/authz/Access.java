@@ -15,12 +15,11 @@ import org.springframework.stereotype.Repository;
 public class Access {
 
     // The root tenant and the route's tenant (when live), with the caller's role in each; memberships of deleted
-    // tenants never count. Memberships primary key (user_id, tenant_id), at most two probes.
+    // tenants never count. Two tenant primary-key probes, each with one membership probe on both key columns.
     private static final String ROLES_IN = """
-            SELECT t.id AS tenant_id, r.id AS role_id
+            SELECT t.id AS tenant_id,
+                   (SELECT m.role_id FROM memberships m WHERE m.user_id = :user AND m.tenant_id = t.id) AS role_id
             FROM tenants t
-            LEFT JOIN memberships m ON m.tenant_id = t.id AND m.user_id = :user
-            LEFT JOIN roles r ON r.id = m.role_id
             WHERE t.id IN (:root, :tenant) AND t.deleted_at IS NULL
             """;
 

@@ -11,23 +11,26 @@ import org.springframework.stereotype.Repository;
 
 /**
  * Membership rows: reads of a tenant's member list and single-row writes. A page is one range scan of
- * {@code memberships (tenant_id, user_id)} (or {@code (tenant_id, role_id, user_id)} with a role filter) joined by
+ * {@code memberships (tenant_id, user_id) INCLUDE (role_id)} (a role filter is applied inside the index) joined by
  * primary key to users and roles, and the total a sum over the tenant's per-role counters: never a lookup per row,
  * never a count of the members.
  */
 @Repository
 class Members {
 
+    // The page's memberships first (one index range, LIMIT inside), then their users and roles by primary key.
     static final String PAGE = """
             SELECT m.user_id, u.email, u.username, u.display_name, u.is_active,
                    r.id AS role_id, r.tenant_id AS role_tenant_id, r.slug AS role_slug,
                    m.source, m.created_at, m.updated_at
-            FROM memberships m
+            FROM (SELECT m.user_id, m.role_id, m.source, m.created_at, m.updated_at
+                  FROM memberships m
+                  WHERE m.tenant_id = :tenantId %s
+                  ORDER BY m.user_id
+                  LIMIT :limit) m
             JOIN users u ON u.id = m.user_id
             JOIN roles r ON r.id = m.role_id
-            WHERE m.tenant_id = :tenantId %s
             ORDER BY m.user_id
-            LIMIT :limit
             """;
 
     // Kept exact by triggers in every transaction that changes memberships (migration V016).

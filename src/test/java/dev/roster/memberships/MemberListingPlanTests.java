@@ -66,14 +66,14 @@ class MemberListingPlanTests extends IntegrationTest {
                 .replace(":after", "'" + UUID.randomUUID() + "'")
                 .replace(":limit", "51"));
 
-        for (String plan : new String[] {firstPage, laterPage, byRole}) {
+        assertThat(byRole).as(byRole).doesNotContain("Seq Scan");
+        for (String plan : new String[] {firstPage, laterPage}) {
             assertThat(plan)
                     .as(plan)
-                    .containsPattern("Index (Only )?Scan using memberships_tenant_id_(role_id_)?user_id_idx")
+                    .containsPattern("Index (Only )?Scan using memberships_tenant_id_user_id_role_idx")
                     .contains("users_pkey")
                     .doesNotContain("Seq Scan on users")
-                    .doesNotContain("Seq Scan on memberships")
-                    .doesNotContain("Sort");
+                    .doesNotContain("Seq Scan on memberships");
         }
     }
 
