@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
@@ -313,15 +316,22 @@ class MembershipAdminTests extends AdminApiTest {
             joiners.add(insertUser("join" + i + "@example.com"));
         }
         Collections.shuffle(joiners);
+        // The other thread makes a few changes for every page the walker reads: while the walker waits for them
+        // and while its next request runs. Paced so that it never runs out of members to add or remove.
+        var allowed = new Semaphore(0);
         var changes = new AtomicInteger();
         var failure = new AtomicReference<Throwable>();
-        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var stop = new AtomicBoolean();
         Thread churn = Thread.ofPlatform().start(() -> {
             try {
                 var random = ThreadLocalRandom.current();
                 int next = 0;
                 while (!stop.get()) {
-                    if (next < joiners.size() && random.nextBoolean()) {
+                    if (!allowed.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                        continue;
+                    }
+                    boolean join = next < joiners.size() && (present.isEmpty() || random.nextBoolean());
+                    if (join) {
                         String joiner = joiners.get(next++);
                         if (random.nextBoolean()) {
                             Http.Response r = assign(admin, tenant, joiner, "operator");
@@ -332,7 +342,7 @@ class MembershipAdminTests extends AdminApiTest {
                             insertMembership(joiner, tenant, VIEWER_ID);
                         }
                         present.add(joiner);
-                    } else if (!present.isEmpty()) {
+                    } else {
                         String leaver = present.pollFirst();
                         if (random.nextBoolean()) {
                             Http.Response r = http.delete("/v1/tenants/" + tenant + "/members/" + leaver, admin);
@@ -344,9 +354,6 @@ class MembershipAdminTests extends AdminApiTest {
                                     .param("u", leaver)
                                     .update();
                         }
-                    } else {
-                        Thread.sleep(5);
-                        continue;
                     }
                     changes.incrementAndGet();
                 }
@@ -360,7 +367,6 @@ class MembershipAdminTests extends AdminApiTest {
         int pages = 0;
         try {
             do {
-                int changesBefore = changes.get();
                 Http.Response page = http.get(
                         "/v1/tenants/" + tenant + "/members?limit=7" + (cursor == null ? "" : "&cursor=" + enc(cursor)),
                         admin);
@@ -371,10 +377,11 @@ class MembershipAdminTests extends AdminApiTest {
                         ? null
                         : page.json().path("next_cursor").asString();
                 pages++;
-                // Let the other thread change the list between every two pages.
+                int target = changes.get() + 3;
+                allowed.release(4);
                 Awaitility.await()
                         .atMost(Duration.ofSeconds(30))
-                        .until(() -> changes.get() >= changesBefore + 3 || failure.get() != null);
+                        .until(() -> changes.get() >= target || failure.get() != null);
             } while (cursor != null && pages < 100);
         } finally {
             stop.set(true);
