@@ -370,6 +370,8 @@ class TenantAdminTests extends AdminApiTest {
         assertThat(membersList.json().path("total").asLong()).isEqualTo(1);
         assertThat(tenantsOf(http.get("/v1/me", member.token()).json())).containsExactly(kept);
         assertProblem(http.get("/v1/me/role?tenant_id=" + id, member.token()), 404, "membership_not_found");
+        assertProblem(assign(admin, id, member.id(), "viewer"), 404, "tenant_not_found");
+        assertProblem(http.get("/v1/tenants/" + id + "/members", admin), 404, "tenant_not_found");
         assertThat(count("SELECT count(*) FROM tenants WHERE id = '" + id + "' AND deleted_at IS NOT NULL"))
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM memberships WHERE tenant_id = '" + id + "'"))
