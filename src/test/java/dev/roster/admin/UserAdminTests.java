@@ -9,7 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -489,5 +493,61 @@ class UserAdminTests extends AdminApiTest {
                         .status())
                 .isEqualTo(200);
         assertProblem(http.get("/v1/users", second.token()), 403, "role_required");
+    }
+
+    /** Sends both requests at the same moment, as two admins might, and returns both answers. */
+    List<Http.Response> atOnce(Supplier<Http.Response> a, Supplier<Http.Response> b) throws Exception {
+        var gate = new CountDownLatch(1);
+        try (var pool = Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(() -> {
+                gate.await();
+                return a.get();
+            });
+            var second = pool.submit(() -> {
+                gate.await();
+                return b.get();
+            });
+            gate.countDown();
+            return List.of(first.get(), second.get());
+        }
+    }
+
+    long activePlatformAdmins() {
+        return count("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active"
+                + " WHERE m.tenant_id = '" + ROOT + "' AND m.role_id = '" + SUPER_ADMIN_ID + "'");
+    }
+
+    @RepeatedTest(5)
+    void twoPlatformAdminsDeactivatingEachOtherAtOnceLeaveOneStanding() throws Exception {
+        User second = member(admin, ROOT, "second-admin", "super_admin");
+
+        List<Http.Response> answers = atOnce(
+                () -> http.post("/v1/users/" + second.id() + ":deactivate", admin),
+                () -> http.post("/v1/users/" + adminId + ":deactivate", second.token()));
+
+        assertThat(answers).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(answers)
+                .filteredOn(r -> r.status() != 200)
+                .singleElement()
+                .satisfies(
+                        r -> assertThat(r.json().path("code").asString()).isIn("last_platform_admin", "session_ended"));
+        assertThat(activePlatformAdmins()).isEqualTo(1);
+    }
+
+    @RepeatedTest(5)
+    void twoPlatformAdminsRevokingEachOthersRootMembershipAtOnceLeaveOneStanding() throws Exception {
+        User second = member(admin, ROOT, "second-admin", "super_admin");
+
+        List<Http.Response> answers = atOnce(
+                () -> http.delete("/v1/tenants/" + ROOT + "/members/" + second.id(), admin),
+                () -> http.delete("/v1/tenants/" + ROOT + "/members/" + adminId, second.token()));
+
+        assertThat(answers).filteredOn(r -> r.status() == 200).hasSize(1);
+        assertThat(answers)
+                .filteredOn(r -> r.status() != 200)
+                .singleElement()
+                .satisfies(r -> assertThat(r.json().path("code").asString())
+                        .isIn("last_platform_admin", "role_required", "tenant_not_found"));
+        assertThat(activePlatformAdmins()).isEqualTo(1);
     }
 }
