@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,46 @@ class BadInputTests extends AdminApiTest {
 
         assertRefusedWithNothingWritten(before, declared, 413, "payload_too_large");
         assertRefusedWithNothingWritten(before, chunked, 413, "payload_too_large");
+    }
+
+    static Stream<Arguments> bodiesBeyondTheParsersLimits() {
+        return Stream.of(
+                arguments("deeply nested", "[".repeat(100_000) + "]".repeat(100_000)),
+                arguments("deeply nested object", "{\"name\":" + "{\"a\":".repeat(50_000) + "1" + "}".repeat(50_001)),
+                arguments(
+                        "a number of 100,000 digits",
+                        "{\"slug\":\"n\",\"name\":\"N\",\"priority\":1" + "0".repeat(100_000) + "}"),
+                arguments("a field name of 500,000 characters", "{\"" + "k".repeat(500_000) + "\":1,\"slug\":\"n\"}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodiesBeyondTheParsersLimits")
+    void aBodyBeyondTheParsersLimitsIs400(String what, String body) {
+        String before = state();
+
+        Http.Response response = postJson("/v1/tenants", admin, body);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isIn("malformed_body", "invalid_field");
+        assertThat(state()).isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownRouteOrMethodIsAProblemToo() {
+        assertProblem(http.get("/v1/tenantz", admin), 404, "not_found");
+        assertProblem(http.call("PUT", "/v1/tenants", admin, "{}"), 405, "method_not_allowed");
+        assertProblem(http.call("POST", "/v1/tenants/" + tenant, admin, "{}"), 405, "method_not_allowed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/html", "application/xml"})
+    void anAnswerTheClientCannotAcceptIsStillAProblem(String accept) {
+        Http.Response response = get("/v1/tenants/" + tenant, admin, Map.of("Accept", accept));
+
+        assertThat(response.status()).isEqualTo(406);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isEqualTo("not_acceptable");
     }
 
     @Test
