@@ -30,14 +30,18 @@ public class Access {
             WHERE m.user_id = :user AND m.role_id IN (:superAdmin, :tenantAdmin)
             """;
 
-    // Platform admins who can still act: super_admin in the root tenant, active. Their membership rows are locked
-    // (in one order), so two admins removing each other at once are serialized and the second sees the first's
-    // change.
+    // The platform admins' root memberships, locked in one order until commit.
     private static final String LOCK_PLATFORM_ADMINS = """
-            SELECT m.user_id, u.is_active FROM memberships m JOIN users u ON u.id = m.user_id
+            SELECT m.user_id FROM memberships m
             WHERE m.tenant_id = :root AND m.role_id = :superAdmin
             ORDER BY m.user_id
-            FOR UPDATE OF m
+            FOR UPDATE
+            """;
+
+    // Platform admins who can still act: super_admin in the root tenant, active.
+    private static final String ACTIVE_PLATFORM_ADMINS_OTHER_THAN = """
+            SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id AND u.is_active
+            WHERE m.tenant_id = :root AND m.role_id = :superAdmin AND m.user_id <> :userId
             """;
 
     private final JdbcClient jdbc;
@@ -83,21 +87,33 @@ public class Access {
     }
 
     /**
-     * Refuses with {@code 409 last_platform_admin} when taking platform administration from {@code userId} (revoking
-     * or changing their root membership, deactivating them) would leave nobody able to administer the platform.
-     * It locks the platform admins' root memberships until commit, so two admins cannot each remove the other.
+     * Locks the platform admins' root memberships until commit. A change that may take platform administration from
+     * someone calls it before locking anything else of the root tenant's memberships, so such changes queue up in one
+     * order instead of deadlocking.
      */
-    public void requireAnotherPlatformAdmin(UUID userId) {
-        record Admin(UUID userId, boolean active) {}
-        long others = jdbc
-                .sql(LOCK_PLATFORM_ADMINS)
+    public void lockPlatformAdmins() {
+        jdbc.sql(LOCK_PLATFORM_ADMINS)
                 .param("root", BuiltInRoles.ROOT_TENANT)
                 .param("superAdmin", BuiltInRoles.SUPER_ADMIN)
-                .query((rs, i) -> new Admin(rs.getObject("user_id", UUID.class), rs.getBoolean("is_active")))
-                .list()
-                .stream()
-                .filter(a -> a.active() && !a.userId().equals(userId))
-                .count();
+                .query(UUID.class)
+                .list();
+    }
+
+    /**
+     * Refuses with {@code 409 last_platform_admin} when taking platform administration from {@code userId} (revoking
+     * or changing their root membership, deactivating them) would leave nobody able to administer the platform. It
+     * locks the admins' root memberships first, then counts in a statement of its own: that statement's snapshot
+     * is taken after the lock was granted, so it sees what a concurrent change that held the lock committed (two
+     * admins removing each other at once: the second one is refused).
+     */
+    public void requireAnotherPlatformAdmin(UUID userId) {
+        lockPlatformAdmins();
+        long others = jdbc.sql(ACTIVE_PLATFORM_ADMINS_OTHER_THAN)
+                .param("userId", userId)
+                .param("root", BuiltInRoles.ROOT_TENANT)
+                .param("superAdmin", BuiltInRoles.SUPER_ADMIN)
+                .query(Long.class)
+                .single();
         if (others == 0) {
             throw ErrorCode.LAST_PLATFORM_ADMIN.problem(
                     "This is the last active platform admin; make someone else one first.");

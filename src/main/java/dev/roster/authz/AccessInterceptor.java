@@ -3,6 +3,7 @@ package dev.roster.authz;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.RosterException;
+import dev.roster.platform.Uuids;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -73,11 +74,11 @@ class AccessInterceptor implements HandlerInterceptor {
         if (raw == null) {
             return null;
         }
-        try {
-            return UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
+        UUID id = Uuids.parse(raw);
+        if (id == null) {
             throw ErrorCode.INVALID_PARAMETER.problem("Parameter '" + TENANT_VARIABLE + "' is not a valid UUID.");
         }
+        return id;
     }
 
     static RosterException tenantNotFound(UUID tenantId) {

@@ -114,6 +114,7 @@ public class MembershipManagement {
         if (!members.userExists(userId)) {
             throw userNotFound(userId);
         }
+        lockPlatformAdminsIfRoot(tenantId);
         Optional<Members.Current> before = members.lock(userId, tenantId);
         if (role.id().equals(BuiltInRoles.SUPER_ADMIN)
                 || before.map(b -> isSuperAdmin(b.roleId())).orElse(false)) {
@@ -144,6 +145,7 @@ public class MembershipManagement {
     @Transactional
     public void revoke(Caller caller, UUID tenantId, UUID userId) {
         bus.join();
+        lockPlatformAdminsIfRoot(tenantId);
         Members.Current before = members.lock(userId, tenantId)
                 .orElseThrow(() -> ErrorCode.MEMBERSHIP_NOT_FOUND.problem(
                         "User " + userId + " has no role in tenant " + tenantId + "."));
@@ -192,6 +194,7 @@ public class MembershipManagement {
     @Transactional
     public boolean revokePlatformAdmin(UUID userId, String actor) {
         bus.join();
+        access.lockPlatformAdmins();
         Optional<Members.Current> before = members.lock(userId, BuiltInRoles.ROOT_TENANT);
         if (before.isEmpty() || !isSuperAdmin(before.get().roleId())) {
             return false;
@@ -207,6 +210,13 @@ public class MembershipManagement {
                 null);
         bus.publish(UserViews.TOPIC, userId.toString());
         return true;
+    }
+
+    /** Lock order in the root tenant: all platform admins' memberships, then the one to change. */
+    private void lockPlatformAdminsIfRoot(UUID tenantId) {
+        if (tenantId.equals(BuiltInRoles.ROOT_TENANT)) {
+            access.lockPlatformAdmins();
+        }
     }
 
     private static boolean isSuperAdmin(UUID roleId) {

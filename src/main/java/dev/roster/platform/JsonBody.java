@@ -1,8 +1,16 @@
 package dev.roster.platform;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -18,12 +26,45 @@ public final class JsonBody {
         this.node = node;
     }
 
-    public static JsonBody of(@Nullable JsonNode body) {
-        if (!(body instanceof ObjectNode object)) {
+    /**
+     * Reads {@code body} as a JSON object whose fields are all among {@code fields}: bytes that are not well-formed
+     * UTF-8 (overlong forms included, which a lenient decoder reads as other characters) or JSON are a
+     * {@code 400 malformed_body}, an unknown field a {@code 400 invalid_field} (a misspelt field is never ignored).
+     */
+    public static JsonBody parse(byte[] body, String... fields) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ErrorCode.MALFORMED_BODY.problem("The body is not valid UTF-8.");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JacksonException e) {
+            throw ErrorCode.MALFORMED_BODY.problem("The body is not valid JSON.");
+        }
+        if (!(node instanceof ObjectNode object)) {
             throw ErrorCode.MALFORMED_BODY.problem("The body must be a JSON object.");
+        }
+        var known = Set.of(fields);
+        for (String name : object.propertyNames()) {
+            if (!known.contains(name)) {
+                throw ErrorCode.INVALID_FIELD.problem(
+                        "Unknown field '" + name + "'; this request takes " + String.join(", ", fields) + ".");
+            }
         }
         return new JsonBody(object);
     }
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     public boolean has(String field) {
         return node.has(field);
@@ -54,15 +95,11 @@ public final class JsonBody {
         if (text == null) {
             return null;
         }
-        try {
-            UUID id = UUID.fromString(text);
-            if (!id.toString().equals(text.toLowerCase(java.util.Locale.ROOT))) {
-                throw new IllegalArgumentException("not canonical");
-            }
-            return id;
-        } catch (IllegalArgumentException e) {
+        UUID id = Uuids.parse(text);
+        if (id == null) {
             throw invalid(field, "must be a UUID.");
         }
+        return id;
     }
 
     public @Nullable Integer integer(String field, int min, int max, boolean required) {

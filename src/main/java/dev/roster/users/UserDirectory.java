@@ -40,7 +40,7 @@ public class UserDirectory {
             SELECT t.id, t.slug, t.name, r.slug AS role
             FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
             JOIN roles r ON r.id = m.role_id
-            WHERE m.user_id = :id
+            WHERE m.user_id = :id %s
             ORDER BY r.priority DESC, t.slug
             """;
 
@@ -101,14 +101,15 @@ public class UserDirectory {
         return where.apply(jdbc.sql("SELECT " + COLUMNS + " FROM users u WHERE " + where.sql()))
                 .query((rs, i) -> summary(rs))
                 .optional()
-                .map(u -> u.withMemberships(jdbc.sql(MEMBERSHIPS_OF)
-                        .param("id", id)
-                        .query((rs, i) -> new UserSummary.TenantRole(
-                                rs.getObject("id", UUID.class),
-                                rs.getString("slug"),
-                                rs.getString("name"),
-                                rs.getString("role")))
-                        .list()));
+                .map(u -> u.withMemberships(
+                        jdbc.sql(MEMBERSHIPS_OF.formatted(scope == null ? "" : "AND m.tenant_id IN (:scope)"))
+                                .params(scope == null ? Map.of("id", id) : Map.of("id", id, "scope", scope))
+                                .query((rs, i) -> new UserSummary.TenantRole(
+                                        rs.getObject("id", UUID.class),
+                                        rs.getString("slug"),
+                                        rs.getString("name"),
+                                        rs.getString("role")))
+                                .list()));
     }
 
     /** Users per division or department, or memberships per role; largest first. */
@@ -157,14 +158,15 @@ public class UserDirectory {
         }
         if (query.tenantId() != null && query.roleId() != null) {
             where.and(
-                    "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id = :tenantId"
-                            + " AND m.role_id = :roleId)",
+                    "EXISTS (SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL"
+                            + " WHERE m.user_id = u.id AND m.tenant_id = :tenantId AND m.role_id = :roleId)",
                     "tenantId",
                     query.tenantId());
             where.param("roleId", query.roleId());
         } else if (query.tenantId() != null) {
             where.and(
-                    "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.tenant_id = :tenantId)",
+                    "EXISTS (SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL"
+                            + " WHERE m.user_id = u.id AND m.tenant_id = :tenantId)",
                     "tenantId",
                     query.tenantId());
         } else if (query.roleId() != null) {

@@ -38,4 +38,32 @@ class AdminFlowTests extends IntegrationTest {
         Http.Response fresh = http.get("/v1/me?min_version=" + version, member);
         assertThat(fresh.status()).isEqualTo(200);
     }
+
+    @Test
+    void aMisspeltFieldIsRefusedNotIgnoredAndNothingChanges() {
+        String admin = signInAsPlatformAdmin();
+        String tenantId = createTenant(admin, "typo-co");
+
+        Http.Response patched = http.patchJson("/v1/tenants/" + tenantId, admin, "{\"nmae\":\"Typo\"}");
+
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.json().path("code").asString()).isEqualTo("invalid_field");
+        assertThat(patched.json().path("detail").asString()).contains("nmae");
+        assertThat(http.get("/v1/tenants/" + tenantId, admin)
+                        .json()
+                        .path("name")
+                        .asString())
+                .isEqualTo("typo-co");
+    }
+
+    @Test
+    void aFieldGivenTwiceIsRefused() {
+        String admin = signInAsPlatformAdmin();
+
+        Http.Response created =
+                http.postJson("/v1/tenants", admin, "{\"slug\":\"twice\",\"name\":\"A\",\"name\":\"B\"}", Map.of());
+
+        assertThat(created.status()).isEqualTo(400);
+        assertThat(created.json().path("code").asString()).isEqualTo("malformed_body");
+    }
 }

@@ -13,6 +13,7 @@ import dev.roster.platform.Versions;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /v1/tenants/{id}/members}: one role per user per tenant. */
 @RestController
@@ -48,11 +48,11 @@ class MemberController {
     }
 
     /** Assigns or changes the user's role: {@code {"role": "developer"}}; 201 when the membership is new. */
-    @PutMapping("/{userId}")
+    @PutMapping(path = "/{userId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.TENANT_ADMIN)
     ResponseEntity<Membership> assign(
-            Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody JsonNode body) {
-        String role = JsonBody.of(body).text("role", 200, true);
+            Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody byte[] body) {
+        String role = JsonBody.parse(body, "role").text("role", 200, true);
         Assigned assigned = management.assign(caller, tenantId, userId, role);
         var membership = new Membership(
                 userId, tenantId, assigned.role().slug(), assigned.role().urn(), "local", versions.committed());

@@ -14,6 +14,7 @@ import dev.roster.roles.RoleManagement.RolePatch;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** The built-in roles ({@code /v1/roles}) and each tenant's own ({@code /v1/tenants/{id}/roles}). */
 @RestController
@@ -60,10 +60,10 @@ class RoleController {
         return ResponseEntity.ok().eTag(IfMatch.etag(role.version())).body(role);
     }
 
-    @PostMapping("/v1/tenants/{tenantId}/roles")
+    @PostMapping(path = "/v1/tenants/{tenantId}/roles", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.TENANT_ADMIN)
-    ResponseEntity<Role> create(Caller caller, @PathVariable UUID tenantId, @RequestBody JsonNode body) {
-        JsonBody fields = JsonBody.of(body);
+    ResponseEntity<Role> create(Caller caller, @PathVariable UUID tenantId, @RequestBody byte[] body) {
+        JsonBody fields = JsonBody.parse(body, "slug", "name", "priority");
         var request = new NewRole(
                 fields.text("slug", 63, true),
                 fields.text("name", 200, true),
@@ -82,9 +82,9 @@ class RoleController {
             Caller caller,
             @PathVariable UUID tenantId,
             @PathVariable UUID roleId,
-            @RequestBody JsonNode body,
+            @RequestBody byte[] body,
             @RequestHeader(name = IfMatch.HEADER, required = false) @Nullable String ifMatch) {
-        JsonBody fields = JsonBody.of(body);
+        JsonBody fields = JsonBody.parse(body, "slug", "name", "priority");
         var patch = new RolePatch(
                 fields.text("slug", 63, false),
                 fields.text("name", 200, false),

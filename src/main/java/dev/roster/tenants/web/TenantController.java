@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /v1/tenants}: who may do what is each route's {@link Allow}; see docs/api.md. */
 @RestController
@@ -41,10 +41,10 @@ class TenantController {
         this.versions = versions;
     }
 
-    @PostMapping
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.PLATFORM_ADMIN)
-    ResponseEntity<Tenant> create(Caller caller, @RequestBody JsonNode body) {
-        JsonBody fields = JsonBody.of(body);
+    ResponseEntity<Tenant> create(Caller caller, @RequestBody byte[] body) {
+        JsonBody fields = JsonBody.parse(body, "slug", "name", "parent_id", "external_id");
         var request = new NewTenant(
                 fields.text("slug", 63, true),
                 fields.text("name", 200, true),
@@ -84,9 +84,9 @@ class TenantController {
     ResponseEntity<Tenant> patch(
             Caller caller,
             @PathVariable UUID tenantId,
-            @RequestBody JsonNode body,
+            @RequestBody byte[] body,
             @RequestHeader(name = IfMatch.HEADER, required = false) @Nullable String ifMatch) {
-        JsonBody fields = JsonBody.of(body);
+        JsonBody fields = JsonBody.parse(body, "slug", "name", "parent_id", "external_id");
         var patch = new TenantPatch(
                 fields.text("slug", 63, false),
                 fields.text("name", 200, false),
