@@ -57,8 +57,6 @@ class Members {
 
     private static final String DELETE = "DELETE FROM memberships WHERE user_id = :userId AND tenant_id = :tenantId";
 
-    private static final String USER_EXISTS = "SELECT EXISTS (SELECT 1 FROM users WHERE id = :userId)";
-
     private static final RowMapper<Member> MEMBER = (rs, i) -> {
         UUID roleId = rs.getObject("role_id", UUID.class);
         UUID roleTenant = rs.getObject("role_tenant_id", UUID.class);
@@ -125,12 +123,5 @@ class Members {
 
     void delete(UUID userId, UUID tenantId) {
         jdbc.sql(DELETE).param("userId", userId).param("tenantId", tenantId).update();
-    }
-
-    boolean userExists(UUID userId) {
-        return jdbc.sql(USER_EXISTS)
-                .param("userId", userId)
-                .query(Boolean.class)
-                .single();
     }
 }

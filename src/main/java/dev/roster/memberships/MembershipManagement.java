@@ -23,6 +23,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -111,9 +112,6 @@ public class MembershipManagement {
         Role role = roles.resolve(tenantId, roleName)
                 .orElseThrow(() -> ErrorCode.INVALID_FIELD.problem(
                         "'role' names no role of this tenant: use a built-in slug, one of its roles' slugs or a URN."));
-        if (!members.userExists(userId)) {
-            throw userNotFound(userId);
-        }
         lockPlatformAdminsIfRoot(tenantId);
         Optional<Members.Current> before = members.lock(userId, tenantId);
         if (role.id().equals(BuiltInRoles.SUPER_ADMIN)
@@ -136,7 +134,13 @@ public class MembershipManagement {
                 before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
                         .orElse(null),
                 Map.of("role_id", role.id(), "role", role.slug(), "source", "local"));
-        boolean created = members.upsertLocal(userId, tenantId, role.id());
+        boolean created;
+        try {
+            created = members.upsertLocal(userId, tenantId, role.id());
+        } catch (DataIntegrityViolationException e) {
+            // The users foreign key: cheaper to learn here than to look the user up first.
+            throw userNotFound(userId);
+        }
         bus.publish(UserViews.TOPIC, userId.toString());
         return new Assigned(userId, tenantId, role, created);
     }

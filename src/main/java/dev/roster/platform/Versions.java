@@ -2,7 +2,6 @@ package dev.roster.platform;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,8 +21,9 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * commit order and every versioned transaction's notification carries its version, and notifications arrive in commit
  * order. So once this node has received the notification of version {@code v}, it has received (and applied to its
  * caches) every change committed up to {@code v}: {@link #seen()} is the highest version received. A read with
- * {@code min_version} above it asks for a ping ({@link InvalidationBus#ping()}) and waits, bounded, for it to come
- * back. See docs/adr/002-versions.md.
+ * {@code min_version} above it waits, bounded, for that notification; if it is late (or was lost while the listener
+ * reconnected) the node pings itself ({@link InvalidationBus#ping()}) and waits for the ping to come back. See
+ * docs/adr/002-versions.md.
  */
 @Component
 public class Versions {
@@ -32,6 +32,12 @@ public class Versions {
     public static final String HEADER = "Roster-Version";
 
     private static final Logger log = LoggerFactory.getLogger(Versions.class);
+
+    /**
+     * How long a read waits for the version's own notification (normally there within a millisecond of the commit)
+     * before it sends a ping, which costs a commit of its own.
+     */
+    private static final Duration PING_AFTER = Duration.ofMillis(25);
 
     @ConfigurationProperties("roster.consistency")
     record Settings(@DefaultValue("2s") Duration maxWait) {}
@@ -63,20 +69,29 @@ public class Versions {
         if (seen >= minVersion || !bus.isConnected()) {
             return;
         }
-        long deadline = System.nanoTime() + maxWait.toNanos();
-        requestPing();
+        long start = System.nanoTime();
+        long deadline = start + maxWait.toNanos();
+        long pingAt = start + PING_AFTER.toNanos();
         lock.lock();
         try {
             while (seen < minVersion && bus.isConnected()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
                     throw ErrorCode.STALE_READ.problem("This node has not yet seen version " + minVersion
                             + " (it has seen " + seen + "); retry, or read from another node.");
                 }
-                advanced.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(250)));
-                if (seen < minVersion) {
-                    requestPing(); // the last ping may have been answered before the version was handed out
+                if (now >= pingAt) {
+                    // The version's own notification is late or was lost (a reconnect): ask for proof instead.
+                    lock.unlock();
+                    try {
+                        requestPing();
+                    } finally {
+                        lock.lock();
+                    }
+                    pingAt = System.nanoTime() + PING_AFTER.toNanos();
+                    continue;
                 }
+                advanced.awaitNanos(Math.min(deadline, pingAt) - now);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

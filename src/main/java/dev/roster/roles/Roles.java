@@ -13,9 +13,6 @@ public class Roles {
 
     private static final String COLUMNS = "id, tenant_id, slug, name, priority, version";
 
-    private static final String FIND_GLOBAL_BY_SLUG =
-            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL AND slug = :slug";
-
     private static final String GLOBAL =
             "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL ORDER BY priority DESC";
 
@@ -62,17 +59,24 @@ public class Roles {
             rs.getLong("version"));
 
     private final JdbcClient jdbc;
+    private volatile @Nullable List<Role> global;
 
     Roles(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
     public Optional<Role> findGlobalBySlug(String slug) {
-        return jdbc.sql(FIND_GLOBAL_BY_SLUG).param("slug", slug).query(ROW).optional();
+        return global().stream().filter(r -> r.slug().equals(slug)).findFirst();
     }
 
+    /** The five built-ins, strongest first: seeded by migration and read-only, so read once. */
     public List<Role> global() {
-        return jdbc.sql(GLOBAL).query(ROW).list();
+        List<Role> roles = global;
+        if (roles == null) {
+            roles = List.copyOf(jdbc.sql(GLOBAL).query(ROW).list());
+            global = roles;
+        }
+        return roles;
     }
 
     public Optional<Role> find(UUID id) {
@@ -90,6 +94,11 @@ public class Roles {
                 id = UUID.fromString(name.substring(name.lastIndexOf(':') + 1));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
+            }
+            Optional<Role> builtIn =
+                    global().stream().filter(r -> r.urn().equals(name)).findFirst();
+            if (builtIn.isPresent()) {
+                return builtIn;
             }
             return find(id).filter(r -> r.urn().equals(name))
                     .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId));
