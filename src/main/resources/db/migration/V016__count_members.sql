@@ -1,6 +1,7 @@
--- Exact member totals without counting rows: memberships per (tenant, role), kept by statement-level triggers in
--- the transaction that changes memberships. A member list's total is then a sum over a handful of rows, however
--- large the tenant.
+-- Exact member totals without counting rows: memberships per (tenant, role). A changing statement appends its net
+-- change per (tenant, role) to member_count_deltas (statement-level triggers, in the same transaction), which no two
+-- writers contend on; a periodic job folds the deltas into member_counts. A total is the sum over both, read in one
+-- statement (one snapshot), so it is exact at every instant, however large the tenant.
 CREATE TABLE member_counts (
     tenant_id uuid   NOT NULL,
     role_id   uuid   NOT NULL,
@@ -11,29 +12,31 @@ CREATE TABLE member_counts (
 INSERT INTO member_counts (tenant_id, role_id, members)
 SELECT tenant_id, role_id, count(*) FROM memberships GROUP BY tenant_id, role_id;
 
--- One upsert per statement, rows in (tenant, role) order: two transactions moving members between the same two
--- roles lock the counter rows in the same order and cannot deadlock. Writers make the membership change their last
--- statement before commit, so a counter row stays locked only for the commit itself.
+CREATE TABLE member_count_deltas (
+    id        bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_id uuid    NOT NULL,
+    role_id   uuid    NOT NULL,
+    delta     integer NOT NULL
+);
+
+CREATE INDEX member_count_deltas_tenant_id_idx ON member_count_deltas (tenant_id, role_id);
+
 CREATE FUNCTION member_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO member_counts AS c (tenant_id, role_id, members)
-        SELECT tenant_id, role_id, count(*) FROM new_rows GROUP BY tenant_id, role_id ORDER BY tenant_id, role_id
-        ON CONFLICT (tenant_id, role_id) DO UPDATE SET members = c.members + EXCLUDED.members;
+        INSERT INTO member_count_deltas (tenant_id, role_id, delta)
+        SELECT tenant_id, role_id, count(*) FROM new_rows GROUP BY tenant_id, role_id;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO member_counts AS c (tenant_id, role_id, members)
-        SELECT tenant_id, role_id, -count(*) FROM old_rows GROUP BY tenant_id, role_id ORDER BY tenant_id, role_id
-        ON CONFLICT (tenant_id, role_id) DO UPDATE SET members = c.members + EXCLUDED.members;
+        INSERT INTO member_count_deltas (tenant_id, role_id, delta)
+        SELECT tenant_id, role_id, -count(*) FROM old_rows GROUP BY tenant_id, role_id;
     ELSE
-        INSERT INTO member_counts AS c (tenant_id, role_id, members)
+        INSERT INTO member_count_deltas (tenant_id, role_id, delta)
         SELECT tenant_id, role_id, sum(delta) FROM (
             SELECT tenant_id, role_id, -1 AS delta FROM old_rows
             UNION ALL
             SELECT tenant_id, role_id, 1 AS delta FROM new_rows) d
         GROUP BY tenant_id, role_id
-        HAVING sum(delta) <> 0
-        ORDER BY tenant_id, role_id
-        ON CONFLICT (tenant_id, role_id) DO UPDATE SET members = c.members + EXCLUDED.members;
+        HAVING sum(delta) <> 0;
     END IF;
     RETURN NULL;
 END

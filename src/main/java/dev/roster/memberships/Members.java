@@ -33,9 +33,13 @@ class Members {
             ORDER BY m.user_id
             """;
 
-    // Kept exact by triggers in every transaction that changes memberships (migration V016).
-    static final String COUNT =
-            "SELECT coalesce(sum(c.members), 0) FROM member_counts c WHERE c.tenant_id = :tenantId %s";
+    // Counters plus the deltas not yet folded into them (migration V016), in one statement: one snapshot.
+    static final String COUNT = """
+            SELECT coalesce(sum(n), 0) FROM (
+                SELECT c.members AS n FROM member_counts c WHERE c.tenant_id = :tenantId %1$s
+                UNION ALL
+                SELECT c.delta FROM member_count_deltas c WHERE c.tenant_id = :tenantId %1$s) counted
+            """;
     static final String COUNT_BY_ROLE = " AND c.role_id = :roleId";
 
     static final String BY_ROLE = " AND m.role_id = :roleId";

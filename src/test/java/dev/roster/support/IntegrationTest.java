@@ -37,7 +37,8 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void cleanDatabaseAndConnect() {
-        jdbc.sql("TRUNCATE users, sessions, refresh_tokens, memberships, member_counts, audit_log CASCADE")
+        jdbc.sql(
+                        "TRUNCATE users, sessions, refresh_tokens, memberships, member_counts, member_count_deltas, audit_log CASCADE")
                 .update();
         jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
                 .update();
