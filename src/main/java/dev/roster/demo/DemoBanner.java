@@ -37,6 +37,14 @@ class DemoBanner implements StartupBanner {
                 .append("  curl -s ")
                 .append(url)
                 .append("/v1/me -H \"Authorization: Bearer $ACCESS_TOKEN\"\n")
+                .append("\nadmin@example.com is a platform admin (ROSTER_BOOTSTRAP_ADMINS): sign in as them the same")
+                .append(" way, then\n\n")
+                .append("  curl -s ")
+                .append(url)
+                .append("/v1/tenants -H \"Authorization: Bearer $ACCESS_TOKEN\"\n")
+                .append("  curl -s \"")
+                .append(url)
+                .append("/v1/users?q=ali\" -H \"Authorization: Bearer $ACCESS_TOKEN\"\n")
                 .toString();
     }
 }

@@ -30,9 +30,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Changes to who holds which role where, and the member lists. Every change takes the transaction's version first
- * (lock order: version, then rows), is audited in the same transaction and invalidates the user's cached view on
- * every node.
+ * Changes to who holds which role where, and the member lists. Every change is audited in the same transaction,
+ * invalidates the user's cached view on every node and is announced with a version at commit.
  */
 @Service
 public class MembershipManagement {

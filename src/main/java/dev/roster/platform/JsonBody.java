@@ -70,6 +70,16 @@ public final class JsonBody {
         return node.has(field);
     }
 
+    /** Refuses JSON {@code null} for fields a merge patch cannot remove (they are required). */
+    public JsonBody notRemovable(String... fields) {
+        for (String field : fields) {
+            if (isNull(field)) {
+                throw invalid(field, "cannot be removed; give it a value.");
+            }
+        }
+        return this;
+    }
+
     /** Present and JSON {@code null}: "remove it" in a merge patch. */
     public boolean isNull(String field) {
         return node.has(field) && node.get(field).isNull();

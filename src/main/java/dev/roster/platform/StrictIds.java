@@ -7,7 +7,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.InitBinder;
 
 /**
- * Ids in paths and query parameters: canonical UUIDs only (see {@link Uuids}). A custom editor, not a converter:
+ * Ids in paths and query parameters: canonical UUIDs only (see {@link Uuids}); flags: {@code true} or {@code false}.
+ * Custom editors, not converters:
  * Spring falls back to its lenient default editor when a converter refuses, and would read {@code 0-0-0-0-0} as the
  * root tenant's id after all.
  */
@@ -28,6 +29,18 @@ class StrictIds {
                     throw new IllegalArgumentException("not a canonical UUID");
                 }
                 setValue(id);
+            }
+        });
+        // Spring's own editor also reads yes/on/1 as true: here a flag is true or false, nothing else.
+        binder.registerCustomEditor(Boolean.class, new PropertyEditorSupport() {
+            @Override
+            public void setAsText(String text) {
+                switch (text) {
+                    case "" -> setValue(null);
+                    case "true" -> setValue(Boolean.TRUE);
+                    case "false" -> setValue(Boolean.FALSE);
+                    default -> throw new IllegalArgumentException("not true or false");
+                }
             }
         });
     }

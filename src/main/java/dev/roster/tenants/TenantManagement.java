@@ -14,8 +14,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Creating, changing and (softly) deleting tenants. Every change takes the transaction's version first (lock order:
- * version, then rows), writes the audit row and invalidates every member's cached view, all in one transaction.
+ * Creating, changing and (softly) deleting tenants. Every change writes the audit row, stamps the tenant with the
+ * transaction's version after its last write (lock order: rows, then the version) and invalidates every member's
+ * cached view, all in one transaction.
  */
 @Service
 public class TenantManagement {

@@ -172,7 +172,10 @@ public class UserDirectory {
         } else if (query.roleId() != null) {
             where.and(
                     "EXISTS (SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id"
-                            + " AND t.deleted_at IS NULL WHERE m.user_id = u.id AND m.role_id = :roleId)",
+                            + " AND t.deleted_at IS NULL WHERE m.user_id = u.id AND m.role_id = :roleId"
+                            // A tenant admin learns nothing of roles held in tenants they do not administer.
+                            + (query.scope() == null || query.scope().isEmpty() ? "" : " AND m.tenant_id IN (:scope)")
+                            + ")",
                     "roleId",
                     query.roleId());
         }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A user as admins see them; {@code memberships} only on a single user's read (empty in lists). */
+/** A user as admins see them; {@code memberships} only on a single user's read (null in lists). */
 public record UserSummary(
         UUID id,
         String email,

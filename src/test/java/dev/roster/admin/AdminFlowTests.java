@@ -66,4 +66,50 @@ class AdminFlowTests extends IntegrationTest {
         assertThat(created.status()).isEqualTo(400);
         assertThat(created.json().path("code").asString()).isEqualTo("malformed_body");
     }
+
+    @Test
+    void aRequiredFieldCannotBePatchedAway() {
+        String admin = signInAsPlatformAdmin();
+        String tenantId = createTenant(admin, "null-co");
+
+        Http.Response patched = http.patchJson("/v1/tenants/" + tenantId, admin, "{\"name\":null}");
+
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.json().path("code").asString()).isEqualTo("invalid_field");
+        assertThat(http.get("/v1/tenants/" + tenantId, admin)
+                        .json()
+                        .path("name")
+                        .asString())
+                .isEqualTo("null-co");
+    }
+
+    @Test
+    void aFlagIsTrueOrFalseNothingElse() {
+        String admin = signInAsPlatformAdmin();
+
+        Http.Response yes = http.get("/v1/users?is_active=yes", admin);
+
+        assertThat(yes.status()).isEqualTo(400);
+        assertThat(yes.json().path("code").asString()).isEqualTo("invalid_parameter");
+        assertThat(http.get("/v1/users?is_active=true", admin).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aTenantAdminsRoleFilterSeesNoRoleHeldInOtherTenants() {
+        String admin = signInAsPlatformAdmin();
+        String mine = createTenant(admin, "mine");
+        String theirs = createTenant(admin, "theirs");
+        String tenantAdmin = accessToken("ta-1", "ta@example.com", Map.of());
+        accessToken("both-1", "both@example.com", Map.of());
+        assign(admin, mine, userId("ta@example.com"), "tenant_admin");
+        assign(admin, mine, userId("both@example.com"), "viewer");
+        assign(admin, theirs, userId("both@example.com"), "operator");
+
+        Http.Response operators = http.get("/v1/users?role=operator", tenantAdmin);
+        Http.Response viewers = http.get("/v1/users?role=viewer", tenantAdmin);
+
+        assertThat(operators.status()).isEqualTo(200);
+        assertThat(operators.json().path("total").asLong()).isZero();
+        assertThat(viewers.json().path("total").asLong()).isEqualTo(1);
+    }
 }

@@ -6,6 +6,7 @@ import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** What operators and API clients rely on besides the API itself: health, metrics, OpenAPI, uniform errors. */
 class OperationsTests extends IntegrationTest {
@@ -43,13 +44,54 @@ class OperationsTests extends IntegrationTest {
         assertThat(docs.status()).isEqualTo(200);
         assertThat(docs.json().path("paths").has("/v1/me")).isTrue();
         assertThat(docs.json().path("paths").has("/v1/auth/token")).isTrue();
-        assertThat(docs.json()
-                        .path("paths")
-                        .path("/v1/me")
+        // The caller comes from the token, never a parameter; the only parameter a read takes is min_version.
+        assertThat(docs.json().path("paths").path("/v1/me").path("get").path("parameters"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.path("name").asString()).isEqualTo("min_version"));
+    }
+
+    @Test
+    void openApiListsTheProblemCodesOfEveryRouteByStatus() {
+        JsonNode paths = http.get("/v3/api-docs", null).json().path("paths");
+
+        JsonNode assign = paths.path("/v1/tenants/{tenantId}/members/{userId}").path("put");
+        assertThat(assign.path("responses").path("404").path("description").asString())
+                .contains("`tenant_not_found`")
+                .contains("`user_not_found`");
+        assertThat(assign.path("responses").path("409").path("description").asString())
+                .contains("`last_platform_admin`");
+        assertThat(assign.path("responses").path("403").path("description").asString())
+                .contains("`role_required`");
+        assertThat(assign.path("responses").path("401").path("description").asString())
+                .contains("`session_ended`");
+        assertThat(assign.path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .toString())
+                .contains("RoleAssignment");
+        assertThat(paths.path("/v1/tenants/{tenantId}")
+                        .path("patch")
+                        .path("responses")
+                        .path("412")
+                        .toString())
+                .contains("`version_conflict`");
+        assertThat(paths.path("/v1/users")
                         .path("get")
-                        .path("parameters")
-                        .isMissingNode())
-                .isTrue();
+                        .path("responses")
+                        .path("409")
+                        .toString())
+                .contains("`stale_read`");
+        // Every /v1 operation documents its 401s, or is open.
+        paths.properties().forEach(path -> {
+            if (path.getKey().startsWith("/v1/") && !path.getKey().startsWith("/v1/auth/")) {
+                path.getValue()
+                        .properties()
+                        .forEach(operation -> assertThat(
+                                        operation.getValue().path("responses").has("401"))
+                                .as("%s %s", operation.getKey(), path.getKey())
+                                .isTrue());
+            }
+        });
     }
 
     @Test

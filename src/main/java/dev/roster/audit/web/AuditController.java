@@ -9,6 +9,7 @@ import dev.roster.authz.Caller;
 import dev.roster.authz.Rule;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
+import dev.roster.platform.Problems;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.Text;
 import java.util.List;
@@ -30,6 +31,7 @@ class AuditController {
         this.access = access;
     }
 
+    @Problems({ErrorCode.TENANT_NOT_FOUND})
     @GetMapping("/v1/audit")
     @Allow(Rule.ANY_TENANT_ADMIN)
     Page<AuditEntry> list(

@@ -7,9 +7,13 @@ import dev.roster.memberships.Member;
 import dev.roster.memberships.Membership;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.memberships.MembershipManagement.Assigned;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import dev.roster.platform.Problems;
 import dev.roster.platform.Versions;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -28,6 +32,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/v1/tenants/{tenantId}/members")
 class MemberController {
+
+    /** The body, as the OpenAPI document shows it: a built-in slug, one of the tenant's roles' slugs, or a URN. */
+    record RoleAssignment(String role) {}
 
     private final MembershipManagement management;
     private final Versions versions;
@@ -48,10 +55,20 @@ class MemberController {
     }
 
     /** Assigns or changes the user's role: {@code {"role": "developer"}}; 201 when the membership is new. */
+    @Problems({ErrorCode.USER_NOT_FOUND, ErrorCode.LAST_PLATFORM_ADMIN})
     @PutMapping(path = "/{userId}", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.TENANT_ADMIN)
     ResponseEntity<Membership> assign(
-            Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId, @RequestBody byte[] body) {
+            Caller caller,
+            @PathVariable UUID tenantId,
+            @PathVariable UUID userId,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = RoleAssignment.class)))
+                    @RequestBody
+                    byte[] body) {
         String role = JsonBody.parse(body, "role").text("role", 200, true);
         Assigned assigned = management.assign(caller, tenantId, userId, role);
         var membership = new Membership(
@@ -62,6 +79,7 @@ class MemberController {
 
     record Revoked(UUID userId, UUID tenantId, boolean revoked, long version) {}
 
+    @Problems({ErrorCode.MEMBERSHIP_NOT_FOUND, ErrorCode.LAST_PLATFORM_ADMIN})
     @DeleteMapping("/{userId}")
     @Allow(Rule.TENANT_ADMIN)
     Revoked revoke(Caller caller, @PathVariable UUID tenantId, @PathVariable UUID userId) {

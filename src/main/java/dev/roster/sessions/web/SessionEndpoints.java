@@ -4,6 +4,7 @@ import dev.roster.authz.Allow;
 import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
+import dev.roster.platform.Problems;
 import dev.roster.platform.RosterException;
 import dev.roster.sessions.RefreshTokenRejected;
 import dev.roster.sessions.SignIn;
@@ -46,6 +47,12 @@ class SessionEndpoints {
      * Rotates the refresh token given in the body, else in the cookie. When it came in the cookie, its successor
      * goes back in the cookie too.
      */
+    @Problems({
+        ErrorCode.INVALID_REFRESH_TOKEN,
+        ErrorCode.REFRESH_TOKEN_REUSED,
+        ErrorCode.REFRESH_TOKEN_MISSING,
+        ErrorCode.USER_DEACTIVATED
+    })
     @PostMapping("/refresh")
     @Allow(Rule.PUBLIC)
     ResponseEntity<TokenResponse> refresh(

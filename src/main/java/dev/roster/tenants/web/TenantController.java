@@ -3,14 +3,18 @@ package dev.roster.tenants.web;
 import dev.roster.authz.Allow;
 import dev.roster.authz.Caller;
 import dev.roster.authz.Rule;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.IfMatch;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import dev.roster.platform.Problems;
 import dev.roster.platform.Versions;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.TenantManagement;
 import dev.roster.tenants.TenantManagement.NewTenant;
 import dev.roster.tenants.TenantManagement.TenantPatch;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +37,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/v1/tenants")
 class TenantController {
 
+    /** The body's fields, as the OpenAPI document shows them; read strictly by {@link JsonBody}. */
+    record TenantFields(
+            String slug,
+            String name,
+            @Nullable UUID parentId,
+            @Nullable String externalId) {}
+
     private final TenantManagement management;
     private final Versions versions;
 
@@ -41,9 +52,18 @@ class TenantController {
         this.versions = versions;
     }
 
+    @Problems({ErrorCode.SLUG_TAKEN, ErrorCode.EXTERNAL_ID_TAKEN})
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.PLATFORM_ADMIN)
-    ResponseEntity<Tenant> create(Caller caller, @RequestBody byte[] body) {
+    ResponseEntity<Tenant> create(
+            Caller caller,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = TenantFields.class)))
+                    @RequestBody
+                    byte[] body) {
         JsonBody fields = JsonBody.parse(body, "slug", "name", "parent_id", "external_id");
         var request = new NewTenant(
                 fields.text("slug", 63, true),
@@ -77,6 +97,7 @@ class TenantController {
      * JSON Merge Patch of {@code name} (tenant admins), {@code slug}, {@code parent_id}, {@code external_id}
      * (platform admins; null removes the latter two). {@code If-Match: "<version>"} makes it conditional.
      */
+    @Problems({ErrorCode.VERSION_CONFLICT, ErrorCode.SLUG_TAKEN, ErrorCode.EXTERNAL_ID_TAKEN, ErrorCode.ROOT_TENANT})
     @PatchMapping(
             path = "/{tenantId}",
             consumes = {"application/json", "application/merge-patch+json"})
@@ -84,9 +105,16 @@ class TenantController {
     ResponseEntity<Tenant> patch(
             Caller caller,
             @PathVariable UUID tenantId,
-            @RequestBody byte[] body,
+            @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            schema = @Schema(implementation = TenantFields.class)))
+                    @RequestBody
+                    byte[] body,
             @RequestHeader(name = IfMatch.HEADER, required = false) @Nullable String ifMatch) {
-        JsonBody fields = JsonBody.parse(body, "slug", "name", "parent_id", "external_id");
+        JsonBody fields =
+                JsonBody.parse(body, "slug", "name", "parent_id", "external_id").notRemovable("slug", "name");
         var patch = new TenantPatch(
                 fields.text("slug", 63, false),
                 fields.text("name", 200, false),
@@ -100,6 +128,7 @@ class TenantController {
 
     record Deleted(UUID id, boolean deleted, long version) {}
 
+    @Problems({ErrorCode.ROOT_TENANT})
     @DeleteMapping("/{tenantId}")
     @Allow(Rule.PLATFORM_ADMIN)
     Deleted delete(Caller caller, @PathVariable UUID tenantId) {

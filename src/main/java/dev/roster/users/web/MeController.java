@@ -4,6 +4,7 @@ import dev.roster.authz.Allow;
 import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
+import dev.roster.platform.Problems;
 import dev.roster.platform.RosterException;
 import dev.roster.users.Me;
 import dev.roster.users.SettingsLimit;
@@ -40,6 +41,7 @@ class MeController {
         this.settingsMaxBytes = limit.settingsMaxBytes();
     }
 
+    @Problems({ErrorCode.USER_NOT_FOUND})
     @GetMapping
     @Allow(Rule.SIGNED_IN)
     Me me(AuthenticatedUser user) {
@@ -48,6 +50,7 @@ class MeController {
 
     record RoleInTenant(UUID tenantId, String role) {}
 
+    @Problems({ErrorCode.MEMBERSHIP_NOT_FOUND, ErrorCode.USER_NOT_FOUND})
     @GetMapping("/role")
     @Allow(Rule.SIGNED_IN)
     RoleInTenant role(AuthenticatedUser user, @RequestParam("tenant_id") UUID tenantId) {
@@ -59,6 +62,7 @@ class MeController {
     }
 
     /** JSON Merge Patch (RFC 7396) of the settings object; answers the whole resulting object. */
+    @Problems({ErrorCode.INVALID_SETTINGS, ErrorCode.SETTINGS_TOO_LARGE, ErrorCode.USER_NOT_FOUND})
     @Allow(Rule.SIGNED_IN)
     @PatchMapping(
             path = "/settings",

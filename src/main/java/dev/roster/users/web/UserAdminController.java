@@ -6,6 +6,7 @@ import dev.roster.authz.Caller;
 import dev.roster.authz.Rule;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
+import dev.roster.platform.Problems;
 import dev.roster.platform.Text;
 import dev.roster.platform.Versions;
 import dev.roster.roles.Role;
@@ -50,6 +51,7 @@ class UserAdminController {
         this.roles = roles;
     }
 
+    @Problems({ErrorCode.TENANT_NOT_FOUND})
     @GetMapping
     @Allow(Rule.ANY_TENANT_ADMIN)
     Page<UserSummary> search(
@@ -66,6 +68,7 @@ class UserAdminController {
         return directory.search(query, cursor, Page.limit(limit));
     }
 
+    @Problems({ErrorCode.TENANT_NOT_FOUND})
     @GetMapping("/stats")
     @Allow(Rule.ANY_TENANT_ADMIN)
     Page<Count> stats(
@@ -87,6 +90,7 @@ class UserAdminController {
         return new Page<>(counts, null, counts.size());
     }
 
+    @Problems({ErrorCode.USER_NOT_FOUND})
     @GetMapping("/{userId}")
     @Allow(Rule.ANY_TENANT_ADMIN)
     UserSummary get(Caller caller, @PathVariable UUID userId) {
@@ -97,6 +101,7 @@ class UserAdminController {
 
     record Activation(UUID id, boolean isActive, long version) {}
 
+    @Problems({ErrorCode.USER_NOT_FOUND, ErrorCode.LAST_PLATFORM_ADMIN})
     @PostMapping("/{userId}:deactivate")
     @Allow(Rule.PLATFORM_ADMIN)
     Activation deactivate(Caller caller, @PathVariable UUID userId) {
@@ -104,6 +109,7 @@ class UserAdminController {
         return new Activation(userId, false, versions.committed());
     }
 
+    @Problems({ErrorCode.USER_NOT_FOUND})
     @PostMapping("/{userId}:reactivate")
     @Allow(Rule.PLATFORM_ADMIN)
     Activation reactivate(Caller caller, @PathVariable UUID userId) {
