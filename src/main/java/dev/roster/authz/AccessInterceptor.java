@@ -44,6 +44,10 @@ class AccessInterceptor implements HandlerInterceptor {
             throw dev.roster.platform.InvalidBearerToken.missing();
         }
         UUID tenantId = tenantOf(request);
+        if (allow.value() == Rule.SIGNED_IN && !wantsCaller(method)) {
+            // /v1/me and the like: the valid session is all it takes, and no query is spent on the hot path.
+            return true;
+        }
         Caller caller = access.caller(user.userId(), tenantId);
         if (tenantId != null && caller.tenantId() == null) {
             throw tenantNotFound(tenantId);
@@ -65,6 +69,15 @@ class AccessInterceptor implements HandlerInterceptor {
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller);
         return true;
+    }
+
+    private static boolean wantsCaller(HandlerMethod method) {
+        for (var parameter : method.getMethodParameters()) {
+            if (parameter.getParameterType() == Caller.class) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static @Nullable UUID tenantOf(HttpServletRequest request) {

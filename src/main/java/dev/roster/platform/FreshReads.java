@@ -20,6 +20,10 @@ class FreshReads implements HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        String query = request.getQueryString();
+        if (query == null || !query.contains(PARAMETER)) {
+            return true; // the common case costs one substring search
+        }
         String[] values = request.getParameterValues(PARAMETER);
         if (values == null) {
             return true;
