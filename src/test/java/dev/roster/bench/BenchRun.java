@@ -33,12 +33,24 @@ final class BenchRun {
         Workload next() throws Exception;
     }
 
-    /** An endpoint to load: its label, the {@code uri} tag of its server timer, and what to send. */
-    record Endpoint(String label, String uriTag, WorkloadSource workload) {
+    /**
+     * An endpoint to load: its label, the {@code uri} tag of its server timer, what to send, and over how many
+     * connections (0: the run's {@code --connections}).
+     */
+    record Endpoint(String label, String uriTag, WorkloadSource workload, int connections) {
+
+        Endpoint(String label, String uriTag, WorkloadSource workload) {
+            this(label, uriTag, workload, 0);
+        }
 
         /** An endpoint whose workload is the same in every run. */
         Endpoint(String label, String uriTag, Workload workload) {
-            this(label, uriTag, () -> workload);
+            this(label, uriTag, () -> workload, 0);
+        }
+
+        /** The same endpoint over {@code connections} connections, labelled so. */
+        Endpoint over(int connections) {
+            return new Endpoint(label + " @" + connections + " conn", uriTag, workload, connections);
         }
     }
 
@@ -48,6 +60,9 @@ final class BenchRun {
     private final SignIns signIns;
     private final JavaLoad javaLoad;
     private final @Nullable Wrk wrk;
+    private final Path home;
+    /** Generators for endpoints loaded over their own number of connections. */
+    private final Map<Integer, LoadGenerator> byConnections = new java.util.HashMap<>();
     /** Endpoints that wrk was asked for but cannot drive, so the Java load generator did. */
     private final Set<String> loadedByJava = new LinkedHashSet<>();
 
@@ -56,6 +71,7 @@ final class BenchRun {
         this.options = options;
         this.server = server;
         this.signIns = new SignIns(server.baseUrl());
+        this.home = home;
         this.javaLoad = new JavaLoad(server.baseUrl(), options.connections());
         this.wrk = options.tool() == BenchOptions.Tool.WRK
                 ? new Wrk(server.baseUrl(), home.resolve("wrk"), options.connections())
@@ -221,6 +237,14 @@ final class BenchRun {
 
     /** wrk when asked for and able to; the Java load generator otherwise. */
     private LoadGenerator generatorFor(Endpoint endpoint, Workload workload) {
+        if (endpoint.connections() > 0 && endpoint.connections() != options.connections()) {
+            boolean byWrk = wrk != null && Wrk.supports(workload);
+            return byConnections.computeIfAbsent(
+                    endpoint.connections() * (byWrk ? 1 : -1),
+                    key -> byWrk
+                            ? new Wrk(baseUrl(), home.resolve("wrk"), endpoint.connections())
+                            : new JavaLoad(baseUrl(), endpoint.connections()));
+        }
         if (wrk == null) {
             return javaLoad;
         }
