@@ -1,6 +1,5 @@
 package dev.roster.audit;
 
-import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -59,13 +58,9 @@ public class AuditEntries {
                 .params(params)
                 .query(Long.class)
                 .single();
-        String key = Page.key(cursor);
-        if (key != null) {
-            try {
-                params.put("before", Long.parseLong(key));
-            } catch (NumberFormatException e) {
-                throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
-            }
+        Long before = Page.longKey(cursor);
+        if (before != null) {
+            params.put("before", before);
             where += " AND id < :before";
         }
         List<AuditEntry> rows = jdbc.sql(

@@ -80,15 +80,7 @@ public class MembershipManagement {
                     .map(Role::id)
                     .orElseThrow(() -> ErrorCode.INVALID_PARAMETER.problem("'role' names no role of this tenant."));
         }
-        String key = Page.key(cursor);
-        UUID after = null;
-        if (key != null) {
-            try {
-                after = UUID.fromString(key);
-            } catch (IllegalArgumentException e) {
-                throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
-            }
-        }
+        UUID after = Page.uuidKey(cursor);
         return Page.of(
                 members.page(tenantId, roleId, after, limit + 1),
                 limit,

@@ -3,6 +3,7 @@ package dev.roster.platform;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -51,8 +52,38 @@ public record Page<T>(List<T> items, @Nullable String nextCursor, long total) {
             }
             return key.substring(PREFIX.length());
         } catch (IllegalArgumentException e) {
-            throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
+            throw foreignCursor();
         }
+    }
+
+    /** The id a cursor carries (lists in id order), or null for the first page. */
+    public static @Nullable UUID uuidKey(@Nullable String cursor) {
+        String key = key(cursor);
+        if (key == null) {
+            return null;
+        }
+        UUID id = Uuids.parse(key);
+        if (id == null) {
+            throw foreignCursor();
+        }
+        return id;
+    }
+
+    /** The number a cursor carries (lists in the order of a numeric id), or null for the first page. */
+    public static @Nullable Long longKey(@Nullable String cursor) {
+        String key = key(cursor);
+        if (key == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(key);
+        } catch (NumberFormatException e) {
+            throw foreignCursor();
+        }
+    }
+
+    private static RosterException foreignCursor() {
+        return ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
     }
 
     private static final String PREFIX = "k1:";

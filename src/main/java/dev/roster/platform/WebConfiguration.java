@@ -1,17 +1,12 @@
 package dev.roster.platform;
 
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
-import org.springframework.web.bind.support.WebDataBinderFactory;
-import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
-import org.springframework.web.method.support.ModelAndViewContainer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -44,29 +39,7 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new AuthenticatedUserResolver());
-    }
-
-    /** Hands controllers the {@link AuthenticatedUser} the bearer filter established. */
-    private static final class AuthenticatedUserResolver implements HandlerMethodArgumentResolver {
-
-        @Override
-        public boolean supportsParameter(MethodParameter parameter) {
-            return parameter.getParameterType() == AuthenticatedUser.class;
-        }
-
-        @Override
-        public Object resolveArgument(
-                MethodParameter parameter,
-                ModelAndViewContainer mavContainer,
-                NativeWebRequest webRequest,
-                WebDataBinderFactory binderFactory) {
-            HttpServletRequest request = webRequest.getNativeRequest(HttpServletRequest.class);
-            Object user = request == null ? null : request.getAttribute(AuthenticatedUser.REQUEST_ATTRIBUTE);
-            if (user == null) {
-                throw InvalidBearerToken.missing();
-            }
-            return user;
-        }
+        resolvers.add(new RequestAttributeArgument(
+                AuthenticatedUser.class, AuthenticatedUser.REQUEST_ATTRIBUTE, InvalidBearerToken::missing));
     }
 }

@@ -43,8 +43,7 @@ public class RoleManagement {
     }
 
     public Page<Role> list(UUID tenantId, @Nullable String cursor, int limit) {
-        String key = Page.key(cursor);
-        UUID after = key == null ? null : uuidKey(key);
+        UUID after = Page.uuidKey(cursor);
         return Page.of(
                 roles.pageOfTenant(tenantId, after, limit + 1),
                 limit,
@@ -125,13 +124,5 @@ public class RoleManagement {
 
     static RosterException notFound(UUID roleId) {
         return ErrorCode.ROLE_NOT_FOUND.problem("There is no role " + roleId + " in this tenant.");
-    }
-
-    private static UUID uuidKey(String key) {
-        try {
-            return UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
-        }
     }
 }

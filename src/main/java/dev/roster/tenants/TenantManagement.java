@@ -158,8 +158,7 @@ public class TenantManagement {
 
     /** Platform admins page through every tenant; everyone else through the tenants they belong to. */
     public Page<Tenant> list(Caller caller, @Nullable String cursor, int limit) {
-        String key = Page.key(cursor);
-        UUID after = key == null ? null : parseKey(key);
+        UUID after = Page.uuidKey(cursor);
         if (caller.platformAdmin()) {
             return Page.of(tenants.pageAll(after, limit + 1), limit, tenants.countAll(), t -> t.id().toString());
         }
@@ -168,14 +167,6 @@ public class TenantManagement {
                 limit,
                 tenants.countOfMember(caller.userId()),
                 t -> t.id().toString());
-    }
-
-    private static UUID parseKey(String key) {
-        try {
-            return UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
-        }
     }
 
     private static boolean sameFields(Tenant a, Tenant b) {

@@ -1,6 +1,5 @@
 package dev.roster.users;
 
-import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,8 +32,8 @@ public class UserDirectory {
             u.department, u.section, u.is_active, u.is_leader, u.created_at, u.updated_at, u.last_synced_at,
             u.last_roles_sync_at""";
 
-    private static final String SEARCH_TEXT =
-            "user_search_text(u.email, u.username, u.display_name, u.first_name," + " u.last_name)";
+    // Stored and trigram-indexed (migration V013).
+    private static final String SEARCH_TEXT = "u.search_text";
 
     private static final String MEMBERSHIPS_OF = """
             SELECT t.id, t.slug, t.name, r.slug AS role
@@ -69,15 +68,7 @@ public class UserDirectory {
     public record Count(@Nullable String key, long count) {}
 
     public Page<UserSummary> search(Query query, @Nullable String cursor, int limit) {
-        String key = Page.key(cursor);
-        UUID after = null;
-        if (key != null) {
-            try {
-                after = UUID.fromString(key);
-            } catch (IllegalArgumentException e) {
-                throw ErrorCode.INVALID_PARAMETER.problem("'cursor' is not a cursor this API handed out.");
-            }
-        }
+        UUID after = Page.uuidKey(cursor);
         var where = new Where();
         filters(query, where);
         long total = where.apply(jdbc.sql("SELECT count(*) FROM users u WHERE " + where.sql()))
