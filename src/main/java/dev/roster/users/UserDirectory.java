@@ -71,9 +71,7 @@ public class UserDirectory {
         UUID after = Page.uuidKey(cursor);
         var where = new Where();
         filters(query, where);
-        long total = where.apply(jdbc.sql("SELECT count(*) FROM users u WHERE " + where.sql()))
-                .query(Long.class)
-                .single();
+        String count = "SELECT count(*) FROM users u WHERE " + where.sql();
         if (after != null) {
             where.and("u.id > :after", "after", after);
         }
@@ -82,6 +80,10 @@ public class UserDirectory {
                 .param("limit", limit + 1)
                 .query((rs, i) -> summary(rs))
                 .list();
+        // A first page that holds every match is its own count: a selective search pays for one query, not two.
+        long total = after == null && rows.size() <= limit
+                ? rows.size()
+                : where.apply(jdbc.sql(count)).query(Long.class).single();
         return Page.of(rows, limit, total, u -> u.id().toString());
     }
 
