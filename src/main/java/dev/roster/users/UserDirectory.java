@@ -136,6 +136,13 @@ public class UserDirectory {
                 .list();
     }
 
+    /** The count statement of a search, with its parameters: for plan tests. */
+    static Where countOf(Query query) {
+        var where = new Where();
+        filters(query, where);
+        return where.prefixed("SELECT count(*) FROM users u WHERE ");
+    }
+
     private static void filters(Query query, Where where) {
         if (query.q() != null) {
             where.and(SEARCH_TEXT + " LIKE :pattern", "pattern", "%" + likeEscape(query.q()) + "%");
@@ -221,9 +228,24 @@ public class UserDirectory {
     }
 
     /** Conditions joined by AND, with their named parameters. */
-    private static final class Where {
+    static final class Where {
         private final List<String> conditions = new ArrayList<>();
         private final Map<String, Object> params = new HashMap<>();
+        private String prefix = "";
+
+        /** This condition set as the statement {@code prefix + conditions}, as {@link #statement()} answers. */
+        Where prefixed(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
+
+        String statement() {
+            return prefix + sql();
+        }
+
+        Map<String, Object> params() {
+            return params;
+        }
 
         void and(String condition, String name, Object value) {
             conditions.add(condition);
