@@ -1,6 +1,5 @@
 package dev.roster.memberships;
 
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,21 +21,20 @@ class MemberCounts {
 
     private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock(:lock)";
 
-    // Oldest deltas first; moved and added in one statement.
+    // Oldest deltas first; moved and added in one statement, which answers how many deltas it moved.
     private static final String FOLD = """
             WITH moved AS (
                 DELETE FROM member_count_deltas
                 WHERE id IN (SELECT id FROM member_count_deltas ORDER BY id LIMIT :batch)
                 RETURNING tenant_id, role_id, delta
+            ), folded AS (
+                INSERT INTO member_counts AS c (tenant_id, role_id, members)
+                SELECT tenant_id, role_id, sum(delta) FROM moved GROUP BY tenant_id, role_id
+                ORDER BY tenant_id, role_id
+                ON CONFLICT (tenant_id, role_id) DO UPDATE SET members = c.members + EXCLUDED.members
             )
-            INSERT INTO member_counts AS c (tenant_id, role_id, members)
-            SELECT tenant_id, role_id, sum(delta) FROM moved GROUP BY tenant_id, role_id ORDER BY tenant_id, role_id
-            ON CONFLICT (tenant_id, role_id) DO UPDATE SET members = c.members + EXCLUDED.members
+            SELECT count(*) FROM moved
             """;
-
-    private static final String REMAINING = "SELECT EXISTS (SELECT 1 FROM member_count_deltas)";
-
-    static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -46,20 +44,24 @@ class MemberCounts {
         this.tx = tx;
     }
 
+    /** Folds in batches while batches come back full (a backlog), then waits for the next round. */
     @Scheduled(fixedDelayString = "PT1S", initialDelayString = "PT1S")
     void fold() {
         try {
-            boolean more = true;
-            while (more) {
-                more = Boolean.TRUE.equals(tx.execute(status -> {
+            boolean full = true;
+            while (full) {
+                full = Boolean.TRUE.equals(tx.execute(status -> {
                     if (!jdbc.sql(TRY_LOCK)
                             .param("lock", LOCK)
                             .query(Boolean.class)
                             .single()) {
                         return false;
                     }
-                    jdbc.sql(FOLD).param("batch", BATCH).update();
-                    return jdbc.sql(REMAINING).query(Boolean.class).single();
+                    return jdbc.sql(FOLD)
+                                    .param("batch", BATCH)
+                                    .query(Long.class)
+                                    .single()
+                            == BATCH;
                 }));
             }
         } catch (RuntimeException e) {

@@ -69,11 +69,12 @@ class MemberListingPlanTests extends IntegrationTest {
                 .replace(":after", "'" + UUID.randomUUID() + "'")
                 .replace(":limit", "51"));
 
-        assertThat(byRole).as(byRole).doesNotContain("Seq Scan");
+        // Roles is a handful of rows: scanning it is fine; scanning members or users is not.
+        assertThat(byRole).as(byRole).doesNotContain("Seq Scan on memberships").doesNotContain("Seq Scan on users");
         for (String plan : new String[] {firstPage, laterPage}) {
             assertThat(plan)
                     .as(plan)
-                    .containsPattern("Index (Only )?Scan using memberships_tenant_id_user_id_role_idx")
+                    .contains("memberships_tenant_id_user_id_role_idx")
                     .contains("users_pkey")
                     .doesNotContain("Seq Scan on users")
                     .doesNotContain("Seq Scan on memberships");
