@@ -49,6 +49,9 @@ class AccessInterceptor implements HandlerInterceptor {
             return true;
         }
         Caller caller = access.caller(user.userId(), tenantId);
+        if (allow.value() == Rule.ANY_TENANT_ADMIN && !caller.platformAdmin()) {
+            caller = caller.administering(access.tenantsAdministeredBy(user.userId()));
+        }
         if (tenantId != null && caller.tenantId() == null) {
             throw tenantNotFound(tenantId);
         }
@@ -59,9 +62,7 @@ class AccessInterceptor implements HandlerInterceptor {
             case PUBLIC, SIGNED_IN -> true;
             case TENANT_MEMBER -> caller.platformAdmin() || caller.tenantMember();
             case TENANT_ADMIN -> caller.administersTenant();
-            case ANY_TENANT_ADMIN ->
-                caller.platformAdmin()
-                        || !access.tenantsAdministeredBy(user.userId()).isEmpty();
+            case ANY_TENANT_ADMIN -> caller.platformAdmin() || !caller.scope().isEmpty();
             case PLATFORM_ADMIN -> caller.platformAdmin();
         };
         if (!allowed) {

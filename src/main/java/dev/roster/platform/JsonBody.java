@@ -66,10 +66,6 @@ public final class JsonBody {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    public boolean has(String field) {
-        return node.has(field);
-    }
-
     /** Refuses JSON {@code null} for fields a merge patch cannot remove (they are required). */
     public JsonBody notRemovable(String... fields) {
         for (String field : fields) {

@@ -24,6 +24,19 @@ public final class Text {
         return value;
     }
 
+    /** As {@link #check}, for a query parameter: null stays null, a refusal is {@code 400 invalid_parameter}. */
+    public static @org.jspecify.annotations.Nullable String parameter(
+            String name, @org.jspecify.annotations.Nullable String value, int maxLength) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return check(name, value, maxLength);
+        } catch (RosterException e) {
+            throw ErrorCode.INVALID_PARAMETER.problem(e.getMessage());
+        }
+    }
+
     /** Why {@code value} cannot be stored exactly, or null when it can. */
     public static @org.jspecify.annotations.Nullable String unstorable(String value) {
         for (int i = 0; i < value.length(); i++) {

@@ -13,7 +13,4 @@ public record Tenant(
         @Nullable UUID parentId,
         long version,
         Instant createdAt,
-        Instant updatedAt) {
-
-    public static final UUID ROOT_ID = new UUID(0, 0);
-}
+        Instant updatedAt) {}

@@ -1,5 +1,6 @@
 package dev.roster.tenants;
 
+import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
@@ -94,7 +95,7 @@ public class TenantManagement {
                     "Only a platform admin may change a tenant's slug, parent or external id; tenant admins may"
                             + " change its name.");
         }
-        if (id.equals(Tenant.ROOT_ID) && structural) {
+        if (id.equals(BuiltInRoles.ROOT_TENANT) && structural) {
             throw ErrorCode.ROOT_TENANT.problem("The root tenant's slug, parent and external id are fixed.");
         }
         String slug = patch.slug() == null ? before.slug() : requireSlug(patch.slug());
@@ -141,7 +142,7 @@ public class TenantManagement {
     /** Soft delete: the tenant leaves every listing and view, its memberships stop counting. */
     @Transactional
     public void delete(Caller caller, UUID id) {
-        if (id.equals(Tenant.ROOT_ID)) {
+        if (id.equals(BuiltInRoles.ROOT_TENANT)) {
             throw ErrorCode.ROOT_TENANT.problem(
                     "The root tenant cannot be deleted: platform administration lives there.");
         }

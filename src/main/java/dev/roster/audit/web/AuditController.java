@@ -3,14 +3,12 @@ package dev.roster.audit.web;
 import dev.roster.audit.AuditEntries;
 import dev.roster.audit.AuditEntries.Filter;
 import dev.roster.audit.AuditEntry;
-import dev.roster.authz.Access;
 import dev.roster.authz.Allow;
 import dev.roster.authz.Caller;
 import dev.roster.authz.Rule;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.Page;
 import dev.roster.platform.Problems;
-import dev.roster.platform.RosterException;
 import dev.roster.platform.Text;
 import java.util.List;
 import java.util.UUID;
@@ -24,11 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 class AuditController {
 
     private final AuditEntries entries;
-    private final Access access;
 
-    AuditController(AuditEntries entries, Access access) {
+    AuditController(AuditEntries entries) {
         this.entries = entries;
-        this.access = access;
     }
 
     @Problems({ErrorCode.TENANT_NOT_FOUND})
@@ -42,23 +38,16 @@ class AuditController {
             @RequestParam(name = "tenant_id", required = false) @Nullable UUID tenantId,
             @RequestParam(name = "limit", required = false) @Nullable Integer limit,
             @RequestParam(name = "cursor", required = false) @Nullable String cursor) {
-        List<UUID> tenants = caller.platformAdmin() ? null : access.tenantsAdministeredBy(caller.userId());
+        List<UUID> tenants = caller.scope();
         if (tenantId != null && tenants != null && !tenants.contains(tenantId)) {
             throw ErrorCode.TENANT_NOT_FOUND.problem("There is no tenant " + tenantId + ".");
         }
         var filter = new Filter(
-                parameter("target", target), parameter("actor", actor), parameter("action", action), tenantId, tenants);
+                Text.parameter("target", target, 300),
+                Text.parameter("actor", actor, 300),
+                Text.parameter("action", action, 300),
+                tenantId,
+                tenants);
         return entries.page(filter, cursor, Page.limit(limit));
-    }
-
-    private static @Nullable String parameter(String name, @Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Text.check(name, value, 300);
-        } catch (RosterException e) {
-            throw ErrorCode.INVALID_PARAMETER.problem(e.getMessage());
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.roster.users.web;
 
-import dev.roster.authz.Access;
 import dev.roster.authz.Allow;
+import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
 import dev.roster.authz.Rule;
 import dev.roster.platform.ErrorCode;
@@ -38,16 +38,13 @@ class UserAdminController {
 
     private final UserDirectory directory;
     private final UserManagement management;
-    private final Access access;
     private final Roles roles;
     private final Versions versions;
 
-    UserAdminController(
-            UserDirectory directory, UserManagement management, Access access, Roles roles, Versions versions) {
+    UserAdminController(UserDirectory directory, UserManagement management, Roles roles, Versions versions) {
         this.versions = versions;
         this.directory = directory;
         this.management = management;
-        this.access = access;
         this.roles = roles;
     }
 
@@ -95,7 +92,7 @@ class UserAdminController {
     @Allow(Rule.ANY_TENANT_ADMIN)
     UserSummary get(Caller caller, @PathVariable UUID userId) {
         return directory
-                .find(userId, scope(caller))
+                .find(userId, caller.scope())
                 .orElseThrow(() -> ErrorCode.USER_NOT_FOUND.problem("There is no user " + userId + "."));
     }
 
@@ -125,13 +122,13 @@ class UserAdminController {
             @Nullable String role,
             @Nullable UUID tenantId,
             @Nullable Boolean isActive) {
-        List<UUID> scope = scope(caller);
+        List<UUID> scope = caller.scope();
         if (tenantId != null && scope != null && !scope.contains(tenantId)) {
             throw ErrorCode.TENANT_NOT_FOUND.problem("There is no tenant " + tenantId + ".");
         }
         UUID roleId = null;
         if (role != null) {
-            roleId = roles.resolve(tenantId == null ? dev.roster.authz.BuiltInRoles.ROOT_TENANT : tenantId, role)
+            roleId = roles.resolve(tenantId == null ? BuiltInRoles.ROOT_TENANT : tenantId, role)
                     .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId))
                     .map(Role::id)
                     .orElseThrow(
@@ -139,28 +136,12 @@ class UserAdminController {
                                     "'role' names no role: use a built-in slug, a URN, or a tenant's slug with its tenant_id."));
         }
         return new Query(
-                parameter("q", q, 200),
-                parameter("division", division, 200),
-                parameter("department", department, 200),
+                Text.parameter("q", q, 200),
+                Text.parameter("division", division, 200),
+                Text.parameter("department", department, 200),
                 roleId,
                 tenantId,
                 isActive,
                 scope);
-    }
-
-    /** Null for platform admins (everyone); else the tenants the caller administers. */
-    private @Nullable List<UUID> scope(Caller caller) {
-        return caller.platformAdmin() ? null : access.tenantsAdministeredBy(caller.userId());
-    }
-
-    private static @Nullable String parameter(String name, @Nullable String value, int maxLength) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Text.check(name, value, maxLength);
-        } catch (dev.roster.platform.RosterException e) {
-            throw ErrorCode.INVALID_PARAMETER.problem(e.getMessage());
-        }
     }
 }
