@@ -83,9 +83,14 @@ class MemberListingPlanTests extends IntegrationTest {
 
     @Test
     void theTotalIsReadFromTheTenantsCountersAndIsExact() {
+        // The counters after the background fold, analysed as autovacuum would leave them. Whether the planner reads a
+        // few hundred counter rows by index or by a scan of their two pages depends on the statistics of the moment;
+        // what matters is that the total never reads the tenant's memberships.
+        counts.fold();
+        jdbc.sql("ANALYZE member_counts, member_count_deltas").update();
         String plan = explain(Members.COUNT.formatted("").replace(":tenantId", "'" + big + "'"));
 
-        assertThat(plan).as(plan).doesNotContain("on memberships").doesNotContain("Seq Scan on member_counts");
+        assertThat(plan).as(plan).doesNotContain("on memberships").contains("member_counts");
         long counted = jdbc.sql("SELECT count(*) FROM memberships WHERE tenant_id = :t")
                 .param("t", big)
                 .query(Long.class)
