@@ -97,7 +97,7 @@ public class OidcConnector implements UpstreamConnector {
     }
 
     @Override
-    public UpstreamUser authenticate(String token) {
+    public UpstreamAuthentication authenticate(String token) {
         JWTClaimsSet claimSet;
         try {
             claimSet = processor().process(token, null);
@@ -114,7 +114,21 @@ public class OidcConnector implements UpstreamConnector {
             log.warn("could not verify an upstream token against {}", provider(), e);
             throw new UpstreamUnavailable("The identity provider's signing keys could not be retrieved.");
         }
-        return toUser(claimSet);
+        // sub, exp and iat are required by the claims verifier.
+        Instant acceptableUntil = claimSet.getExpirationTime().toInstant().plus(clockSkew);
+        return new UpstreamAuthentication(toUser(claimSet), tokenId(claimSet, token), acceptableUntil);
+    }
+
+    /**
+     * The token's {@code jti} when it has one; otherwise its signed part (header and claims). Not the signature: its
+     * encoding, and for ECDSA its value, can be varied without the key, so one token could pass for several.
+     */
+    private static String tokenId(JWTClaimsSet claimSet, String token) {
+        String jti = claimSet.getJWTID();
+        if (jti != null && !jti.isBlank()) {
+            return "jti:" + jti;
+        }
+        return "jws:" + token.substring(0, token.lastIndexOf('.'));
     }
 
     private UpstreamUser toUser(JWTClaimsSet c) {

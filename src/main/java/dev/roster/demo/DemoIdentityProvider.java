@@ -23,6 +23,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,7 @@ class DemoIdentityProvider {
         Instant now = Instant.now();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(issuer())
+                .jwtID(UUID.randomUUID().toString())
                 .audience("roster")
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(TOKEN_LIFETIME)))

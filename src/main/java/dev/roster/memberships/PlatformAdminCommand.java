@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
  * {@code ./roster admin grant <email>} and {@code ./roster admin revoke <email>}: makes the user with that address a
  * platform admin, or stops them being one, straight in the configured database (no HTTP server, so it runs beside
  * live nodes, which see the change on their next request through the invalidation bus). Audited as
- * {@code cli:<os user>}. The user must have signed in once; the last platform admin cannot be revoked.
+ * {@code cli:<os user>}. The user must have signed in once, and a grant only matches an address the upstream has
+ * verified; the last platform admin cannot be revoked.
  */
 @Component
 class PlatformAdminCommand implements ApplicationRunner, ExitCodeGenerator {
@@ -24,7 +25,10 @@ class PlatformAdminCommand implements ApplicationRunner, ExitCodeGenerator {
     static final String GRANT = "admin-grant";
     static final String REVOKE = "admin-revoke";
 
-    private static final String USERS_BY_EMAIL = "SELECT id FROM users WHERE lower(email) = :email ORDER BY created_at";
+    private static final String USERS_BY_EMAIL =
+            "SELECT id, email_verified FROM users WHERE lower(email) = :email ORDER BY created_at";
+
+    private record Match(UUID id, boolean emailVerified) {}
 
     private final RosterProperties properties;
     private final MembershipManagement memberships;
@@ -49,11 +53,23 @@ class PlatformAdminCommand implements ApplicationRunner, ExitCodeGenerator {
             return;
         }
         String email = operands.getFirst().trim().toLowerCase(Locale.ROOT);
-        List<UUID> users =
-                jdbc.sql(USERS_BY_EMAIL).param("email", email).query(UUID.class).list();
-        if (users.isEmpty()) {
+        List<Match> matches = jdbc.sql(USERS_BY_EMAIL)
+                .param("email", email)
+                .query((rs, i) -> new Match(rs.getObject("id", UUID.class), rs.getBoolean("email_verified")))
+                .list();
+        if (matches.isEmpty()) {
             fail("no user has the address " + email + "; they must sign in once first"
                     + " (or list it in ROSTER_BOOTSTRAP_ADMINS to make them an admin at sign-in)");
+            return;
+        }
+        // Granting trusts the address, so only an address the upstream vouched for (email_verified) may match.
+        List<UUID> users = matches.stream()
+                .filter(m -> REVOKE.equals(command) || m.emailVerified())
+                .map(Match::id)
+                .toList();
+        if (users.isEmpty()) {
+            fail("the upstream has not verified the address " + email + " (email_verified), so it cannot make anyone"
+                    + " an admin; the user must verify it upstream and sign in again");
             return;
         }
         if (users.size() > 1) {

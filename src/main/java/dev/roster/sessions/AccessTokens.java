@@ -25,8 +25,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
- * Roster's own access tokens: RS256 JWTs with exactly {@code iss, sub, sid, email, tid, iat, exp} (tid only when the
- * user has a tenant). Their size does not depend on the user's memberships. See docs/adr/001-token-design.md.
+ * Roster's own access tokens (RFC 9068 {@code typ: at+jwt}): RS256 JWTs with exactly
+ * {@code iss, aud, sub, sid, email, tid, iat, exp} (tid only when the user has a tenant). Their size does not depend
+ * on the user's memberships. See docs/adr/001-token-design.md.
  *
  * <p>A verified token is cached on this node until it expires, so the signature is checked once per token and node;
  * whether its session still stands is checked on every request by the caller.
@@ -34,10 +35,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class AccessTokens {
 
+    /** RFC 9068 §2.1; verifiers compare it case-insensitively, with or without the {@code application/} prefix. */
+    static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
     private final SigningKeys keys;
     private final PublicUrl publicUrl;
     private final Clock clock;
     private final Duration ttl;
+    private final @Nullable String configuredAudience;
     private final Cache<String, AuthenticatedUser> verified;
 
     AccessTokens(SigningKeys keys, PublicUrl publicUrl, Clock clock, TokenSettings tokens, MeterRegistry meters) {
@@ -45,6 +50,7 @@ public class AccessTokens {
         this.publicUrl = publicUrl;
         this.clock = clock;
         this.ttl = tokens.accessTokenTtl();
+        this.configuredAudience = tokens.audience() == null || tokens.audience().isBlank() ? null : tokens.audience();
         this.verified = Caffeine.newBuilder()
                 .maximumSize(tokens.verifiedTokenCacheSize())
                 .expireAfter(Expiry.<String, AuthenticatedUser>creating((token, user) ->
@@ -60,10 +66,16 @@ public class AccessTokens {
         return ttl;
     }
 
+    /** The {@code aud} of every access token: {@code ROSTER_TOKENS_AUDIENCE}, else Roster's public URL. */
+    public String audience() {
+        return configuredAudience != null ? configuredAudience : publicUrl.get();
+    }
+
     public String mint(UUID userId, UUID sessionId, String email, @Nullable UUID tenantId) {
         Instant now = clock.instant();
         var claims = new JWTClaimsSet.Builder()
                 .issuer(publicUrl.get())
+                .audience(audience())
                 .subject(userId.toString())
                 .claim("sid", sessionId.toString())
                 .claim("email", email)
@@ -75,7 +87,7 @@ public class AccessTokens {
         SigningKeys.State signing = keys.current();
         var header = new JWSHeader.Builder(JWSAlgorithm.RS256)
                 .keyID(signing.activeKid())
-                .type(JOSEObjectType.JWT)
+                .type(AT_JWT)
                 .build();
         var jwt = new SignedJWT(header, claims.build());
         try {
@@ -110,6 +122,9 @@ public class AccessTokens {
         if (!JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
             throw InvalidBearerToken.invalid("The access token's algorithm is not accepted.");
         }
+        if (!isAccessTokenType(header.getType())) {
+            throw InvalidBearerToken.invalid("The token is not an access token (typ at+jwt).");
+        }
         String kid = header.getKeyID();
         JWSVerifier verifier = kid == null ? null : keys.verifier(kid);
         if (verifier == null) {
@@ -122,6 +137,9 @@ public class AccessTokens {
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             if (!publicUrl.get().equals(claims.getIssuer())) {
                 throw InvalidBearerToken.invalid("The access token was issued by someone else.");
+            }
+            if (claims.getAudience() == null || !claims.getAudience().contains(audience())) {
+                throw InvalidBearerToken.invalid("The access token was meant for another audience.");
             }
             Date exp = claims.getExpirationTime();
             String sid = claims.getStringClaim("sid");
@@ -137,5 +155,13 @@ public class AccessTokens {
         } catch (JOSEException | ParseException | IllegalArgumentException e) {
             throw InvalidBearerToken.invalid("The access token is malformed.");
         }
+    }
+
+    private static boolean isAccessTokenType(@Nullable JOSEObjectType type) {
+        if (type == null) {
+            return false;
+        }
+        String value = type.getType();
+        return value.equalsIgnoreCase("at+jwt") || value.equalsIgnoreCase("application/at+jwt");
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Deletes what can no longer matter: refresh tokens past their expiry (a used one is kept until then, so that its
- * reuse is still recognised and revokes the session), and sessions that expired or were revoked more than
+ * reuse is still recognised and revokes the session), records of exchanged upstream tokens that have expired, and
+ * sessions that expired or were revoked more than
  * {@link #RETENTION} ago. In small batches, each its own transaction, on one node at a time (advisory lock).
  */
 @Component
@@ -26,6 +27,11 @@ class SessionCleanup {
     private static final String DELETE_EXPIRED_REFRESH_TOKENS = """
             DELETE FROM refresh_tokens WHERE token_hash IN (
                 SELECT token_hash FROM refresh_tokens WHERE expires_at < now() LIMIT :batch)
+            """;
+
+    private static final String DELETE_EXPIRED_EXCHANGED_TOKENS = """
+            DELETE FROM exchanged_upstream_tokens WHERE token_hash IN (
+                SELECT token_hash FROM exchanged_upstream_tokens WHERE expires_at < now() LIMIT :batch)
             """;
 
     private static final String DELETE_ENDED_SESSIONS = """
@@ -48,8 +54,13 @@ class SessionCleanup {
     void run() {
         int tokens = drain(DELETE_EXPIRED_REFRESH_TOKENS);
         int sessions = drain(DELETE_ENDED_SESSIONS);
-        if (tokens + sessions > 0) {
-            log.info("cleanup removed {} expired refresh tokens and {} ended sessions", tokens, sessions);
+        int exchanged = drain(DELETE_EXPIRED_EXCHANGED_TOKENS);
+        if (tokens + sessions + exchanged > 0) {
+            log.info(
+                    "cleanup removed {} expired refresh tokens, {} ended sessions and {} expired exchange records",
+                    tokens,
+                    sessions,
+                    exchanged);
         }
     }
 

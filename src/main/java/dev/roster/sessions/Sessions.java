@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
@@ -26,8 +25,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Sessions and their refresh tokens. A refresh token is 256 random bits, handed out once and stored only as its
- * SHA-256. Using it marks it used and issues its successor; presenting a used one again means it was stolen (or
- * replayed), so the whole session is revoked.
+ * SHA-256. Using it marks it used and issues its successor. Presenting a used one again within the grace window (an
+ * honest client's retry, or two tabs at once) answers the same successor; after it, the token was stolen (or
+ * replayed), so the whole session is revoked. See docs/adr/003-refresh-rotation.md.
  */
 @Repository
 public class Sessions {
@@ -43,17 +43,30 @@ public class Sessions {
             VALUES (:hash, :sessionId, :expiresAt)
             """;
 
-    // Claims the token in one statement: only an unused, unexpired token of a live session matches.
-    private static final String USE_REFRESH_TOKEN = """
-            UPDATE refresh_tokens rt SET used_at = now()
-            FROM sessions s
-            WHERE rt.token_hash = :hash AND rt.used_at IS NULL AND rt.expires_at > now()
-              AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
-            RETURNING s.id AS session_id, s.user_id, s.expires_at
+    // One round trip: claims the token (only an unused, unexpired token of a live session matches), keeps its sealed
+    // successor for the grace window, and inserts the successor, expiring with its TTL but never after the session.
+    private static final String ROTATE = """
+            WITH claimed AS (
+                UPDATE refresh_tokens rt SET used_at = now(), successor_sealed = :sealed
+                FROM sessions s
+                WHERE rt.token_hash = :hash AND rt.used_at IS NULL AND rt.expires_at > now()
+                  AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
+                RETURNING s.id AS session_id, s.user_id, s.expires_at
+            ), successor AS (
+                INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
+                SELECT :successorHash, session_id, least(:successorExpiresAt, expires_at) FROM claimed
+            )
+            SELECT session_id, user_id FROM claimed
             """;
 
-    private static final String FIND_USED_REFRESH_TOKEN =
-            "SELECT session_id FROM refresh_tokens WHERE token_hash = :hash AND used_at IS NOT NULL";
+    // A token that was used already: whether within the grace window, with its sealed successor, of a live session.
+    private static final String FIND_USED_REFRESH_TOKEN = """
+            SELECT rt.session_id, s.user_id, rt.successor_sealed,
+                   rt.used_at > now() - make_interval(secs => :graceSeconds) AS within_grace,
+                   s.revoked_at IS NULL AND s.expires_at > now() AS session_live
+            FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+            WHERE rt.token_hash = :hash AND rt.used_at IS NOT NULL
+            """;
 
     private static final String REVOKE = """
             UPDATE sessions SET revoked_at = now(), revoked_reason = :reason
@@ -76,6 +89,7 @@ public class Sessions {
     private final Clock clock;
     private final Duration refreshTokenTtl;
     private final Duration maxLifetime;
+    private final Duration reuseGrace;
     private final ExactCache<UUID, SessionState> states;
 
     Sessions(JdbcClient jdbc, InvalidationBus bus, Clock clock, TokenSettings tokens, MeterRegistry meters) {
@@ -84,6 +98,7 @@ public class Sessions {
         this.clock = clock;
         this.refreshTokenTtl = tokens.refreshTokenTtl();
         this.maxLifetime = tokens.sessionMaxLifetime();
+        this.reuseGrace = tokens.refreshReuseGrace();
         this.states = ExactCache.create("sessions", 200_000, bus, TOPIC, UUID::fromString, meters);
     }
 
@@ -118,32 +133,58 @@ public class Sessions {
         return new NewSession(id, userId, issueRefreshToken(id, sessionExpiresAt));
     }
 
-    /** Uses {@code refreshToken} once: its successor, or why not. A reuse revokes the session in this transaction. */
+    /**
+     * Uses {@code refreshToken} once: its successor, or why not. Presented again within the grace window, it answers
+     * the same successor; after the window, a reuse revokes the session in this transaction.
+     */
     @Transactional
     Rotation rotate(String refreshToken) {
         byte[] hash = hash(refreshToken);
-        record Claimed(UUID sessionId, UUID userId, Instant sessionExpiresAt) {}
-        List<Claimed> claimed = jdbc.sql(USE_REFRESH_TOKEN)
+        String successor = newToken();
+        List<Claimed> claimed = jdbc.sql(ROTATE)
                 .param("hash", hash)
-                .query((rs, i) -> new Claimed(
-                        rs.getObject("session_id", UUID.class),
-                        rs.getObject("user_id", UUID.class),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                .param("sealed", reuseGrace.isZero() ? null : SuccessorSeal.seal(successor, refreshToken, hash))
+                .param("successorHash", hash(successor))
+                .param("successorExpiresAt", timestamp(clock.instant().plus(refreshTokenTtl)))
+                .query((rs, i) ->
+                        new Claimed(rs.getObject("session_id", UUID.class), rs.getObject("user_id", UUID.class)))
                 .list();
         if (!claimed.isEmpty()) {
-            var c = claimed.getFirst();
-            return new Rotation.Rotated(
-                    c.sessionId(), c.userId(), issueRefreshToken(c.sessionId(), c.sessionExpiresAt()));
+            Claimed c = claimed.getFirst();
+            return new Rotation.Rotated(c.sessionId(), c.userId(), successor);
         }
-        Optional<UUID> reusedIn = jdbc.sql(FIND_USED_REFRESH_TOKEN)
+        return jdbc.sql(FIND_USED_REFRESH_TOKEN)
                 .param("hash", hash)
-                .query(UUID.class)
-                .optional();
-        if (reusedIn.isPresent()) {
-            revoke(reusedIn.get(), "refresh_token_reused");
-            return new Rotation.Reused(reusedIn.get());
+                .param("graceSeconds", reuseGrace.toNanos() / 1e9)
+                .query((rs, i) -> usedAgain(
+                        refreshToken,
+                        hash,
+                        new Used(
+                                rs.getObject("session_id", UUID.class),
+                                rs.getObject("user_id", UUID.class),
+                                rs.getBytes("successor_sealed"),
+                                rs.getBoolean("within_grace"),
+                                rs.getBoolean("session_live"))))
+                .optional()
+                .orElseGet(Rotation.Rejected::new);
+    }
+
+    private record Claimed(UUID sessionId, UUID userId) {}
+
+    private record Used(UUID sessionId, UUID userId, byte @Nullable [] sealed, boolean withinGrace, boolean live) {}
+
+    private Rotation usedAgain(String refreshToken, byte[] hash, Used used) {
+        if (!used.live()) {
+            return new Rotation.Rejected();
         }
-        return new Rotation.Rejected();
+        String successor = used.withinGrace() && used.sealed() != null
+                ? SuccessorSeal.open(used.sealed(), refreshToken, hash)
+                : null;
+        if (successor != null) {
+            return new Rotation.Rotated(used.sessionId(), used.userId(), successor);
+        }
+        revoke(used.sessionId(), "refresh_token_reused");
+        return new Rotation.Reused(used.sessionId());
     }
 
     /** Ends the session for every node: its access tokens are refused from the next request on. */
@@ -187,15 +228,19 @@ public class Sessions {
 
     /** A new refresh token for the session, expiring with its TTL but never after the session itself. */
     private String issueRefreshToken(UUID sessionId, Instant sessionExpiresAt) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = BASE64URL.encodeToString(secret);
+        String token = newToken();
         jdbc.sql(INSERT_REFRESH_TOKEN)
                 .param("hash", hash(token))
                 .param("sessionId", sessionId)
                 .param("expiresAt", timestamp(min(clock.instant().plus(refreshTokenTtl), sessionExpiresAt)))
                 .update();
         return token;
+    }
+
+    private static String newToken() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        return BASE64URL.encodeToString(secret);
     }
 
     private static byte[] hash(String token) {

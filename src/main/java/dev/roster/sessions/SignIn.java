@@ -1,5 +1,7 @@
 package dev.roster.sessions;
 
+import dev.roster.connectors.InvalidUpstreamToken;
+import dev.roster.connectors.UpstreamAuthentication;
 import dev.roster.connectors.UpstreamConnector;
 import dev.roster.connectors.UpstreamUser;
 import dev.roster.memberships.BootstrapAdmins;
@@ -10,9 +12,12 @@ import dev.roster.users.Me;
 import dev.roster.users.UserViews;
 import dev.roster.users.Users;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -24,6 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class SignIn {
 
+    private static final Logger log = LoggerFactory.getLogger(SignIn.class);
+
     private final UpstreamConnector upstream;
     private final Users users;
     private final UserViews views;
@@ -34,6 +41,7 @@ public class SignIn {
     private final InvalidationBus bus;
     private final TransactionTemplate tx;
     private final BootstrapAdmins bootstrapAdmins;
+    private final ExchangedTokens exchanged;
 
     SignIn(
             UpstreamConnector upstream,
@@ -45,7 +53,8 @@ public class SignIn {
             AuditLog audit,
             InvalidationBus bus,
             TransactionTemplate tx,
-            BootstrapAdmins bootstrapAdmins) {
+            BootstrapAdmins bootstrapAdmins,
+            ExchangedTokens exchanged) {
         this.upstream = upstream;
         this.users = users;
         this.views = views;
@@ -56,16 +65,29 @@ public class SignIn {
         this.bus = bus;
         this.tx = tx;
         this.bootstrapAdmins = bootstrapAdmins;
+        this.exchanged = exchanged;
     }
 
     /**
      * RFC 8693 token exchange: validates the upstream token, upserts the user just in time (on the first sign-in
-     * with the memberships the upstream's role claims name), and opens a session.
+     * with the memberships the upstream's role claims name), and opens a session. Each upstream token is exchanged
+     * once; the session, its tokens and that record commit together.
      */
     public TokenResponse exchange(String subjectToken) {
-        UpstreamUser upstreamUser = upstream.authenticate(subjectToken);
+        UpstreamAuthentication authenticated = upstream.authenticate(subjectToken);
         String provider = upstream.provider();
-        Sessions.NewSession session = withRetryOnConflict(() -> signInTransaction(provider, upstreamUser));
+        Sessions.NewSession session = withRetryOnConflict(() -> tx.execute(status -> {
+            if (!exchanged.firstExchange(provider, authenticated)) {
+                log.warn(
+                        "refused an upstream token of {} for '{}' that was exchanged before (a replay)",
+                        provider,
+                        authenticated.user().externalId());
+                throw new InvalidUpstreamToken(
+                        "The subject token was exchanged before; each upstream token signs in once.");
+            }
+            return signInTransaction(provider, authenticated.user());
+        }));
+        // After the commit: the user's view is read (and cached) only once the sign-in's changes are visible.
         return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
     }
 
@@ -83,38 +105,49 @@ public class SignIn {
     }
 
     private Sessions.NewSession signInTransaction(String provider, UpstreamUser upstreamUser) {
-        return tx.execute(status -> {
-            Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
-            if (!user.active()) {
-                throw new AccountDeactivated();
+        Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
+        if (!user.active()) {
+            throw new AccountDeactivated();
+        }
+        if (user.created()) {
+            String actor = "upstream:" + provider;
+            audit.record(
+                    actor,
+                    "user.provisioned",
+                    "user:" + user.id(),
+                    null,
+                    Map.of("email", upstreamUser.email(), "external_id", upstreamUser.externalId()));
+            if (upstreamUser.roles() != null) {
+                memberships.grantUpstreamRoles(user.id(), upstreamUser.roles(), actor);
+                users.markRolesSynced(user.id());
             }
-            if (user.created()) {
-                String actor = "upstream:" + provider;
-                audit.record(
-                        actor,
-                        "user.provisioned",
-                        "user:" + user.id(),
-                        null,
-                        Map.of("email", upstreamUser.email(), "external_id", upstreamUser.externalId()));
-                if (upstreamUser.roles() != null) {
-                    memberships.grantUpstreamRoles(user.id(), upstreamUser.roles(), actor);
-                    users.markRolesSynced(user.id());
-                }
-            }
-            if (user.changed()) {
-                bus.publish(UserViews.TOPIC, user.id().toString());
-            }
-            if (bootstrapAdmins.applies(upstreamUser.email(), upstreamUser.emailVerified())) {
-                memberships.grantPlatformAdmin(user.id(), BootstrapAdmins.ACTOR);
-            }
-            return sessions.create(user.id());
-        });
+        }
+        if (user.changed()) {
+            bus.publish(UserViews.TOPIC, user.id().toString());
+        }
+        if (bootstrapAdmins.applies(upstreamUser.email(), upstreamUser.emailVerified())) {
+            memberships.grantPlatformAdmin(user.id(), BootstrapAdmins.ACTOR);
+        }
+        return sessions.create(user.id());
     }
 
-    /** Rotates the refresh token and mints a new access token; no upstream call. */
+    /**
+     * Rotates the refresh token and mints a new access token, no upstream call. The rotation and everything the answer
+     * needs commit together: if the answer cannot be made, the token is not spent. A reuse's revocation commits before
+     * the refusal.
+     */
     public TokenResponse refresh(String refreshToken) {
-        return switch (sessions.rotate(refreshToken)) {
-            case Sessions.Rotation.Rotated r -> tokens(r.userId(), r.sessionId(), r.refreshToken(), null);
+        record Outcome(Sessions.Rotation rotation, @Nullable TokenResponse tokens) {}
+        Outcome outcome = tx.execute(status -> {
+            Sessions.Rotation rotation = sessions.rotate(refreshToken);
+            return new Outcome(
+                    rotation,
+                    rotation instanceof Sessions.Rotation.Rotated r
+                            ? tokens(r.userId(), r.sessionId(), r.refreshToken(), null)
+                            : null);
+        });
+        return switch (outcome.rotation()) {
+            case Sessions.Rotation.Rotated r -> Objects.requireNonNull(outcome.tokens());
             case Sessions.Rotation.Reused r -> throw RefreshTokenRejected.reused();
             case Sessions.Rotation.Rejected r -> throw RefreshTokenRejected.invalid();
         };

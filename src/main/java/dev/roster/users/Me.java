@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
 public record Me(
         UUID id,
         String email,
+        boolean emailVerified,
         @Nullable String username,
         @Nullable String firstName,
         @Nullable String lastName,

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Repository;
 public class UserDirectory {
 
     private static final String COLUMNS = """
-            u.id, u.email, u.username, u.first_name, u.last_name, u.display_name, u.position_title, u.division,
+            u.id, u.email, u.email_verified, u.username, u.first_name, u.last_name, u.display_name, u.position_title, u.division,
             u.department, u.section, u.is_active, u.is_leader, u.created_at, u.updated_at, u.last_synced_at,
             u.last_roles_sync_at""";
 
@@ -204,6 +204,7 @@ public class UserDirectory {
         return new UserSummary(
                 rs.getObject("id", UUID.class),
                 rs.getString("email"),
+                rs.getBoolean("email_verified"),
                 rs.getString("username"),
                 rs.getString("first_name"),
                 rs.getString("last_name"),

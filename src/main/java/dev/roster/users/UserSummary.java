@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 public record UserSummary(
         UUID id,
         String email,
+        boolean emailVerified,
         @Nullable String username,
         @Nullable String firstName,
         @Nullable String lastName,
@@ -31,6 +32,7 @@ public record UserSummary(
         return new UserSummary(
                 id,
                 email,
+                emailVerified,
                 username,
                 firstName,
                 lastName,

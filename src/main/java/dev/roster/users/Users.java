@@ -22,12 +22,13 @@ public class Users {
     // updated_at moves only when the profile really changed, so "changed" is updated_at = now() (the transaction's
     // start time): a sign-in that changes nothing invalidates no cache.
     private static final String UPSERT_FROM_UPSTREAM = """
-            INSERT INTO users (id, provider, external_id, email, username, first_name, last_name, middle_name,
-                               display_name, image, last_synced_at)
-            VALUES (:id, :provider, :externalId, :email, :username, :firstName, :lastName, :middleName,
-                    :displayName, :image, now())
+            INSERT INTO users (id, provider, external_id, email, email_verified, username, first_name, last_name,
+                               middle_name, display_name, image, last_synced_at)
+            VALUES (:id, :provider, :externalId, :email, :emailVerified, :username, :firstName, :lastName,
+                    :middleName, :displayName, :image, now())
             ON CONFLICT (provider, external_id) DO UPDATE SET
                 email = EXCLUDED.email,
+                email_verified = EXCLUDED.email_verified,
                 username = coalesce(EXCLUDED.username, users.username),
                 first_name = coalesce(EXCLUDED.first_name, users.first_name),
                 last_name = coalesce(EXCLUDED.last_name, users.last_name),
@@ -36,12 +37,12 @@ public class Users {
                 image = coalesce(EXCLUDED.image, users.image),
                 last_synced_at = now(),
                 updated_at = CASE
-                    WHEN (EXCLUDED.email, coalesce(EXCLUDED.username, users.username),
+                    WHEN (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, users.username),
                           coalesce(EXCLUDED.first_name, users.first_name), coalesce(EXCLUDED.last_name, users.last_name),
                           coalesce(EXCLUDED.middle_name, users.middle_name),
                           coalesce(EXCLUDED.display_name, users.display_name), coalesce(EXCLUDED.image, users.image))
                          IS DISTINCT FROM
-                         (users.email, users.username, users.first_name, users.last_name, users.middle_name,
+                         (users.email, users.email_verified, users.username, users.first_name, users.last_name, users.middle_name,
                           users.display_name, users.image)
                     THEN now() ELSE users.updated_at END
             RETURNING id, (xmax = 0) AS created, is_active, updated_at = now() AS changed
@@ -51,7 +52,7 @@ public class Users {
 
     // One indexed query: users PK, then memberships PK prefix (user_id); deleted tenants' memberships do not count.
     static final String FIND_ME = """
-            SELECT u.id, u.email, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image,
+            SELECT u.id, u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image,
                    u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
                    u.reports_to_id, u.is_active, u.is_leader, u.settings::text AS settings, u.last_roles_sync_at,
                    u.created_at, u.updated_at,
@@ -86,6 +87,7 @@ public class Users {
                 .param("provider", provider)
                 .param("externalId", user.externalId())
                 .param("email", user.email())
+                .param("emailVerified", user.emailVerified())
                 .param("username", user.username())
                 .param("firstName", user.firstName())
                 .param("lastName", user.lastName())
@@ -123,6 +125,7 @@ public class Users {
         var memberships = new ArrayList<Me.Membership>();
         UUID id = rs.getObject("id", UUID.class);
         String email = rs.getString("email");
+        boolean emailVerified = rs.getBoolean("email_verified");
         String username = rs.getString("username");
         String firstName = rs.getString("first_name");
         String lastName = rs.getString("last_name");
@@ -156,6 +159,7 @@ public class Users {
         return new Me(
                 id,
                 email,
+                emailVerified,
                 username,
                 firstName,
                 lastName,

@@ -56,7 +56,7 @@ class PlatformAdminBootstrapTests extends IntegrationTest {
     @Test
     void theCommandLineGrantsAndRevokesPlatformAdminBesideARunningNodeAndAudits() {
         signInAsPlatformAdmin();
-        String token = accessToken("ops-1", "ops@example.com", Map.of());
+        String token = accessToken("ops-1", "ops@example.com", Map.of("email_verified", true));
         assertThat(http.get("/v1/users", token).status()).isEqualTo(403);
 
         assertThat(command("admin-grant", "OPS@example.com")).isZero();
@@ -87,6 +87,21 @@ class PlatformAdminBootstrapTests extends IntegrationTest {
         assertThat(command("admin-revoke", TestInfrastructure.ADMIN_EMAIL)).isEqualTo(1);
 
         assertThat(rootAdmins()).isEqualTo(1);
+    }
+
+    @Test
+    void theCommandLineTrustsOnlyAnAddressTheUpstreamVerified() {
+        signInAsPlatformAdmin();
+        String unverified = accessToken("ops-2", "unverified@example.com", Map.of("email_verified", false));
+
+        assertThat(command("admin-grant", "unverified@example.com")).isEqualTo(1);
+
+        assertThat(http.get("/v1/users", unverified).status()).isEqualTo(403);
+        assertThat(rootAdmins()).isEqualTo(1);
+        // Once the upstream vouches for it (the next sign-in records that), the grant goes through.
+        accessToken("ops-2", "unverified@example.com", Map.of("email_verified", true));
+        assertThat(command("admin-grant", "unverified@example.com")).isZero();
+        assertThat(rootAdmins()).isEqualTo(2);
     }
 
     /** Runs {@code ./roster admin …} as the script does: the application without a web server, then its exit code. */

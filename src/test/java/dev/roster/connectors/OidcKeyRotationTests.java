@@ -62,14 +62,14 @@ class OidcKeyRotationTests {
     void aTokenSignedWithTheUpstreamsNewKeyIsAcceptedAfterRotation() throws Exception {
         RSAKey first = new RSAKeyGenerator(2048).keyID("k1").generate();
         published.set(new JWKSet(first.toPublicJWK()));
-        assertThat(connector.authenticate(token(first)).externalId()).isEqualTo("ext-1");
+        assertThat(connector.authenticate(token(first)).user().externalId()).isEqualTo("ext-1");
 
         RSAKey second = new RSAKeyGenerator(2048).keyID("k2").generate();
         published.set(new JWKSet(second.toPublicJWK()));
 
-        assertThat(connector.authenticate(token(second)).externalId()).isEqualTo("ext-1");
+        assertThat(connector.authenticate(token(second)).user().externalId()).isEqualTo("ext-1");
         // The cached JWKS was refetched once, for the unknown kid, not for every token.
-        assertThat(connector.authenticate(token(second)).email()).isEqualTo("a@example.com");
+        assertThat(connector.authenticate(token(second)).user().email()).isEqualTo("a@example.com");
         assertThat(jwksFetches).hasValue(2);
         // The retired key is gone upstream, so its tokens no longer pass.
         assertThatThrownBy(() -> connector.authenticate(token(first))).isInstanceOf(InvalidUpstreamToken.class);

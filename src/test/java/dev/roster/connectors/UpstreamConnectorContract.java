@@ -43,7 +43,7 @@ abstract class UpstreamConnectorContract {
 
     @Test
     void aGenuineTokenYieldsTheUpstreamUser() {
-        UpstreamUser user = connector()
+        UpstreamAuthentication authenticated = connector()
                 .authenticate(genuineToken(
                         "ext-1",
                         "Ann@Example.com",
@@ -54,6 +54,7 @@ abstract class UpstreamConnectorContract {
                                 "Lee",
                                 "roles",
                                 List.of(Map.of("role", "viewer", "tenant", "acme")))));
+        UpstreamUser user = authenticated.user();
 
         assertThat(user.externalId()).isEqualTo("ext-1");
         assertThat(user.email()).isEqualTo("ann@example.com");
@@ -62,6 +63,20 @@ abstract class UpstreamConnectorContract {
         assertThat(user.roles())
                 .containsExactly(new UpstreamUser.RoleAssignment(
                         "viewer", new UpstreamUser.UpstreamTenant("acme", "acme", null)));
+    }
+
+    @Test
+    void eachTokenHasItsOwnIdentityAndIsAcceptableUntilItExpires() {
+        String first = genuineToken("ext-1", "a@example.com", Map.of());
+        String second = genuineToken("ext-1", "a@example.com", Map.of());
+
+        UpstreamAuthentication a = connector().authenticate(first);
+        UpstreamAuthentication again = connector().authenticate(first);
+        UpstreamAuthentication b = connector().authenticate(second);
+
+        assertThat(again.tokenId()).isEqualTo(a.tokenId());
+        assertThat(b.tokenId()).isNotEqualTo(a.tokenId());
+        assertThat(a.acceptableUntil()).isAfter(java.time.Instant.now());
     }
 
     @Test

@@ -85,6 +85,7 @@ class TwoNodesTests extends IntegrationTest {
         assertThat(http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refresh))
                         .status())
                 .isEqualTo(200);
+        pastTheRefreshReuseGrace();
         Http.Response replay =
                 b.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refresh));
 

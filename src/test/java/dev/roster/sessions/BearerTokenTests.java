@@ -128,6 +128,40 @@ class BearerTokenTests extends IntegrationTest {
     }
 
     @Test
+    void aTokenMeantForAnotherAudienceIsRefused() throws Exception {
+        String elsewhere = signWithRosterKey(c -> c.audience("https://another-service.example"));
+        String none = signWithRosterKey(c -> c.audience((String) null));
+
+        assertRefused(http.get("/v1/me", elsewhere), "invalid_token");
+        assertRefused(http.get("/v1/me", none), "invalid_token");
+    }
+
+    @Test
+    void aSignedJwtThatIsNotAnAccessTokenIsRefused() throws Exception {
+        // Same key, same claims, but typed as a plain JWT (as an ID token would be), or not typed at all.
+        for (var type : new com.nimbusds.jose.JOSEObjectType[] {com.nimbusds.jose.JOSEObjectType.JWT, null}) {
+            var jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .keyID(keys.current().activeKid())
+                            .type(type)
+                            .build(),
+                    genuineClaims);
+            jwt.sign(keys.current().signer());
+
+            assertRefused(http.get("/v1/me", jwt.serialize()), "invalid_token");
+        }
+    }
+
+    @Test
+    void aGenuineTokenIsTypedAtJwtAndCarriesRostersAudience() throws Exception {
+        SignedJWT jwt = SignedJWT.parse(genuine);
+
+        assertThat(jwt.getHeader().getType().getType()).isEqualTo("at+jwt");
+        // ROSTER_TOKENS_AUDIENCE is unset: the audience is Roster's public URL (as the tests configure it).
+        assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("http://roster.test");
+    }
+
+    @Test
     void aTokenOfAnUnknownSessionIsRefused() throws Exception {
         String orphan = signWithRosterKey(
                 c -> c.claim("sid", java.util.UUID.randomUUID().toString()));
@@ -158,6 +192,7 @@ class BearerTokenTests extends IntegrationTest {
         var jwt = new SignedJWT(
                 new JWSHeader.Builder(JWSAlgorithm.RS256)
                         .keyID(keys.current().activeKid())
+                        .type(AccessTokens.AT_JWT)
                         .build(),
                 builder.build());
         jwt.sign(keys.current().signer());

@@ -25,14 +25,29 @@ class SessionCleanupTests extends IntegrationTest {
                         + " (SELECT id FROM users WHERE email = 'revoked@example.com')")
                 .update();
 
+        exchange(upstreamToken("fresh", "fresh@example.com", java.util.Map.of()));
+        jdbc.sql("INSERT INTO exchanged_upstream_tokens (token_hash, expires_at)"
+                        + " VALUES ('\\x01', now() - interval '1 second')")
+                .update();
+
         cleanup.run();
+
+        assertThat(jdbc.sql("SELECT count(*) FROM exchanged_upstream_tokens WHERE expires_at < now()")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM exchanged_upstream_tokens")
+                        .query(Long.class)
+                        .single())
+                .as("the records of tokens that could still be presented stay")
+                .isGreaterThanOrEqualTo(1);
 
         assertThat(jdbc.sql("SELECT count(*) FROM refresh_tokens")
                         .query(Long.class)
                         .single())
-                .isEqualTo(1);
-        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
                 .isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(3);
         assertThat(http.postForm(
                                 "/v1/auth/token",
                                 dev.roster.support.Http.form(

@@ -95,7 +95,7 @@ class SignInFlowTests extends IntegrationTest {
         JsonNode thousand = signIn("many", "many@example.com", roles(many));
 
         Map<String, Object> claims = payload(thousand.path("access_token").asString());
-        assertThat(claims.keySet()).isEqualTo(Set.of("iss", "sub", "sid", "email", "tid", "iat", "exp"));
+        assertThat(claims.keySet()).isEqualTo(Set.of("iss", "aud", "sub", "sid", "email", "tid", "iat", "exp"));
         assertThat(payloadBytes(one.path("access_token").asString())).isLessThanOrEqualTo(300);
         assertThat(payloadBytes(thousand.path("access_token").asString())).isLessThanOrEqualTo(300);
         assertThat(http.get("/v1/me", thousand.path("access_token").asString())
@@ -139,6 +139,7 @@ class SignInFlowTests extends IntegrationTest {
         JsonNode second = http.postForm(
                         "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", first))
                 .json();
+        pastTheRefreshReuseGrace();
 
         Http.Response replay =
                 http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", first));
@@ -170,6 +171,7 @@ class SignInFlowTests extends IntegrationTest {
         String first = tokens.path("refresh_token").asString();
 
         Http.Response ok = http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"" + first + "\"}", Map.of());
+        pastTheRefreshReuseGrace();
         Http.Response reused =
                 http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"" + first + "\"}", Map.of());
         Http.Response unknown = http.postJson("/v1/auth/refresh", null, "{\"refresh_token\":\"nope\"}", Map.of());
@@ -347,5 +349,69 @@ class SignInFlowTests extends IntegrationTest {
 
     static int payloadBytes(String jwt) {
         return new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8).length();
+    }
+
+    @Test
+    void anUpstreamTokenSignsInOnce() {
+        String token = upstreamToken("once", "once@example.com", Map.of());
+        assertThat(exchange(token).status()).isEqualTo(200);
+
+        Http.Response replay = exchange(token);
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.json().path("error").asString()).isEqualTo("invalid_request");
+        assertThat(replay.json().path("error_description").asString()).contains("exchanged before");
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(1);
+        // A fresh token of the same user signs in as usual.
+        assertThat(exchange(upstreamToken("once", "once@example.com", Map.of())).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void concurrentExchangesOfOneUpstreamTokenOpenOneSession() throws Exception {
+        String token = upstreamToken("twice", "twice@example.com", Map.of());
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var statuses = new java.util.ArrayList<Integer>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < 10; i++) {
+                futures.add(threads.submit(() -> {
+                    start.await();
+                    return exchange(token).status();
+                }));
+            }
+            start.countDown();
+            for (var f : futures) {
+                statuses.add(f.get());
+            }
+        }
+
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+        assertThat(statuses).filteredOn(s -> s == 400).hasSize(9);
+        assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void theUpstreamsWordOnTheAddressIsRecordedAtEachSignIn() {
+        String unverified = accessToken("verify", "verify@example.com", Map.of("email_verified", false));
+        assertThat(http.get("/v1/me", unverified).json().path("email_verified").asBoolean())
+                .isFalse();
+
+        String verified = accessToken("verify", "verify@example.com", Map.of("email_verified", "true"));
+
+        assertThat(http.get("/v1/me", verified).json().path("email_verified").asBoolean())
+                .isTrue();
+        assertThat(jdbc.sql("SELECT email_verified FROM users WHERE email = 'verify@example.com'")
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+        // A provider that stops vouching (the address changed, say) is believed too.
+        accessToken("verify", "verify@example.com", Map.of());
+        assertThat(jdbc.sql("SELECT email_verified FROM users WHERE email = 'verify@example.com'")
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
     }
 }

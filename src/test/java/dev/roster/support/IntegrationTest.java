@@ -45,6 +45,15 @@ public abstract class IntegrationTest {
         http = new Http("http://127.0.0.1:" + port);
     }
 
+    /**
+     * As if the refresh-token reuse grace window (10 s) had passed since every rotation so far: a used token presented
+     * again now counts as a reuse.
+     */
+    protected void pastTheRefreshReuseGrace() {
+        jdbc.sql("UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL")
+                .update();
+    }
+
     /** An ID token from the upstream OIDC provider, for Roster's audience. */
     protected static String upstreamToken(String subject, String email, Map<String, Object> extraClaims) {
         var claims = new java.util.HashMap<String, Object>(Map.of("email", email, "name", "Test " + subject));
