@@ -1,5 +1,6 @@
 package dev.roster;
 
+import dev.roster.platform.CryptoProvider;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -11,6 +12,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class RosterApplication {
+
+    static {
+        // Before anything signs, digests or draws random numbers: the native provider, where it loads.
+        CryptoProvider.install();
+    }
 
     public static void main(String[] args) {
         var application = new SpringApplication(RosterApplication.class);

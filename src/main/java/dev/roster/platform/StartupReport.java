@@ -47,6 +47,8 @@ class StartupReport {
                 .append(properties.db().isExternal() ? "external" : "embedded")
                 .append(" PostgreSQL")
                 .append(properties.isDevMode() ? ", dev mode" : "")
+                .append("; crypto: ")
+                .append(CryptoProvider.active())
                 .append(")\n");
         banners.orderedStream().forEach(banner -> out.append('\n').append(banner.text()));
         System.out.println(out);
