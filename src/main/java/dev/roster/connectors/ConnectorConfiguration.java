@@ -2,6 +2,8 @@ package dev.roster.connectors;
 
 import dev.roster.platform.PublicUrl;
 import dev.roster.platform.RosterProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,6 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class ConnectorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectorConfiguration.class);
 
     static final String DEMO_AUDIENCE = "roster";
     static final String DEMO_ROLES_CLAIM = "roster_roles";
@@ -26,7 +30,7 @@ class ConnectorConfiguration {
                         "ROSTER_OIDC_AUDIENCE must be set with ROSTER_OIDC_ISSUER: the client id Roster expects in 'aud'");
             }
             String issuer = oidc.issuer();
-            return new OidcConnector(
+            var connector = new OidcConnector(
                     () -> issuer,
                     audience,
                     oidc.claims(),
@@ -34,6 +38,10 @@ class ConnectorConfiguration {
                     oidc.httpTimeout(),
                     oidc.jwksMinRefetchInterval(),
                     json);
+            if (roster.command() == null) {
+                checkIssuer(connector);
+            }
+            return connector;
         }
         if (!oidc.demoUpstreamActive(roster)) {
             throw new IllegalStateException(
@@ -48,5 +56,26 @@ class ConnectorConfiguration {
                 oidc.httpTimeout(),
                 oidc.jwksMinRefetchInterval(),
                 json);
+    }
+
+    /**
+     * A server checks its issuer against discovery before it serves: a provider naming another issuer (a trailing
+     * slash is enough) would fail every sign-in, so Roster refuses to start and says why. An unreachable provider
+     * does not stop it (it discovers on the first sign-in; readiness shows the reason meanwhile). Commands such as
+     * {@code rotate-keys} do not need the upstream and skip the check.
+     */
+    private static void checkIssuer(OidcConnector connector) {
+        String unreachable;
+        try {
+            unreachable = connector.checkDiscovery();
+        } catch (IssuerMismatch e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+        if (unreachable != null) {
+            log.warn(
+                    "could not reach the OIDC provider {} at start-up ({}); starting anyway, sign-ins will retry",
+                    connector.provider(),
+                    unreachable);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.roster.connectors;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +61,7 @@ public class OidcConnector implements UpstreamConnector {
             JWSAlgorithm.ES512);
 
     private static final Duration DISCOVERY_RETRY_DELAY = Duration.ofSeconds(5);
+    private static final Duration OUTAGE_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     private final Supplier<String> issuer;
     private final String audience;
@@ -71,6 +74,8 @@ public class OidcConnector implements UpstreamConnector {
     private volatile @Nullable DefaultJWTProcessor<SecurityContext> processor;
     private volatile @Nullable String resolvedIssuer;
     private volatile Instant discoveryFailedAt = Instant.EPOCH;
+    private volatile @Nullable IssuerMismatch mismatch;
+    private final AtomicLong lastOutageWarning = new AtomicLong();
 
     /** {@code issuer} is a supplier because the demo issuer's URL is known only once the server has its port. */
     public OidcConnector(
@@ -109,10 +114,13 @@ public class OidcConnector implements UpstreamConnector {
             throw new InvalidUpstreamToken("The subject token is not a JWT.");
         } catch (BadJOSEException e) {
             throw new InvalidUpstreamToken("The subject token's signature or algorithm is not acceptable.");
+        } catch (IssuerMismatch e) {
+            throw new UpstreamMisconfigured("Roster's configured issuer does not match its identity provider's;"
+                    + " the operator must correct ROSTER_OIDC_ISSUER.");
         } catch (JOSEException e) {
-            // The JWKS could not be fetched or a key could not be used.
-            log.warn("could not verify an upstream token against {}", provider(), e);
-            throw new UpstreamUnavailable("The identity provider's signing keys could not be retrieved.");
+            // Discovery or the JWKS could not be fetched (an unknown kid is a BadJOSEException: no key matched).
+            logOutage(e);
+            throw new UpstreamUnavailable("The identity provider's signing keys could not be retrieved.", retryAfter());
         }
         // sub, exp and iat are required by the claims verifier.
         Instant acceptableUntil = claimSet.getExpirationTime().toInstant().plus(clockSkew);
@@ -129,6 +137,71 @@ public class OidcConnector implements UpstreamConnector {
             return "jti:" + jti;
         }
         return "jws:" + token.substring(0, token.lastIndexOf('.'));
+    }
+
+    /**
+     * Tries discovery now, as a start-up check: throws {@link IssuerMismatch} when the provider answers with another
+     * issuer (a configuration error no retry will mend), returns the reason it could not be reached (Roster still
+     * starts, and discovers on the first sign-in), or {@code null} when it is verified.
+     */
+    public @Nullable String checkDiscovery() throws IssuerMismatch {
+        try {
+            processor();
+            return null;
+        } catch (IssuerMismatch e) {
+            throw e;
+        } catch (JOSEException | RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The state of discovery, for the readiness check: never blocks on the network once discovery succeeded. */
+    Discovery discovery() {
+        if (processor != null) {
+            return new Discovery(Discovery.Status.VERIFIED, provider());
+        }
+        try {
+            processor();
+            return new Discovery(Discovery.Status.VERIFIED, provider());
+        } catch (IssuerMismatch e) {
+            return new Discovery(Discovery.Status.MISCONFIGURED, e.getMessage());
+        } catch (JOSEException | RuntimeException e) {
+            return new Discovery(Discovery.Status.UNREACHABLE, String.valueOf(e.getMessage()));
+        }
+    }
+
+    record Discovery(Status status, String detail) {
+        enum Status {
+            VERIFIED,
+            UNREACHABLE,
+            MISCONFIGURED
+        }
+    }
+
+    /** One WARN per minute while the upstream is unreachable, without a stack trace; the rest at DEBUG. */
+    private void logOutage(JOSEException e) {
+        long now = System.nanoTime();
+        long last = lastOutageWarning.get();
+        if ((last == 0 || now - last >= OUTAGE_WARNING_INTERVAL.toNanos())
+                && lastOutageWarning.compareAndSet(last, now)) {
+            log.warn("could not verify an upstream token against {}: {}", provider(), describe(e));
+        } else {
+            log.debug("could not verify an upstream token against {}", provider(), e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        var text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != e; cause = cause.getCause()) {
+            text.append(" (").append(cause).append(')');
+        }
+        return text.toString();
+    }
+
+    /** While discovery is failing, when it will be tried again; otherwise a guess of the same length. */
+    private Duration retryAfter() {
+        Duration untilRetry = Duration.between(Instant.now(), discoveryFailedAt.plus(DISCOVERY_RETRY_DELAY));
+        return untilRetry.isNegative() || untilRetry.isZero() ? DISCOVERY_RETRY_DELAY : untilRetry;
     }
 
     private UpstreamUser toUser(JWTClaimsSet c) {
@@ -213,12 +286,25 @@ public class OidcConnector implements UpstreamConnector {
         try {
             if (processor == null) {
                 if (Instant.now().isBefore(discoveryFailedAt.plus(DISCOVERY_RETRY_DELAY))) {
+                    IssuerMismatch known = mismatch;
+                    if (known != null) {
+                        throw known;
+                    }
                     throw new JOSEException("OIDC discovery failed moments ago; not retrying yet");
                 }
                 try {
                     processor = buildProcessor();
+                    mismatch = null;
+                } catch (IssuerMismatch e) {
+                    discoveryFailedAt = Instant.now();
+                    if (mismatch == null) {
+                        log.error("the OIDC provider is misconfigured: {}", e.getMessage());
+                    }
+                    mismatch = e;
+                    throw e;
                 } catch (JOSEException | RuntimeException e) {
                     discoveryFailedAt = Instant.now();
+                    mismatch = null;
                     throw e;
                 }
             }
@@ -232,12 +318,14 @@ public class OidcConnector implements UpstreamConnector {
         String iss = issuer.get();
         URL jwksUri = discoverJwksUri(iss);
         int timeoutMs = (int) httpTimeout.toMillis();
-        // Cached; an unknown kid triggers a refetch (the upstream rotated its keys), at most one per interval.
-        var builder = JWKSourceBuilder.create(jwksUri, new DefaultResourceRetriever(timeoutMs, timeoutMs, 1024 * 1024))
-                .retrying(true);
-        long minInterval = jwksMinRefetchInterval.toMillis();
-        JWKSource<SecurityContext> keys =
-                (minInterval > 0 ? builder.rateLimited(minInterval) : builder.rateLimited(false)).build();
+        // Cached (nimbus: 5 minutes, refreshed ahead of expiry), retried once on a network error; an unknown kid
+        // triggers a refetch (the upstream rotated its keys), at most once per interval (UpstreamKeys).
+        var cached = (JWKSetBasedJWKSource<SecurityContext>)
+                JWKSourceBuilder.create(jwksUri, new DefaultResourceRetriever(timeoutMs, timeoutMs, 1024 * 1024))
+                        .retrying(true)
+                        .rateLimited(false)
+                        .build();
+        JWKSource<SecurityContext> keys = new UpstreamKeys(cached.getJWKSetSource(), jwksMinRefetchInterval);
         var p = new DefaultJWTProcessor<SecurityContext>();
         p.setJWSKeySelector(new JWSVerificationKeySelector<>(ACCEPTED_ALGORITHMS, keys));
         var verifier = new DefaultJWTClaimsVerifier<SecurityContext>(
@@ -262,7 +350,7 @@ public class OidcConnector implements UpstreamConnector {
             JsonNode document = json.readTree(response.body());
             String advertisedIssuer = document.path("issuer").asString("");
             if (!iss.equals(advertisedIssuer)) {
-                throw new JOSEException("discovery names issuer '" + advertisedIssuer + "', expected '" + iss + "'");
+                throw new IssuerMismatch(iss, advertisedIssuer, discovery);
             }
             String jwks = document.path("jwks_uri").asString("");
             if (jwks.isBlank()) {

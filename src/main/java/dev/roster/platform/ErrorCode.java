@@ -35,6 +35,7 @@ public enum ErrorCode {
     INVALID_SUBJECT_TOKEN(HttpStatus.UNAUTHORIZED),
     USER_DEACTIVATED(HttpStatus.FORBIDDEN),
     UPSTREAM_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+    UPSTREAM_MISCONFIGURED(HttpStatus.INTERNAL_SERVER_ERROR),
     DEMO_USER_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // What they may do, and to what.

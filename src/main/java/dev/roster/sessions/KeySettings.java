@@ -1,8 +1,23 @@
 package dev.roster.sessions;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** The key that encrypts signing keys at rest: {@code roster.keys.*}, i.e. {@code ROSTER_KEYS_*}. */
+/**
+ * The token signing keys: {@code roster.keys.*}, i.e. {@code ROSTER_KEYS_*}. The key that encrypts them at rest, how
+ * long verifiers may cache {@code /.well-known/jwks.json}, and how long a rotated-in key is published before it signs
+ * (by default that same max-age, so no verifier honouring the cache headers meets an unknown {@code kid}).
+ */
 @ConfigurationProperties("roster.keys")
-record KeySettings(@Nullable String encryptionKey) {}
+record KeySettings(
+        @Nullable String encryptionKey,
+        @DefaultValue("5m") Duration jwksMaxAge,
+        @Nullable Duration activationDelay) {
+
+    /** How long {@code rotate-keys} publishes a new key before it signs. */
+    Duration effectiveActivationDelay() {
+        return activationDelay != null ? activationDelay : jwksMaxAge;
+    }
+}

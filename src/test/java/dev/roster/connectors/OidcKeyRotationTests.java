@@ -2,6 +2,7 @@ package dev.roster.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,7 @@ class OidcKeyRotationTests {
     String issuer;
     final AtomicReference<JWKSet> published = new AtomicReference<>();
     final AtomicInteger jwksFetches = new AtomicInteger();
+    volatile boolean jwksBroken;
     OidcConnector connector;
 
     @BeforeEach
@@ -47,6 +50,11 @@ class OidcKeyRotationTests {
                 exchange -> respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\"}"));
         server.createContext("/idp/jwks", exchange -> {
             jwksFetches.incrementAndGet();
+            if (jwksBroken) {
+                exchange.sendResponseHeaders(500, -1);
+                exchange.close();
+                return;
+            }
             respond(exchange, published.get().toString(true));
         });
         server.start();
@@ -73,6 +81,56 @@ class OidcKeyRotationTests {
         assertThat(jwksFetches).hasValue(2);
         // The retired key is gone upstream, so its tokens no longer pass.
         assertThatThrownBy(() -> connector.authenticate(token(first))).isInstanceOf(InvalidUpstreamToken.class);
+    }
+
+    @Test
+    void tokensNamingAKeyTheUpstreamDoesNotPublishAreInvalidEveryTimeNeverAnOutage() throws Exception {
+        OidcConnector limited = OidcConnectorTests.connector(issuer, "roster", null, Duration.ofMinutes(1));
+        RSAKey genuine = new RSAKeyGenerator(2048).keyID("k1").generate();
+        published.set(new JWKSet(genuine.toPublicJWK()));
+        limited.authenticate(token(genuine));
+        RSAKey forged = new RSAKeyGenerator(2048).keyID("nobody-publishes-this").generate();
+
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> limited.authenticate(token(forged)))
+                    .isInstanceOf(InvalidUpstreamToken.class)
+                    .hasMessageContaining("signature");
+        }
+
+        // The first unknown kid refetched the JWKS once; the next ones within the interval did not fetch at all.
+        assertThat(jwksFetches).hasValue(2);
+        assertThat(limited.authenticate(token(genuine)).externalId()).isEqualTo("ext-1");
+    }
+
+    @Test
+    void aKeyRotatedInJustAfterARefusedRefetchIsFoundOnceTheIntervalHasPassed() throws Exception {
+        OidcConnector limited = OidcConnectorTests.connector(issuer, "roster", null, Duration.ofMillis(500));
+        RSAKey first = new RSAKeyGenerator(2048).keyID("k1").generate();
+        published.set(new JWKSet(first.toPublicJWK()));
+        RSAKey unknown = new RSAKeyGenerator(2048).keyID("k-unknown").generate();
+        assertThatThrownBy(() -> limited.authenticate(token(unknown))).isInstanceOf(InvalidUpstreamToken.class);
+
+        RSAKey second = new RSAKeyGenerator(2048).keyID("k2").generate();
+        published.set(new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())));
+
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsInstanceOf(InvalidUpstreamToken.class)
+                .untilAsserted(
+                        () -> assertThat(limited.authenticate(token(second)).externalId())
+                                .isEqualTo("ext-1"));
+    }
+
+    @Test
+    void aJwksTheUpstreamFailsToServeIsAnOutageWithATimeToRetry() throws Exception {
+        jwksBroken = true;
+        RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        published.set(new JWKSet(key.toPublicJWK()));
+
+        assertThatThrownBy(() -> connector.authenticate(token(key)))
+                .isInstanceOfSatisfying(
+                        UpstreamUnavailable.class,
+                        e -> assertThat(e.retryAfterSeconds()).isBetween(1L, 5L));
     }
 
     private String token(RSAKey key) throws Exception {

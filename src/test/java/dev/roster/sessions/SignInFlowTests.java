@@ -2,10 +2,20 @@ package dev.roster.sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
+import dev.roster.support.TestInfrastructure;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -246,6 +256,35 @@ class SignInFlowTests extends IntegrationTest {
         assertThat(badType.json().path("error").asString()).isEqualTo("invalid_request");
         assertThat(json.status()).isEqualTo(415);
         assertThat(json.json().path("code").asString()).isEqualTo("unsupported_media_type");
+    }
+
+    /** Issue 6: the JWKS refetch limit used to answer every such token after the first with 503. */
+    @Test
+    void tokensSignedWithAKeyTheUpstreamDoesNotPublishAreRefusedAs400EveryTimeNot503() throws Exception {
+        RSAKey forger = new RSAKeyGenerator(2048).keyID("not-the-upstreams").generate();
+        Instant now = Instant.now();
+        var forged = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .keyID(forger.getKeyID())
+                        .build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(TestInfrastructure.issuer())
+                        .audience(TestInfrastructure.AUDIENCE)
+                        .subject("forged")
+                        .claim("email", "forged@example.com")
+                        .issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(300)))
+                        .build());
+        forged.sign(new RSASSASigner(forger));
+
+        for (int i = 0; i < 5; i++) {
+            Http.Response answer = exchange(forged.serialize());
+
+            assertThat(answer.status()).as("attempt %d", i + 1).isEqualTo(400);
+            assertThat(answer.json().path("error").asString()).isEqualTo("invalid_request");
+        }
+        assertThat(signIn("genuine", "genuine@example.com").path("access_token").asString())
+                .isNotBlank();
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.roster.authz.Allow;
 import dev.roster.authz.Rule;
 import dev.roster.connectors.InvalidUpstreamToken;
+import dev.roster.connectors.UpstreamMisconfigured;
 import dev.roster.connectors.UpstreamUnavailable;
 import dev.roster.platform.RosterException;
 import dev.roster.sessions.AccountDeactivated;
@@ -13,6 +14,7 @@ import dev.roster.sessions.TokenResponse;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -115,15 +117,29 @@ class TokenEndpoint {
         return error(HttpStatus.BAD_REQUEST, "invalid_grant", e.getMessage());
     }
 
+    /** RFC 9110 §10.2.3: a 503 says when to come back. */
     @ExceptionHandler(UpstreamUnavailable.class)
     ResponseEntity<OAuthError> upstreamUnavailable(UpstreamUnavailable e) {
-        return error(HttpStatus.SERVICE_UNAVAILABLE, "temporarily_unavailable", e.getMessage());
+        return error(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                e.getMessage(),
+                HttpHeaders.RETRY_AFTER,
+                Long.toString(e.retryAfterSeconds()));
     }
 
-    private static ResponseEntity<OAuthError> error(HttpStatus status, String error, @Nullable String description) {
-        return ResponseEntity.status(status)
-                .cacheControl(CacheControl.noStore())
-                .contentType(MediaType.APPLICATION_JSON)
-                .body(new OAuthError(error, description));
+    /** Not temporary: nothing the client can do, and no point retrying until an operator acts. */
+    @ExceptionHandler(UpstreamMisconfigured.class)
+    ResponseEntity<OAuthError> upstreamMisconfigured(UpstreamMisconfigured e) {
+        return error(HttpStatus.INTERNAL_SERVER_ERROR, "server_error", e.getMessage());
+    }
+
+    private static ResponseEntity<OAuthError> error(
+            HttpStatus status, String error, @Nullable String description, String... headerNamesAndValues) {
+        var answer = ResponseEntity.status(status).cacheControl(CacheControl.noStore());
+        for (int i = 0; i < headerNamesAndValues.length; i += 2) {
+            answer.header(headerNamesAndValues[i], headerNamesAndValues[i + 1]);
+        }
+        return answer.contentType(MediaType.APPLICATION_JSON).body(new OAuthError(error, description));
     }
 }

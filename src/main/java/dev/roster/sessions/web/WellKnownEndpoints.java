@@ -2,7 +2,6 @@ package dev.roster.sessions.web;
 
 import dev.roster.platform.PublicUrl;
 import dev.roster.sessions.SigningKeys;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.CacheControl;
@@ -25,10 +24,10 @@ class WellKnownEndpoints {
 
     @GetMapping(path = "/.well-known/jwks.json", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> jwks() {
-        // Short caching. A rotated-in key signs at once, so verifiers must refetch on an unknown kid (most JWT
-        // libraries do); see docs/operations.md.
+        // A rotated-in key is published this long before it signs (ROSTER_KEYS_ACTIVATION_DELAY defaults to it), so
+        // a verifier honouring the max-age never meets an unknown kid; see docs/operations.md.
         return ResponseEntity.ok()
-                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .cacheControl(CacheControl.maxAge(keys.jwksMaxAge()).cachePublic())
                 .body(keys.jwks());
     }
 
