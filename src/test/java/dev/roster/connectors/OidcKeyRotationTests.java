@@ -99,7 +99,7 @@ class OidcKeyRotationTests {
 
         // The first unknown kid refetched the JWKS once; the next ones within the interval did not fetch at all.
         assertThat(jwksFetches).hasValue(2);
-        assertThat(limited.authenticate(token(genuine)).externalId()).isEqualTo("ext-1");
+        assertThat(limited.authenticate(token(genuine)).user().externalId()).isEqualTo("ext-1");
     }
 
     @Test
@@ -116,9 +116,9 @@ class OidcKeyRotationTests {
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(100))
                 .ignoreExceptionsInstanceOf(InvalidUpstreamToken.class)
-                .untilAsserted(
-                        () -> assertThat(limited.authenticate(token(second)).externalId())
-                                .isEqualTo("ext-1"));
+                .untilAsserted(() -> assertThat(
+                                limited.authenticate(token(second)).user().externalId())
+                        .isEqualTo("ext-1"));
     }
 
     @Test
