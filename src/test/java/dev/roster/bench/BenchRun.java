@@ -208,6 +208,7 @@ final class BenchRun {
             Map<String, Integer> tokenPayloadBytes,
             List<Report.Target> targets)
             throws Exception {
+        step("server memory after the load: %s", server.writeMemoryReport());
         return new Report(
                 scenario,
                 Report.now(),

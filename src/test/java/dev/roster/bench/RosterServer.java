@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,10 +44,15 @@ final class RosterServer implements AutoCloseable {
         Files.createDirectories(home);
         Path log = home.resolve("server.log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        var builder = new ProcessBuilder(
-                        java, "-Xmx1g", "-jar", jar.toAbsolutePath().toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        // The JVM options ./roster start uses: its defaults (jvm.options), then ROSTER_JAVA_OPTS.
+        var command =
+                new ArrayList<String>(List.of(java, "@" + Path.of("jvm.options").toAbsolutePath()));
+        String extra = System.getenv("ROSTER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         var env = builder.environment();
         env.keySet().removeIf(name -> name.startsWith("ROSTER_"));
         env.put("ROSTER_HOME", home.toAbsolutePath().toString());
@@ -93,6 +99,29 @@ final class RosterServer implements AutoCloseable {
             }
         }
         throw new IOException("no VmRSS in /proc/" + pid() + "/status");
+    }
+
+    /**
+     * Where the server's memory goes now: {@code jcmd GC.heap_info} and, when the server runs with
+     * {@code -XX:NativeMemoryTracking=summary} (in ROSTER_JAVA_OPTS), {@code VM.native_memory summary}, written to
+     * {@code memory-after-load.txt} in the server's home.
+     */
+    Path writeMemoryReport() throws IOException, InterruptedException {
+        Path report = home.resolve("memory-after-load.txt");
+        String jcmd = Path.of(ProcessHandle.current().info().command().orElse("java"))
+                .resolveSibling("jcmd")
+                .toString();
+        var out = new StringBuilder("VmRSS ").append(residentMib()).append(" MiB\n");
+        for (String command : List.of("GC.heap_info", "VM.native_memory summary")) {
+            var args = new ArrayList<>(List.of(jcmd, Long.toString(pid())));
+            args.addAll(List.of(command.split(" ")));
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            out.append("\n$ jcmd ").append(command).append('\n');
+            out.append(new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        Files.writeString(report, out);
+        return report;
     }
 
     private void awaitReady() throws InterruptedException, IOException {
