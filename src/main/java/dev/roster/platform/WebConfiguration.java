@@ -31,10 +31,12 @@ class WebConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        // First: the answer's freshness must not depend on which interceptor read what before it.
+        // Before anything reads a parameter: what is read is what was sent, once.
+        registry.addInterceptor(new StrictParameters()).order(Ordered.HIGHEST_PRECEDENCE);
+        // Next: the answer's freshness must not depend on which interceptor read what before it.
         registry.addInterceptor(new FreshReads(versions))
                 .addPathPatterns("/v1/**")
-                .order(Ordered.HIGHEST_PRECEDENCE);
+                .order(Ordered.HIGHEST_PRECEDENCE + 1);
     }
 
     @Override

@@ -62,6 +62,29 @@ class MeTests extends IntegrationTest {
         assertThat(missing.json().path("code").asString()).isEqualTo("missing_parameter");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"%00", "%20", "+", "%0A", "%09"})
+    void aTenantIdWithAnythingAroundItIs400NotReadAsTheId(String suffix) {
+        Http.Response response = http.get("/v1/me/role?tenant_id=" + acmeId + suffix, token);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isEqualTo("invalid_parameter");
+    }
+
+    @Test
+    void aRepeatedTenantIdIs400NotAnsweredForTheFirst() {
+        Http.Response twoValues =
+                http.get("/v1/me/role?tenant_id=" + acmeId + "&tenant_id=" + UUID.randomUUID(), token);
+        Http.Response sameTwice = http.get("/v1/me/role?tenant_id=" + acmeId + "&tenant_id=" + acmeId, token);
+
+        assertThat(twoValues.status()).isEqualTo(400);
+        assertThat(twoValues.json().path("code").asString()).isEqualTo("invalid_parameter");
+        assertThat(twoValues.json().path("detail").asString()).contains("tenant_id");
+        assertThat(sameTwice.status()).isEqualTo(400);
+        assertThat(http.get("/v1/me/role?tenant_id=" + acmeId, token).status()).isEqualTo(200);
+    }
+
     @Test
     void aRoleChangeThroughTheAdminApiShowsOnTheVeryNextRequest() {
         String admin = signInAsPlatformAdmin();
