@@ -29,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -100,7 +102,8 @@ class DemoIdentityProvider {
 
     /** Signs in a demo user without a password: {@code email=alice@example.com}. */
     @PostMapping(path = "/token", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
-    IdToken token(@RequestParam("email") String email, HttpServletRequest request) throws JOSEException {
+    ResponseEntity<IdToken> token(@RequestParam("email") String email, HttpServletRequest request)
+            throws JOSEException {
         requireLoopback(request);
         String normalized = email.trim().toLowerCase(Locale.ROOT);
         var person = DemoDirectory.find(normalized);
@@ -151,7 +154,8 @@ class DemoIdentityProvider {
                         .build(),
                 claims.build());
         jwt.sign(new RSASSASigner(key));
-        return new IdToken(jwt.serialize());
+        // A credential: no cache may keep it (RFC 6749 §5.1 asks the same of token endpoints).
+        return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(new IdToken(jwt.serialize()));
     }
 
     private String issuer() {

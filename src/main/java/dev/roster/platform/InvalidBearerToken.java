@@ -28,6 +28,7 @@ public class InvalidBearerToken extends RosterException {
     }
 
     /** RFC 6750 §3: no error attribute when the request carried no token at all. */
+    @Override
     public String wwwAuthenticate() {
         if (!tokenPresent) {
             return "Bearer";

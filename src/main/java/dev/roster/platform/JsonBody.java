@@ -32,6 +32,25 @@ public final class JsonBody {
      * {@code 400 malformed_body}, an unknown field a {@code 400 invalid_field} (a misspelt field is never ignored).
      */
     public static JsonBody parse(byte[] body, String... fields) {
+        if (!(tree(body) instanceof ObjectNode object)) {
+            throw ErrorCode.MALFORMED_BODY.problem("The body must be a JSON object.");
+        }
+        var known = Set.of(fields);
+        for (String name : object.propertyNames()) {
+            if (!known.contains(name)) {
+                throw ErrorCode.INVALID_FIELD.problem("Unknown field '" + Text.printable(name)
+                        + "'; this request takes " + String.join(", ", fields) + ".");
+            }
+        }
+        return new JsonBody(object);
+    }
+
+    /**
+     * Reads {@code body} as any JSON value, strictly: bytes that are not well-formed UTF-8 (overlong forms and encoded
+     * surrogates included, which a lenient decoder reads as other characters) or JSON, or an object with a duplicate
+     * member (which a lenient reader resolves silently), are a {@code 400 malformed_body}.
+     */
+    public static JsonNode tree(byte[] body) {
         String text;
         try {
             text = StandardCharsets.UTF_8
@@ -43,23 +62,11 @@ public final class JsonBody {
         } catch (CharacterCodingException e) {
             throw ErrorCode.MALFORMED_BODY.problem("The body is not valid UTF-8.");
         }
-        JsonNode node;
         try {
-            node = JSON.readTree(text);
+            return JSON.readTree(text);
         } catch (JacksonException e) {
             throw ErrorCode.MALFORMED_BODY.problem("The body is not valid JSON.");
         }
-        if (!(node instanceof ObjectNode object)) {
-            throw ErrorCode.MALFORMED_BODY.problem("The body must be a JSON object.");
-        }
-        var known = Set.of(fields);
-        for (String name : object.propertyNames()) {
-            if (!known.contains(name)) {
-                throw ErrorCode.INVALID_FIELD.problem(
-                        "Unknown field '" + name + "'; this request takes " + String.join(", ", fields) + ".");
-            }
-        }
-        return new JsonBody(object);
     }
 
     private static final JsonMapper JSON = JsonMapper.builder()

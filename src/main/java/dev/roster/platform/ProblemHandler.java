@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -51,8 +52,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RosterException.class)
     ResponseEntity<ProblemDetail> roster(RosterException e) {
         var headers = new HttpHeaders();
-        if (e instanceof InvalidBearerToken bearer) {
-            headers.set(HttpHeaders.WWW_AUTHENTICATE, bearer.wwwAuthenticate());
+        String challenge = e.wwwAuthenticate();
+        if (challenge != null) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         }
         return problem(e.errorCode(), e.getMessage(), headers);
     }
@@ -115,6 +117,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail detail) {
             decorate(detail, codeFor(detail, statusCode));
             writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            writable.setCacheControl(CacheControl.noStore());
         }
         return new ResponseEntity<>(body, writable, statusCode);
     }
@@ -154,6 +157,11 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         var writable = new HttpHeaders();
         writable.putAll(headers); // those Spring hands to handlers may be read-only
         writable.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        // An error answers this request only: no cache, shared or private, may serve it again.
+        writable.setCacheControl(CacheControl.noStore());
+        if (status == HttpStatus.UNAUTHORIZED && !writable.containsHeader(HttpHeaders.WWW_AUTHENTICATE)) {
+            writable.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer"); // RFC 9110 §15.5.2: every 401 has a challenge
+        }
         return new ResponseEntity<>(body, writable, status);
     }
 

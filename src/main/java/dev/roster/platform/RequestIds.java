@@ -30,12 +30,7 @@ public class RequestIds extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String id = request.getHeader(HEADER);
-        if (id == null || !SAFE.matcher(id).matches()) {
-            // Not a secret: ThreadLocalRandom spares every request a trip through the shared SecureRandom.
-            var random = ThreadLocalRandom.current();
-            id = new UUID(random.nextLong(), random.nextLong()).toString();
-        }
+        String id = idFor(request.getHeader(HEADER));
         response.setHeader(HEADER, id);
         MDC.put(MDC_KEY, id);
         try {
@@ -43,6 +38,16 @@ public class RequestIds extends OncePerRequestFilter {
         } finally {
             MDC.remove(MDC_KEY);
         }
+    }
+
+    /** The caller's id when it is a sane token, else a new one. */
+    static String idFor(@Nullable String sent) {
+        if (sent != null && SAFE.matcher(sent).matches()) {
+            return sent;
+        }
+        // Not a secret: ThreadLocalRandom spares every request a trip through the shared SecureRandom.
+        var random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     public static @Nullable String current() {

@@ -1,5 +1,6 @@
 package dev.roster.platform;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -25,5 +26,13 @@ public class RosterException extends RuntimeException {
 
     public ErrorCode errorCode() {
         return code;
+    }
+
+    /**
+     * The {@code WWW-Authenticate} challenge of a 401 (RFC 9110 §11.6.1 requires one), or null for the generic
+     * {@code Bearer} challenge the problem handler sends when a 401 names none.
+     */
+    public @Nullable String wwwAuthenticate() {
+        return null;
     }
 }

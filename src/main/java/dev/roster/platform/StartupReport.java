@@ -50,6 +50,16 @@ class StartupReport {
                 .append("; crypto: ")
                 .append(CryptoProvider.active())
                 .append(")\n");
+        var environment = event.getApplicationContext().getEnvironment();
+        String managementPort = environment.getProperty("local.management.port");
+        if (managementPort != null) {
+            String address = environment.getProperty(ManagementAddress.PROPERTY, "0.0.0.0");
+            out.append("Metrics and health: http://")
+                    .append(address.contains(":") ? "[" + address + "]" : address)
+                    .append(':')
+                    .append(managementPort)
+                    .append("/actuator (management port; probes /livez and /readyz on the API port)\n");
+        }
         banners.orderedStream().forEach(banner -> out.append('\n').append(banner.text()));
         System.out.println(out);
         System.out.flush();

@@ -39,9 +39,25 @@ public final class Text {
 
     /** Why {@code value} cannot be stored exactly, or null when it can. */
     public static @org.jspecify.annotations.Nullable String unstorable(String value) {
+        return problem(value, true);
+    }
+
+    /**
+     * Why {@code value}, free-form text inside a JSON document (a user's settings), cannot be stored exactly in
+     * PostgreSQL's {@code jsonb}, or null when it can: NUL and lone surrogates only; other control characters are kept
+     * (jsonb stores them escaped).
+     */
+    public static @org.jspecify.annotations.Nullable String unstorableInJson(String value) {
+        return problem(value, false);
+    }
+
+    private static @org.jspecify.annotations.Nullable String problem(String value, boolean noControls) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isISOControl(c)) {
+            if (c == 0) {
+                return "may not contain the character U+0000 (NUL).";
+            }
+            if (noControls && Character.isISOControl(c)) {
                 return "may not contain control characters.";
             }
             if (Character.isHighSurrogate(c)) {
@@ -56,5 +72,19 @@ public final class Text {
             }
         }
         return null;
+    }
+
+    /** {@code value} with control characters and surrogates as {@code \\uXXXX}: safe to echo in a problem detail. */
+    public static String printable(String value) {
+        var out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || Character.isSurrogate(c) || c == '\\') {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -10,6 +10,15 @@ public class RefreshTokenRejected extends RosterException {
         super(code, detail);
     }
 
+    /**
+     * The refresh endpoint authenticates with a refresh token, not a bearer access token, so its challenge names that
+     * credential: {@code RefreshToken error="<code>"}. No browser knows the scheme, so none shows a login dialog.
+     */
+    @Override
+    public String wwwAuthenticate() {
+        return "RefreshToken error=\"" + code() + "\"";
+    }
+
     static RefreshTokenRejected invalid() {
         return new RefreshTokenRejected(
                 ErrorCode.INVALID_REFRESH_TOKEN, "The refresh token is unknown, expired, or its session has ended.");

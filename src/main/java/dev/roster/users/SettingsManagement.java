@@ -4,6 +4,7 @@ import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RosterException;
+import dev.roster.platform.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Map;
@@ -32,9 +33,14 @@ public class SettingsManagement {
         this.maxBytes = limit.settingsMaxBytes();
     }
 
-    /** Applies {@code patch} (members set to null are removed) and returns the resulting settings. */
+    /**
+     * Applies {@code patch} (members set to null are removed) and returns the resulting settings. Text that
+     * {@code jsonb} cannot store exactly (NUL, lone surrogates), in a key or a value at any depth, is a
+     * {@code 400 invalid_settings}: settings are stored as sent or not at all.
+     */
     @Transactional
     public JsonNode patch(UUID userId, ObjectNode patch) {
+        requireStorable(patch, "");
         String stored = users.lockSettings(userId)
                 .orElseThrow(() -> new RosterException(ErrorCode.USER_NOT_FOUND, "The user no longer exists."));
         ObjectNode current = (ObjectNode) json.readTree(stored);
@@ -54,6 +60,35 @@ public class SettingsManagement {
                 Map.of("settings", current));
         bus.publish(UserViews.TOPIC, userId.toString());
         return current;
+    }
+
+    private static void requireStorable(JsonNode node, String path) {
+        if (node.isString()) {
+            refuseIfUnstorable(path, node.asString());
+            return;
+        }
+        if (node.isObject()) {
+            for (var name : node.propertyNames()) {
+                String child = path + "/" + name.replace("~", "~0").replace("/", "~1");
+                refuseIfUnstorable(child, name);
+                requireStorable(node.get(name), child);
+            }
+            return;
+        }
+        int i = 0;
+        for (JsonNode element : node) {
+            requireStorable(element, path + "/" + i++);
+        }
+    }
+
+    private static void refuseIfUnstorable(String pointer, String text) {
+        String problem = Text.unstorableInJson(text);
+        if (problem != null) {
+            // The pointer itself is shown escaped: it may hold the very character refused.
+            throw new RosterException(
+                    ErrorCode.INVALID_SETTINGS,
+                    "Settings text at " + Text.printable(pointer) + " " + problem + " It cannot be stored exactly.");
+        }
     }
 
     private static void merge(ObjectNode target, ObjectNode patch) {

@@ -148,8 +148,34 @@ class BadInputTests extends AdminApiTest {
                 "/v1/users?q=%7F",
                 "/v1/users?q=%20%20",
                 "/v1/audit?action=%00",
+                // Repeated: Spring would answer for the first value.
+                "/v1/users?limit=1&limit=2",
+                "/v1/users?q=a&q=b",
+                "/v1/users?tenant_id={T}&tenant_id={T}",
+                "/v1/tenants/{T}/members?role=viewer&role=viewer",
+                "/v1/tenants/{T}?min_version=1&min_version=1",
+                "/v1/users?unknown=1&unknown=2",
+                // Typed values Spring would trim (everything up to U+0020, NUL included) into a valid one.
+                "/v1/users?tenant_id={T}%00",
+                "/v1/users?tenant_id=%20{T}",
+                "/v1/users?limit=5%00",
+                "/v1/users?limit=+5",
+                "/v1/users?is_active=true%00",
+                "/v1/audit?tenant_id={T}%0D%0A",
+                // Not text once decoded: Tomcat would read U+FFFD.
+                "/v1/users?q=%FF",
+                "/v1/users?q=%C0%AF",
+                "/v1/users?q=%ED%A0%80",
+                "/v1/users?q%00=a",
             })
     void anUnknownOrMalformedParameterIs400InvalidParameter(String path) {
+        assertProblem(http.get(expand(path), admin), 400, "invalid_parameter");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {"/v1/tenants/{T}%20", "/v1/tenants/%20{T}", "/v1/users/{U}%09", "/v1/tenants/{T}/roles/{R}%01"})
+    void aPathIdWithAnythingAroundItIs400NotReadAsTheId(String path) {
         assertProblem(http.get(expand(path), admin), 400, "invalid_parameter");
     }
 

@@ -179,7 +179,7 @@ final class BenchRun {
         for (Endpoint endpoint : all) {
             send(endpoint, options.warmup());
         }
-        var timings = new ServerTimings(baseUrl());
+        var timings = new ServerTimings(server.managementUrl());
         var rows = new ArrayList<Report.Row>();
         double trivialRps = 0;
         for (Endpoint endpoint : all) {

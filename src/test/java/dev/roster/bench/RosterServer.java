@@ -31,12 +31,14 @@ final class RosterServer implements AutoCloseable {
     private final Path home;
     private final Path log;
     private final String baseUrl;
+    private final String managementUrl;
 
-    private RosterServer(Process process, Path home, Path log, int port) {
+    private RosterServer(Process process, Path home, Path log, int port, int managementPort) {
         this.process = process;
         this.home = home;
         this.log = log;
         this.baseUrl = "http://127.0.0.1:" + port;
+        this.managementUrl = "http://127.0.0.1:" + managementPort;
     }
 
     /** Starts Roster on {@code port} with {@code home} as its data directory and waits until it is ready. */
@@ -57,9 +59,12 @@ final class RosterServer implements AutoCloseable {
         env.keySet().removeIf(name -> name.startsWith("ROSTER_"));
         env.put("ROSTER_HOME", home.toAbsolutePath().toString());
         env.put("ROSTER_PORT", Integer.toString(port));
+        // Metrics live on the management port; never the fixed default, which another node may hold.
+        int managementPort = freePort(0);
+        env.put("ROSTER_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("ROSTER_DEMO_OPEN_DIRECTORY", "true");
         env.put("ROSTER_LOG_FORMAT", "");
-        var server = new RosterServer(builder.start(), home, log, port);
+        var server = new RosterServer(builder.start(), home, log, port, managementPort);
         Files.writeString(home.resolve("server.pid"), Long.toString(server.pid()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close)); // Ctrl-C stops Roster too
         server.awaitReady();
@@ -79,6 +84,11 @@ final class RosterServer implements AutoCloseable {
 
     String baseUrl() {
         return baseUrl;
+    }
+
+    /** Where {@code /actuator/*} (metrics, Prometheus) answers: the management port, loopback in dev mode. */
+    String managementUrl() {
+        return managementUrl;
     }
 
     long pid() {
@@ -125,7 +135,7 @@ final class RosterServer implements AutoCloseable {
     }
 
     private void awaitReady() throws InterruptedException, IOException {
-        var readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/health/readiness"))
+        var readiness = HttpRequest.newBuilder(URI.create(baseUrl + "/readyz"))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);

@@ -40,8 +40,9 @@ final class ServerTimings {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI prometheus;
 
-    ServerTimings(String baseUrl) {
-        this.prometheus = URI.create(baseUrl + "/actuator/prometheus");
+    /** {@code managementUrl}: Roster's management port, where Prometheus scrapes it. */
+    ServerTimings(String managementUrl) {
+        this.prometheus = URI.create(managementUrl + "/actuator/prometheus");
     }
 
     Scrape scrape() throws IOException, InterruptedException {

@@ -38,6 +38,7 @@ class DemoUpstreamTests {
         properties.put("roster.dev-mode", "true");
         properties.put("roster.home", home.toString());
         properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
+        properties.put("ROSTER_MANAGEMENT_PORT", "0");
         properties.put("logging.structured.format.console", "");
         roster = new SpringApplicationBuilder(RosterApplication.class)
                 .properties(properties)
@@ -54,6 +55,7 @@ class DemoUpstreamTests {
     void aliceSignsInThroughTheDemoProviderAndSeesHerTenants() {
         Http.Response idToken = http.postForm("/demo/token", Http.form("email", "alice@example.com"));
         assertThat(idToken.status()).isEqualTo(200);
+        assertThat(idToken.header("Cache-Control")).isEqualTo("no-store");
 
         Http.Response tokens = http.postForm(
                 "/v1/auth/token",
@@ -70,6 +72,17 @@ class DemoUpstreamTests {
         assertThat(me.path("memberships").findValuesAsString("role"))
                 .containsExactly("tenant_admin", "developer", "viewer");
         assertThat(me.path("memberships").findValuesAsString("name")).containsExactly("Acme Corp", "Globex", "Initech");
+    }
+
+    @Test
+    void devModeServesMetricsOnALoopbackManagementPortOnly() throws Exception {
+        int managementPort = Integer.parseInt(roster.getEnvironment().getProperty("local.management.port"));
+        var metrics = new Http("http://127.0.0.1:" + managementPort).get("/actuator/prometheus", null);
+
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(http.get("/actuator/prometheus", null).status()).isEqualTo(404);
+        assertThat(roster.getEnvironment().getProperty("management.server.address"))
+                .isEqualTo("127.0.0.1");
     }
 
     @Test

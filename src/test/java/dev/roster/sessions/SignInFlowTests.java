@@ -288,6 +288,25 @@ class SignInFlowTests extends IntegrationTest {
     }
 
     @Test
+    void tokenEndpointParametersWithControlCharactersAreInvalidRequestsNotReadAsOtherValues() {
+        String refresh = signIn("ctl", "ctl@example.com").path("refresh_token").asString();
+
+        Http.Response nul = http.postForm(
+                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refresh + "\u0000"));
+        Http.Response newline =
+                http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token\n", "refresh_token", refresh));
+
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(nul.json().path("error").asString()).isEqualTo("invalid_request");
+        assertThat(newline.status()).isEqualTo(400);
+        assertThat(newline.json().path("error").asString()).isEqualTo("invalid_request");
+        // Neither spent the refresh token.
+        assertThat(http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refresh))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aDeactivatedUserCannotUseTheirTokensRefreshOrSignIn() {
         JsonNode tokens = signIn("u-9", "ivan@example.com");
         String access = tokens.path("access_token").asString();

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,10 +26,17 @@ public abstract class IntegrationTest {
     @LocalServerPort
     protected int port;
 
+    /** Where metrics, Prometheus and the full health endpoint answer (not the API port). */
+    @LocalManagementPort
+    protected int managementPort;
+
     @Autowired
     protected JdbcClient jdbc;
 
     protected Http http;
+
+    /** The management port's client. */
+    protected Http management;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -43,6 +51,7 @@ public abstract class IntegrationTest {
         jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
                 .update();
         http = new Http("http://127.0.0.1:" + port);
+        management = new Http("http://127.0.0.1:" + managementPort);
     }
 
     /**

@@ -119,6 +119,8 @@ public final class TestInfrastructure {
         p.put("roster.keys.encryption-key", ENCRYPTION_KEY);
         // Several nodes behind one address share one issuer, as in production.
         p.put("roster.public-url", "http://roster.test");
+        // Several nodes share this JVM: each takes a free management port, never the fixed default.
+        p.put("ROSTER_MANAGEMENT_PORT", "0");
         p.put("logging.structured.format.console", "");
         // Whoever signs in with this verified address administers the platform (see IntegrationTest.signInAsAdmin).
         p.put("roster.bootstrap-admins", ADMIN_EMAIL);

@@ -7,9 +7,13 @@ import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
 import dev.roster.support.TestInfrastructure;
 import java.net.ConnectException;
+import java.net.http.HttpRequest;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,6 +60,29 @@ class MeTests extends IntegrationTest {
         assertThat(malformed.body()).doesNotContain("Exception").doesNotContain("java.");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().path("code").asString()).isEqualTo("missing_parameter");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"%00", "%20", "+", "%0A", "%09"})
+    void aTenantIdWithAnythingAroundItIs400NotReadAsTheId(String suffix) {
+        Http.Response response = http.get("/v1/me/role?tenant_id=" + acmeId + suffix, token);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isEqualTo("invalid_parameter");
+    }
+
+    @Test
+    void aRepeatedTenantIdIs400NotAnsweredForTheFirst() {
+        Http.Response twoValues =
+                http.get("/v1/me/role?tenant_id=" + acmeId + "&tenant_id=" + UUID.randomUUID(), token);
+        Http.Response sameTwice = http.get("/v1/me/role?tenant_id=" + acmeId + "&tenant_id=" + acmeId, token);
+
+        assertThat(twoValues.status()).isEqualTo(400);
+        assertThat(twoValues.json().path("code").asString()).isEqualTo("invalid_parameter");
+        assertThat(twoValues.json().path("detail").asString()).contains("tenant_id");
+        assertThat(sameTwice.status()).isEqualTo(400);
+        assertThat(http.get("/v1/me/role?tenant_id=" + acmeId, token).status()).isEqualTo(200);
     }
 
     @Test
@@ -162,6 +189,61 @@ class MeTests extends IntegrationTest {
         assertThat(inValue.status()).isEqualTo(400);
         assertThat(inValue.json().path("code").asString()).isEqualTo("invalid_settings");
         assertThat(inKey.status()).isEqualTo(400);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(
+            strings = {
+                "{\"lone\":\"\\ud800\"}",
+                "{\"low\":\"x\\udc00y\"}",
+                "{\"\\ud800key\":1}",
+                "{\"ui\":{\"deep\":[\"ok\",{\"x\":\"\\udfff\"}]}}",
+                "{\"ui\":{\"k\\u0000\":true}}",
+                "{\"list\":[\"a\\u0000\"]}"
+            })
+    void textThatJsonbCannotStoreExactlyIsRefusedNotAltered(String body) {
+        Http.Response response = http.patchJson("/v1/me/settings", token, body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().path("code").asString()).isEqualTo("invalid_settings");
+        assertThat(jdbc.sql("SELECT settings::text FROM users")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("{}");
+    }
+
+    @Test
+    void surrogatePairsAndOtherControlCharactersInSettingsAreStoredExactly() {
+        Http.Response response =
+                http.patchJson("/v1/me/settings", token, "{\"emoji\":\"\\ud83d\\ude00\",\"note\":\"a\\nb\\tc\"}");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonNode settings = http.get("/v1/me", token).json().path("settings");
+        assertThat(settings.path("emoji").asString()).isEqualTo("\uD83D\uDE00");
+        assertThat(settings.path("note").asString()).isEqualTo("a\nb\tc");
+    }
+
+    @Test
+    void settingsInMalformedUtf8OrWithDuplicateKeysAreRefused() {
+        // An overlong encoding of '/', and CESU-style encoded surrogate: a lenient decoder reads other text.
+        for (byte[] body : List.of(
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'},
+                new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'})) {
+            Http.Response response = http.send(http.request("/v1/me/settings", token)
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body)));
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().path("code").asString()).isEqualTo("malformed_body");
+        }
+        Http.Response duplicate = http.patchJson("/v1/me/settings", token, "{\"a\":1,\"a\":2}");
+
+        assertThat(duplicate.status()).isEqualTo(400);
+        assertThat(duplicate.json().path("code").asString()).isEqualTo("malformed_body");
+        assertThat(jdbc.sql("SELECT settings::text FROM users")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("{}");
     }
 
     @Test

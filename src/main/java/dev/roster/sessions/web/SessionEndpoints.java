@@ -106,10 +106,17 @@ class SessionEndpoints {
     /** The rejection, plus the instruction to drop the dead cookie. */
     static final class CookieCleared extends RosterException {
         final String setCookie;
+        private final @Nullable String challenge;
 
         CookieCleared(RosterException cause, String setCookie) {
             super(cause.errorCode(), cause.getMessage());
             this.setCookie = setCookie;
+            this.challenge = cause.wwwAuthenticate();
+        }
+
+        @Override
+        public @Nullable String wwwAuthenticate() {
+            return challenge;
         }
     }
 
@@ -117,6 +124,9 @@ class SessionEndpoints {
     ResponseEntity<org.springframework.http.ProblemDetail> cookieCleared(CookieCleared e) {
         var headers = new HttpHeaders();
         headers.add(HttpHeaders.SET_COOKIE, e.setCookie);
+        if (e.wwwAuthenticate() != null) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, e.wwwAuthenticate());
+        }
         return dev.roster.platform.ProblemHandler.problem(e.errorCode(), e.getMessage(), headers);
     }
 }

@@ -7,6 +7,7 @@ import dev.roster.connectors.InvalidUpstreamToken;
 import dev.roster.connectors.UpstreamMisconfigured;
 import dev.roster.connectors.UpstreamUnavailable;
 import dev.roster.platform.RosterException;
+import dev.roster.platform.Text;
 import dev.roster.sessions.AccountDeactivated;
 import dev.roster.sessions.RefreshTokenRejected;
 import dev.roster.sessions.SignIn;
@@ -97,6 +98,10 @@ class TokenEndpoint {
         }
         if (values.size() > 1) {
             throw new OAuthFailure(HttpStatus.BAD_REQUEST, "invalid_request", "Parameter '" + name + "' repeated.");
+        }
+        String problem = Text.unstorable(values.getFirst());
+        if (problem != null) {
+            throw new OAuthFailure(HttpStatus.BAD_REQUEST, "invalid_request", "Parameter '" + name + "' " + problem);
         }
         return values.getFirst();
     }

@@ -31,19 +31,23 @@ class WellKnownEndpoints {
                 .body(keys.jwks());
     }
 
+    /** Changes only with the configuration: cached as long as the JWKS. */
     @GetMapping(path = "/.well-known/openid-configuration", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> openidConfiguration() {
+    ResponseEntity<Map<String, Object>> openidConfiguration() {
         String base = publicUrl.get();
-        return Map.of(
-                "issuer", base,
-                "jwks_uri", base + "/.well-known/jwks.json",
-                "token_endpoint", base + "/v1/auth/token",
-                "userinfo_endpoint", base + "/v1/me",
-                "grant_types_supported", List.of("urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token"),
-                "token_endpoint_auth_methods_supported", List.of("none"),
-                "id_token_signing_alg_values_supported", List.of("RS256"),
-                "subject_types_supported", List.of("public"),
-                "response_types_supported", List.of("none"),
-                "claims_supported", List.of("iss", "sub", "sid", "email", "tid", "iat", "exp"));
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .body(Map.of(
+                        "issuer", base,
+                        "jwks_uri", base + "/.well-known/jwks.json",
+                        "token_endpoint", base + "/v1/auth/token",
+                        "userinfo_endpoint", base + "/v1/me",
+                        "grant_types_supported",
+                                List.of("urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token"),
+                        "token_endpoint_auth_methods_supported", List.of("none"),
+                        "id_token_signing_alg_values_supported", List.of("RS256"),
+                        "subject_types_supported", List.of("public"),
+                        "response_types_supported", List.of("none"),
+                        "claims_supported", List.of("iss", "sub", "sid", "email", "tid", "iat", "exp")));
     }
 }

@@ -4,6 +4,7 @@ import dev.roster.authz.Allow;
 import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
 import dev.roster.platform.ErrorCode;
+import dev.roster.platform.JsonBody;
 import dev.roster.platform.Problems;
 import dev.roster.platform.RosterException;
 import dev.roster.users.Me;
@@ -19,9 +20,7 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The signed-in user's own view: answered from Roster's database (or its cache), never from the upstream. */
@@ -31,13 +30,11 @@ class MeController {
 
     private final UserViews views;
     private final SettingsManagement settings;
-    private final JsonMapper json;
     private final int settingsMaxBytes;
 
-    MeController(UserViews views, SettingsManagement settings, JsonMapper json, SettingsLimit limit) {
+    MeController(UserViews views, SettingsManagement settings, SettingsLimit limit) {
         this.views = views;
         this.settings = settings;
-        this.json = json;
         this.settingsMaxBytes = limit.settingsMaxBytes();
     }
 
@@ -80,37 +77,10 @@ class MeController {
             throw new RosterException(
                     ErrorCode.PAYLOAD_TOO_LARGE, "The body may be at most " + settingsMaxBytes + " bytes.");
         }
-        JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JacksonException e) {
-            throw new RosterException(ErrorCode.MALFORMED_BODY, "The body is not valid JSON.");
-        }
-        if (!(node instanceof ObjectNode object)) {
+        if (!(JsonBody.tree(body) instanceof ObjectNode object)) {
             throw new RosterException(ErrorCode.INVALID_SETTINGS, "Settings must be a JSON object.");
         }
-        if (containsNul(object)) {
-            // PostgreSQL's jsonb cannot store U+0000; refuse it here rather than fail in the database.
-            throw new RosterException(ErrorCode.INVALID_SETTINGS, "Settings may not contain the character U+0000.");
-        }
         return object;
-    }
-
-    private static boolean containsNul(JsonNode node) {
-        if (node.isString()) {
-            return node.asString().indexOf('\u0000') >= 0;
-        }
-        for (var name : node.propertyNames()) {
-            if (name.indexOf('\u0000') >= 0) {
-                return true;
-            }
-        }
-        for (JsonNode child : node) {
-            if (containsNul(child)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private Me load(AuthenticatedUser user) {
