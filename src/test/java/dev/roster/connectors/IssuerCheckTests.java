@@ -56,7 +56,7 @@ class IssuerCheckTests extends IntegrationTest {
     void anUnreachableProviderDoesNotStopRosterAndSignInsAnswer503WithRetryAfter() throws IOException {
         Http roster = start("http://127.0.0.1:" + closedPort() + "/idp");
 
-        Http.Response readiness = roster.get("/actuator/health/readiness", null);
+        Http.Response readiness = roster.get("/readyz", null);
         Http.Response signIn = exchange(roster);
 
         assertThat(readiness.status()).isEqualTo(200);
@@ -99,8 +99,8 @@ class IssuerCheckTests extends IntegrationTest {
         // Discovery is retried at most every 5 seconds after a failure.
         await().atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> roster.get("/actuator/health/readiness", null).status() == 503);
-        Http.Response readiness = roster.get("/actuator/health/readiness", null);
+                .until(() -> roster.get("/readyz", null).status() == 503);
+        Http.Response readiness = roster.get("/readyz", null);
         assertThat(readiness.json().path("status").asString()).isEqualTo("DOWN");
         assertThat(readiness
                         .json()

@@ -36,7 +36,7 @@ class WellKnownEndpoints {
     ResponseEntity<Map<String, Object>> openidConfiguration() {
         String base = publicUrl.get();
         return ResponseEntity.ok()
-                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+                .cacheControl(CacheControl.maxAge(keys.jwksMaxAge()).cachePublic())
                 .body(Map.of(
                         "issuer", base,
                         "jwks_uri", base + "/.well-known/jwks.json",
@@ -48,6 +48,6 @@ class WellKnownEndpoints {
                         "id_token_signing_alg_values_supported", List.of("RS256"),
                         "subject_types_supported", List.of("public"),
                         "response_types_supported", List.of("none"),
-                        "claims_supported", List.of("iss", "sub", "sid", "email", "tid", "iat", "exp")));
+                        "claims_supported", List.of("iss", "aud", "sub", "sid", "email", "tid", "iat", "exp")));
     }
 }
