@@ -46,9 +46,12 @@ final class RosterServer implements AutoCloseable {
         Files.createDirectories(home);
         Path log = home.resolve("server.log");
         String java = ProcessHandle.current().info().command().orElse("java");
-        // The JVM options ./roster start uses: its defaults (jvm.options), then ROSTER_JAVA_OPTS.
+        // The JVM options ./roster start uses: its defaults (jvm*.options), then ROSTER_JAVA_OPTS.
         var command =
                 new ArrayList<String>(List.of(java, "@" + Path.of("jvm.options").toAbsolutePath()));
+        if (Runtime.version().feature() >= 25) { // bench/run starts this JVM with the server's java
+            command.add("@" + Path.of("jvm.jdk25.options").toAbsolutePath());
+        }
         String extra = System.getenv("ROSTER_JAVA_OPTS");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
@@ -64,6 +67,7 @@ final class RosterServer implements AutoCloseable {
         env.put("ROSTER_MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("ROSTER_DEMO_OPEN_DIRECTORY", "true");
         env.put("ROSTER_LOG_FORMAT", "");
+        env.putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./roster start
         var server = new RosterServer(builder.start(), home, log, port, managementPort);
         Files.writeString(home.resolve("server.pid"), Long.toString(server.pid()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close)); // Ctrl-C stops Roster too
@@ -121,7 +125,12 @@ final class RosterServer implements AutoCloseable {
         String jcmd = Path.of(ProcessHandle.current().info().command().orElse("java"))
                 .resolveSibling("jcmd")
                 .toString();
-        var out = new StringBuilder("VmRSS ").append(residentMib()).append(" MiB\n");
+        var out = new StringBuilder();
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS") || line.startsWith("Rss") || line.startsWith("Threads")) {
+                out.append(line).append('\n');
+            }
+        }
         for (String command : List.of("GC.heap_info", "VM.native_memory summary")) {
             var args = new ArrayList<>(List.of(jcmd, Long.toString(pid())));
             args.addAll(List.of(command.split(" ")));
