@@ -106,6 +106,36 @@ class MeTests extends IntegrationTest {
     }
 
     @Test
+    void theServedJsonOfTheViewChangesWithTheViewAndWithNothingElse() {
+        String admin = signInAsPlatformAdmin();
+        Http.Response before = http.get("/v1/me", token);
+        assertThat(http.get("/v1/me", token).body()).isEqualTo(before.body());
+        assertThat(before.contentType()).startsWith("application/json");
+        assertThat(before.json().path("memberships").get(0).path("role").asString())
+                .isEqualTo("operator");
+
+        assign(admin, acmeId, userId("me@example.com"), "viewer");
+
+        assertThat(http.get("/v1/me", token)
+                        .json()
+                        .path("memberships")
+                        .get(0)
+                        .path("role")
+                        .asString())
+                .isEqualTo("viewer");
+        // The body is still described as the view in the OpenAPI document.
+        assertThat(http.get("/v3/api-docs", null)
+                        .json()
+                        .path("paths")
+                        .path("/v1/me")
+                        .path("get")
+                        .path("responses")
+                        .path("200")
+                        .toString())
+                .contains("#/components/schemas/Me");
+    }
+
+    @Test
     void aTenantRenameThroughTheAdminApiShowsInMembersViewsOnTheVeryNextRequest() {
         String admin = signInAsPlatformAdmin();
         assertThat(http.get("/v1/me", token)

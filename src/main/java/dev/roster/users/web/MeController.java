@@ -1,5 +1,7 @@
 package dev.roster.users.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.roster.authz.Allow;
 import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
@@ -11,16 +13,22 @@ import dev.roster.users.Me;
 import dev.roster.users.SettingsLimit;
 import dev.roster.users.SettingsManagement;
 import dev.roster.users.UserViews;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The signed-in user's own view: answered from Roster's database (or its cache), never from the upstream. */
@@ -31,18 +39,30 @@ class MeController {
     private final UserViews views;
     private final SettingsManagement settings;
     private final int settingsMaxBytes;
+    private final JsonMapper json;
 
-    MeController(UserViews views, SettingsManagement settings, SettingsLimit limit) {
+    MeController(UserViews views, SettingsManagement settings, SettingsLimit limit, JsonMapper json) {
         this.views = views;
+        this.json = json;
         this.settings = settings;
         this.settingsMaxBytes = limit.settingsMaxBytes();
     }
 
+    /**
+     * The view as JSON, serialised once per cached view rather than on every request: a view is immutable and
+     * replaced (never changed) when the user changes, so its JSON is too. Weak keys compare by identity, and an
+     * entry goes with its view. The 50,000 most used of them (about 1 KB each), not every cached view.
+     */
+    private final Cache<Me, byte[]> bodies =
+            Caffeine.newBuilder().weakKeys().maximumSize(50_000).build();
+
     @Problems({ErrorCode.USER_NOT_FOUND})
     @GetMapping
     @Allow(Rule.SIGNED_IN)
-    Me me(AuthenticatedUser user) {
-        return load(user);
+    @ApiResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Me.class)))
+    ResponseEntity<byte[]> me(AuthenticatedUser user) {
+        byte[] body = bodies.get(load(user), json::writeValueAsBytes);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
     }
 
     record RoleInTenant(UUID tenantId, String role) {}
