@@ -42,12 +42,29 @@ class SessionCleanup {
                 LIMIT :batch)
             """;
 
+    // The successors kept for the refresh grace window: a few seconds' worth of rotations, so a scan is cheap.
+    private static final String DELETE_LAPSED_SUCCESSORS =
+            "DELETE FROM refresh_token_successors WHERE sealed_at < now() - make_interval(secs => :graceSeconds)";
+
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final double graceSeconds;
 
-    SessionCleanup(JdbcClient jdbc, TransactionTemplate tx) {
+    SessionCleanup(JdbcClient jdbc, TransactionTemplate tx, TokenSettings tokens) {
         this.jdbc = jdbc;
         this.tx = tx;
+        this.graceSeconds = tokens.refreshReuseGrace().toNanos() / 1e9;
+    }
+
+    /**
+     * Deletes kept successors once their grace window has passed, on every node every few seconds: after that no
+     * one may open them, not even someone holding both the rotated token and a copy of the database.
+     */
+    @Scheduled(fixedDelayString = "PT5S", initialDelayString = "PT5S")
+    int forgetLapsedSuccessors() {
+        return jdbc.sql(DELETE_LAPSED_SUCCESSORS)
+                .param("graceSeconds", graceSeconds)
+                .update();
     }
 
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")

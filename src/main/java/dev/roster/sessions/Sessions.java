@@ -43,11 +43,11 @@ public class Sessions {
             VALUES (:hash, :sessionId, :expiresAt)
             """;
 
-    // One round trip: claims the token (only an unused, unexpired token of a live session matches), keeps its sealed
-    // successor for the grace window, and inserts the successor, expiring with its TTL but never after the session.
+    // One round trip: claims the token (only an unused, unexpired token of a live session matches), inserts the
+    // successor, expiring with its TTL but never after the session, and keeps it sealed for the grace window.
     private static final String ROTATE = """
             WITH claimed AS (
-                UPDATE refresh_tokens rt SET used_at = now(), successor_sealed = :sealed
+                UPDATE refresh_tokens rt SET used_at = now()
                 FROM sessions s
                 WHERE rt.token_hash = :hash AND rt.used_at IS NULL AND rt.expires_at > now()
                   AND s.id = rt.session_id AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -55,16 +55,20 @@ public class Sessions {
             ), successor AS (
                 INSERT INTO refresh_tokens (token_hash, session_id, expires_at)
                 SELECT :successorHash, session_id, least(:successorExpiresAt, expires_at) FROM claimed
+            ), kept AS (
+                INSERT INTO refresh_token_successors (token_hash, successor_sealed)
+                SELECT :hash, CAST(:sealed AS bytea) FROM claimed WHERE CAST(:sealed AS bytea) IS NOT NULL
             )
             SELECT session_id, user_id FROM claimed
             """;
 
     // A token that was used already: whether within the grace window, with its sealed successor, of a live session.
     private static final String FIND_USED_REFRESH_TOKEN = """
-            SELECT rt.session_id, s.user_id, rt.successor_sealed,
+            SELECT rt.session_id, s.user_id, k.successor_sealed,
                    rt.used_at > now() - make_interval(secs => :graceSeconds) AS within_grace,
                    s.revoked_at IS NULL AND s.expires_at > now() AS session_live
             FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+            LEFT JOIN refresh_token_successors k ON k.token_hash = rt.token_hash
             WHERE rt.token_hash = :hash AND rt.used_at IS NOT NULL
             """;
 

@@ -34,6 +34,9 @@ class RefreshRotationTests extends IntegrationTest {
     @Autowired
     InvalidationBus bus;
 
+    @Autowired
+    SessionCleanup cleanup;
+
     private Http.Response refresh(Http node, String refreshToken) {
         return node.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
     }
@@ -132,7 +135,7 @@ class RefreshRotationTests extends IntegrationTest {
         String successor = refresh(http, first).json().path("refresh_token").asString();
         byte[] firstHash = MessageDigest.getInstance("SHA-256").digest(first.getBytes(StandardCharsets.US_ASCII));
 
-        byte[] sealed = jdbc.sql("SELECT successor_sealed FROM refresh_tokens WHERE token_hash = :h")
+        byte[] sealed = jdbc.sql("SELECT successor_sealed FROM refresh_token_successors WHERE token_hash = :h")
                 .param("h", firstHash)
                 .query(byte[].class)
                 .single();
@@ -142,6 +145,28 @@ class RefreshRotationTests extends IntegrationTest {
         assertThat(SuccessorSeal.open(sealed, java.util.HexFormat.of().formatHex(firstHash), firstHash))
                 .isNull();
         assertThat(SuccessorSeal.open(sealed, first, firstHash)).isEqualTo(successor);
+    }
+
+    @Test
+    void aKeptSuccessorIsDeletedOnceTheWindowHasPassed() {
+        String first =
+                signIn("forget", "forget@example.com").path("refresh_token").asString();
+        refresh(http, first);
+        assertThat(cleanup.forgetLapsedSuccessors()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM refresh_token_successors")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+
+        pastTheRefreshReuseGrace();
+
+        assertThat(cleanup.forgetLapsedSuccessors()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM refresh_token_successors")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        // The rotated token, presented now, is a reuse as before.
+        assertThat(refresh(http, first).status()).isEqualTo(400);
     }
 
     @Test
@@ -159,8 +184,13 @@ class RefreshRotationTests extends IntegrationTest {
         assertThat(jdbc.sql("SELECT count(*) FROM refresh_tokens WHERE used_at IS NULL")
                         .query(Long.class)
                         .single())
-                .as("the token is unspent and no successor was kept")
+                .as("the token is unspent")
                 .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM refresh_token_successors")
+                        .query(Long.class)
+                        .single())
+                .as("no successor was kept")
+                .isZero();
         setActive(user, true);
         assertThat(refresh(http, first).status()).isEqualTo(200);
     }

@@ -46,7 +46,7 @@ public abstract class IntegrationTest {
     @BeforeEach
     void cleanDatabaseAndConnect() {
         jdbc.sql(
-                        "TRUNCATE users, sessions, refresh_tokens, memberships, member_counts, member_count_deltas, audit_log CASCADE")
+                        "TRUNCATE users, sessions, refresh_tokens, refresh_token_successors, memberships, member_counts, member_count_deltas, audit_log CASCADE")
                 .update();
         jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
                 .update();
@@ -60,6 +60,8 @@ public abstract class IntegrationTest {
      */
     protected void pastTheRefreshReuseGrace() {
         jdbc.sql("UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL")
+                .update();
+        jdbc.sql("UPDATE refresh_token_successors SET sealed_at = sealed_at - interval '1 minute'")
                 .update();
     }
 
