@@ -75,6 +75,7 @@ public class OidcConnector implements UpstreamConnector {
     private volatile @Nullable String resolvedIssuer;
     private volatile Instant discoveryFailedAt = Instant.EPOCH;
     private volatile @Nullable IssuerMismatch mismatch;
+    private volatile String lastDiscoveryError = "not attempted yet";
     private final AtomicLong lastOutageWarning = new AtomicLong();
 
     /** {@code issuer} is a supplier because the demo issuer's URL is known only once the server has its port. */
@@ -155,19 +156,29 @@ public class OidcConnector implements UpstreamConnector {
         }
     }
 
-    /** The state of discovery, for the readiness check: never blocks on the network once discovery succeeded. */
+    /**
+     * The last known state of discovery, for the health check. Never blocks on the network (a probe with a 1 s
+     * timeout must not wait for a 2 s connect timeout): when discovery has not succeeded, a retry starts in the
+     * background, unless one is running, and the next check sees its outcome.
+     */
     Discovery discovery() {
         if (processor != null) {
             return new Discovery(Discovery.Status.VERIFIED, provider());
         }
-        try {
-            processor();
-            return new Discovery(Discovery.Status.VERIFIED, provider());
-        } catch (IssuerMismatch e) {
-            return new Discovery(Discovery.Status.MISCONFIGURED, e.getMessage());
-        } catch (JOSEException | RuntimeException e) {
-            return new Discovery(Discovery.Status.UNREACHABLE, String.valueOf(e.getMessage()));
+        if (!discovery.isLocked()) {
+            Thread.ofVirtual().name("oidc-discovery").start(() -> {
+                try {
+                    processor();
+                } catch (JOSEException | RuntimeException e) {
+                    // Recorded by processor(); reported by the next check.
+                }
+            });
         }
+        IssuerMismatch known = mismatch;
+        if (known != null) {
+            return new Discovery(Discovery.Status.MISCONFIGURED, known.getMessage());
+        }
+        return new Discovery(Discovery.Status.UNREACHABLE, lastDiscoveryError);
     }
 
     record Discovery(Status status, String detail) {
@@ -305,6 +316,7 @@ public class OidcConnector implements UpstreamConnector {
                 } catch (JOSEException | RuntimeException e) {
                     discoveryFailedAt = Instant.now();
                     mismatch = null;
+                    lastDiscoveryError = String.valueOf(e.getMessage());
                     throw e;
                 }
             }

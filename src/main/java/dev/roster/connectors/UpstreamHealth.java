@@ -5,10 +5,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code upstream} in the readiness group: DOWN, with the exact mismatch, while the OIDC provider's discovery names
- * another issuer than Roster is configured with (every sign-in would fail). An unreachable provider is UNKNOWN, which
- * keeps the node ready: refresh, {@code /v1/me} and authorization checks never need the upstream, so an IdP outage
- * must not take Roster out of its load balancer. Once discovery has succeeded this never touches the network again.
+ * {@code upstream} in {@code /actuator/health} on the management port: DOWN, with the exact mismatch, while the OIDC
+ * provider's discovery names another issuer than Roster is configured with (every sign-in would fail); UNKNOWN while
+ * the provider cannot be reached. Not part of readiness: refresh, {@code /v1/me} and authorization checks never need
+ * the upstream, so neither an IdP outage nor an IdP that changed its issuer may take every node out of the load
+ * balancer. (A mismatch visible at start-up stops the server instead.) Never blocks: it reports the last known
+ * state of discovery, and starts a retry in the background when discovery has not succeeded.
  */
 @Component("upstream")
 class UpstreamHealth implements HealthIndicator {
