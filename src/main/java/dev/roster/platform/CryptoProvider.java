@@ -41,7 +41,12 @@ public final class CryptoProvider {
             Throwable loadingError = AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError();
             if (loadingError == null) {
                 AmazonCorrettoCryptoProvider.install();
-                AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+                try {
+                    AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+                } catch (RuntimeException unhealthy) {
+                    Security.removeProvider(AmazonCorrettoCryptoProvider.PROVIDER_NAME);
+                    throw unhealthy;
+                }
                 active = describe(signatureProvider());
                 return;
             }

@@ -121,8 +121,9 @@ final class StrictParameters implements HandlerInterceptor {
         if (problem != null) {
             throw ErrorCode.INVALID_PARAMETER.problem("'" + Text.printable(name) + "' " + problem);
         }
-        if (typed && !value.equals(value.strip())) {
-            throw ErrorCode.INVALID_PARAMETER.problem("'" + name + "' may not begin or end with whitespace.");
+        // Spring's binders trim ids and flags and strip whitespace anywhere from numbers ("1 2" reads as 12).
+        if (typed && value.codePoints().anyMatch(Character::isWhitespace)) {
+            throw ErrorCode.INVALID_PARAMETER.problem("'" + name + "' may not contain whitespace.");
         }
     }
 

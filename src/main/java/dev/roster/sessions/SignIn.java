@@ -11,9 +11,11 @@ import dev.roster.platform.InvalidationBus;
 import dev.roster.users.Me;
 import dev.roster.users.UserViews;
 import dev.roster.users.Users;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,6 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SignIn {
 
     private static final Logger log = LoggerFactory.getLogger(SignIn.class);
+    private static final Duration REPLAY_WARNING_INTERVAL = Duration.ofMinutes(1);
+
+    private final AtomicLong lastReplayWarning = new AtomicLong();
+    private final AtomicLong replaysSinceWarning = new AtomicLong();
 
     private final UpstreamConnector upstream;
     private final Users users;
@@ -71,17 +77,15 @@ public class SignIn {
     /**
      * RFC 8693 token exchange: validates the upstream token, upserts the user just in time (on the first sign-in
      * with the memberships the upstream's role claims name), and opens a session. Each upstream token is exchanged
-     * once; the session, its tokens and that record commit together.
+     * once: the record of the exchange, the user and the session commit together; the access token is minted from
+     * the user's view after the commit (a failure there leaves an unused session, and the client signs in again).
      */
     public TokenResponse exchange(String subjectToken) {
         UpstreamAuthentication authenticated = upstream.authenticate(subjectToken);
         String provider = upstream.provider();
         Sessions.NewSession session = withRetryOnConflict(() -> tx.execute(status -> {
             if (!exchanged.firstExchange(provider, authenticated)) {
-                log.warn(
-                        "refused an upstream token of {} for '{}' that was exchanged before (a replay)",
-                        provider,
-                        authenticated.user().externalId());
+                logReplay(provider, authenticated.user().externalId());
                 throw new InvalidUpstreamToken(
                         "The subject token was exchanged before; each upstream token signs in once.");
             }
@@ -89,6 +93,28 @@ public class SignIn {
         }));
         // After the commit: the user's view is read (and cached) only once the sign-in's changes are visible.
         return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
+    }
+
+    /**
+     * A replay is worth a WARN, but whoever holds one spent token could send it in a loop: one WARN a minute (with
+     * how many were refused since), the rest at DEBUG.
+     */
+    private void logReplay(String provider, String externalId) {
+        long refused = replaysSinceWarning.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastReplayWarning.get();
+        if ((last == 0 || now - last >= REPLAY_WARNING_INTERVAL.toNanos())
+                && lastReplayWarning.compareAndSet(last, now)) {
+            replaysSinceWarning.addAndGet(-refused);
+            log.warn(
+                    "refused an upstream token of {} for '{}' that was exchanged before (a replay; {} refused in the"
+                            + " last minute)",
+                    provider,
+                    externalId,
+                    refused);
+        } else {
+            log.debug("refused a replayed upstream token of {} for '{}'", provider, externalId);
+        }
     }
 
     /** Concurrent first sign-ins may collide on new tenants; PostgreSQL then aborts one, which simply runs again. */
