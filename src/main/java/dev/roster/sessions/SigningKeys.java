@@ -50,6 +50,9 @@ public class SigningKeys {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final long ADVISORY_LOCK = 0x726f73746572L; // "roster"
+    /** After a failed reload, the next attempt. */
+    private static final Duration RELOAD_RETRY = Duration.ofSeconds(1);
+
     /** A reload scheduled for a transition never fires sooner than this (the database clock decides, not ours). */
     private static final Duration MIN_TRANSITION_DELAY = Duration.ofMillis(10);
 
@@ -181,6 +184,10 @@ public class SigningKeys {
         reloading.lock();
         try {
             this.state = load();
+        } catch (RuntimeException e) {
+            // A database blip must not leave this node on a key that stopped signing until the five-minute reload.
+            log.warn("could not reload the signing keys, retrying in {}: {}", RELOAD_RETRY, e.toString());
+            scheduleReloadIn(RELOAD_RETRY);
         } finally {
             reloading.unlock();
         }

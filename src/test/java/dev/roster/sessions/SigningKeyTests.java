@@ -151,4 +151,36 @@ class SigningKeyTests extends IntegrationTest {
     private static String kid(String token) throws ParseException {
         return SignedJWT.parse(token).getHeader().getKeyID();
     }
+
+    @Test
+    void aFailedReloadIsRetriedSoonNotAtTheFiveMinuteReload() throws Exception {
+        String kid = "published-while-the-reload-failed";
+        var publicJwk = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
+                .keyID(kid)
+                .generate()
+                .toPublicJWK()
+                .toJSONString();
+        jdbc.sql("ALTER TABLE signing_keys RENAME TO signing_keys_away").update();
+        try {
+            keys.reload(); // fails: logged, and retried in a second
+        } finally {
+            jdbc.sql("ALTER TABLE signing_keys_away RENAME TO signing_keys").update();
+        }
+        // A key that is published but signs only in an hour, added without a notification: only a reload sees it.
+        jdbc.sql("INSERT INTO signing_keys (kid, algorithm, public_jwk, private_key_encrypted, activates_at)"
+                        + " VALUES (:kid, 'RS256', :jwk, '\\x00', now() + interval '1 hour')")
+                .param("kid", kid)
+                .param("jwk", publicJwk)
+                .update();
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> keys.jwks().toString().contains(kid));
+        } finally {
+            jdbc.sql("DELETE FROM signing_keys WHERE kid = :kid")
+                    .param("kid", kid)
+                    .update();
+            keys.reload();
+        }
+    }
 }
