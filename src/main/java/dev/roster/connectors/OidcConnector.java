@@ -16,6 +16,7 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import dev.roster.connectors.UpstreamUser.RoleAssignment;
 import dev.roster.connectors.UpstreamUser.UpstreamTenant;
+import dev.roster.platform.LogThrottle;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +61,6 @@ public class OidcConnector implements UpstreamConnector {
             JWSAlgorithm.ES512);
 
     private static final Duration DISCOVERY_RETRY_DELAY = Duration.ofSeconds(5);
-    private static final Duration OUTAGE_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     private final Supplier<String> issuer;
     private final String audience;
@@ -76,7 +75,7 @@ public class OidcConnector implements UpstreamConnector {
     private volatile Instant discoveryFailedAt = Instant.EPOCH;
     private volatile @Nullable IssuerMismatch mismatch;
     private volatile String lastDiscoveryError = "not attempted yet";
-    private final AtomicLong lastOutageWarning = new AtomicLong();
+    private final LogThrottle outageWarnings = new LogThrottle(Duration.ofMinutes(1));
 
     /** {@code issuer} is a supplier because the demo issuer's URL is known only once the server has its port. */
     public OidcConnector(
@@ -191,10 +190,7 @@ public class OidcConnector implements UpstreamConnector {
 
     /** One WARN per minute while the upstream is unreachable, without a stack trace; the rest at DEBUG. */
     private void logOutage(JOSEException e) {
-        long now = System.nanoTime();
-        long last = lastOutageWarning.get();
-        if ((last == 0 || now - last >= OUTAGE_WARNING_INTERVAL.toNanos())
-                && lastOutageWarning.compareAndSet(last, now)) {
+        if (outageWarnings.pass().isPresent()) {
             log.warn("could not verify an upstream token against {}: {}", provider(), describe(e));
         } else {
             log.debug("could not verify an upstream token against {}", provider(), e);

@@ -32,8 +32,9 @@ import org.springframework.web.servlet.HandlerMapping;
  *       {@code MultiValueMap} parameter): Spring would silently answer for the first value;
  *   <li>control characters (NUL included) and text that is not well-formed UTF-8 once percent-decoded (Tomcat would
  *       put U+FFFD in its place), in names and values;
- *   <li>surrounding whitespace in a typed value (an id, a number, a flag): Spring trims text (everything up to
- *       U+0020, NUL included) before converting it, so {@code <uuid>%00} would be read as {@code <uuid>}.
+ *   <li>whitespace in a typed value (an id, a number, a flag): Spring trims text (everything up to U+0020, NUL
+ *       included) before converting it, so {@code <uuid>%00} would be read as {@code <uuid>}, and strips it from
+ *       numbers anywhere, so {@code 1%202} would be read as 12.
  * </ul>
  *
  * The query string is parsed here from its raw form so that what is checked is exactly what was sent; the form body

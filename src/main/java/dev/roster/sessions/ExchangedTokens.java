@@ -1,9 +1,6 @@
 package dev.roster.sessions;
 
 import dev.roster.connectors.UpstreamAuthentication;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -36,17 +33,9 @@ class ExchangedTokens {
     @Transactional(propagation = Propagation.MANDATORY)
     boolean firstExchange(String provider, UpstreamAuthentication token) {
         return jdbc.sql(RECORD)
-                        .param("hash", hash(provider + "\n" + token.tokenId()))
+                        .param("hash", Sha256.of(provider + "\n" + token.tokenId()))
                         .param("expiresAt", token.acceptableUntil().atOffset(ZoneOffset.UTC))
                         .update()
                 == 1;
-    }
-
-    private static byte[] hash(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

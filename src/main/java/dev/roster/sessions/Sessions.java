@@ -4,9 +4,6 @@ import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.users.UserDeactivated;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,12 +140,12 @@ public class Sessions {
      */
     @Transactional
     Rotation rotate(String refreshToken) {
-        byte[] hash = hash(refreshToken);
+        byte[] hash = Sha256.of(refreshToken);
         String successor = newToken();
         List<Claimed> claimed = jdbc.sql(ROTATE)
                 .param("hash", hash)
                 .param("sealed", reuseGrace.isZero() ? null : SuccessorSeal.seal(successor, refreshToken, hash))
-                .param("successorHash", hash(successor))
+                .param("successorHash", Sha256.of(successor))
                 .param("successorExpiresAt", timestamp(clock.instant().plus(refreshTokenTtl)))
                 .query((rs, i) ->
                         new Claimed(rs.getObject("session_id", UUID.class), rs.getObject("user_id", UUID.class)))
@@ -234,7 +231,7 @@ public class Sessions {
     private String issueRefreshToken(UUID sessionId, Instant sessionExpiresAt) {
         String token = newToken();
         jdbc.sql(INSERT_REFRESH_TOKEN)
-                .param("hash", hash(token))
+                .param("hash", Sha256.of(token))
                 .param("sessionId", sessionId)
                 .param("expiresAt", timestamp(min(clock.instant().plus(refreshTokenTtl), sessionExpiresAt)))
                 .update();
@@ -245,14 +242,6 @@ public class Sessions {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         return BASE64URL.encodeToString(secret);
-    }
-
-    private static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Instant min(Instant a, Instant b) {

@@ -8,14 +8,15 @@ import dev.roster.memberships.BootstrapAdmins;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.LogThrottle;
 import dev.roster.users.Me;
 import dev.roster.users.UserViews;
 import dev.roster.users.Users;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,10 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SignIn {
 
     private static final Logger log = LoggerFactory.getLogger(SignIn.class);
-    private static final Duration REPLAY_WARNING_INTERVAL = Duration.ofMinutes(1);
 
-    private final AtomicLong lastReplayWarning = new AtomicLong();
-    private final AtomicLong replaysSinceWarning = new AtomicLong();
+    private final LogThrottle replayWarnings = new LogThrottle(Duration.ofMinutes(1));
 
     private final UpstreamConnector upstream;
     private final Users users;
@@ -100,18 +99,14 @@ public class SignIn {
      * how many were refused since), the rest at DEBUG.
      */
     private void logReplay(String provider, String externalId) {
-        long refused = replaysSinceWarning.incrementAndGet();
-        long now = System.nanoTime();
-        long last = lastReplayWarning.get();
-        if ((last == 0 || now - last >= REPLAY_WARNING_INTERVAL.toNanos())
-                && lastReplayWarning.compareAndSet(last, now)) {
-            replaysSinceWarning.addAndGet(-refused);
+        OptionalLong heldBack = replayWarnings.pass();
+        if (heldBack.isPresent()) {
             log.warn(
-                    "refused an upstream token of {} for '{}' that was exchanged before (a replay; {} refused in the"
-                            + " last minute)",
+                    "refused an upstream token of {} for '{}' that was exchanged before (a replay; {} more since the"
+                            + " previous warning)",
                     provider,
                     externalId,
-                    refused);
+                    heldBack.getAsLong());
         } else {
             log.debug("refused a replayed upstream token of {} for '{}'", provider, externalId);
         }
