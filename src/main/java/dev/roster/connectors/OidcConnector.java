@@ -230,6 +230,8 @@ public class OidcConnector implements UpstreamConnector {
                 string(c, claims.middleName()),
                 string(c, claims.displayName()),
                 string(c, claims.image()),
+                null,
+                null,
                 roles(c));
     }
 

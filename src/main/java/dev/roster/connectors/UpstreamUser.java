@@ -5,8 +5,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A user as the upstream describes them. {@code emailVerified}: the upstream vouches for the address (OIDC
- * {@code email_verified}); only a verified address may make anyone an admin. {@code roles} is null when the upstream said nothing about roles (no roles
- * claim configured or present), and empty when it said "none".
+ * {@code email_verified}); only a verified address may make anyone an admin. {@code organization} is null when the
+ * upstream says nothing about where the user sits (an OIDC token usually does not); {@code active} is null when it
+ * says nothing about whether the account is active. {@code roles} is null when the upstream said nothing about roles
+ * (no roles claim configured or present), and empty when it said "none".
  */
 public record UpstreamUser(
         String externalId,
@@ -18,7 +20,20 @@ public record UpstreamUser(
         @Nullable String middleName,
         @Nullable String displayName,
         @Nullable String image,
+        @Nullable Organization organization,
+        @Nullable Boolean active,
         @Nullable List<RoleAssignment> roles) {
+
+    /** The user's place in the organization, as a directory describes it; any field may be absent. */
+    public record Organization(
+            @Nullable String positionTitle,
+            @Nullable String division,
+            @Nullable String department,
+            @Nullable String section,
+            @Nullable String customTeam,
+            @Nullable Integer hierarchyLevel,
+            @Nullable String reportsToExternalId,
+            @Nullable Boolean leader) {}
 
     /** The upstream's statement that the user holds {@code role} (a global role slug) in {@code tenant}. */
     public record RoleAssignment(String role, UpstreamTenant tenant) {}
