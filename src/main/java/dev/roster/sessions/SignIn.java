@@ -3,17 +3,13 @@ package dev.roster.sessions;
 import dev.roster.connectors.InvalidUpstreamToken;
 import dev.roster.connectors.UpstreamAuthentication;
 import dev.roster.connectors.UpstreamConnector;
-import dev.roster.connectors.UpstreamUser;
-import dev.roster.memberships.BootstrapAdmins;
-import dev.roster.memberships.MembershipManagement;
-import dev.roster.platform.AuditLog;
-import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.LogThrottle;
+import dev.roster.sync.RefreshSync;
+import dev.roster.sync.SyncTrigger;
+import dev.roster.sync.UserSync;
 import dev.roster.users.Me;
 import dev.roster.users.UserViews;
-import dev.roster.users.Users;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -37,47 +33,39 @@ public class SignIn {
     private final LogThrottle replayWarnings = new LogThrottle(Duration.ofMinutes(1));
 
     private final UpstreamConnector upstream;
-    private final Users users;
+    private final UserSync sync;
+    private final RefreshSync refreshSync;
     private final UserViews views;
-    private final MembershipManagement memberships;
     private final Sessions sessions;
     private final AccessTokens accessTokens;
-    private final AuditLog audit;
-    private final InvalidationBus bus;
     private final TransactionTemplate tx;
-    private final BootstrapAdmins bootstrapAdmins;
     private final ExchangedTokens exchanged;
 
     SignIn(
             UpstreamConnector upstream,
-            Users users,
+            UserSync sync,
+            RefreshSync refreshSync,
             UserViews views,
-            MembershipManagement memberships,
             Sessions sessions,
             AccessTokens accessTokens,
-            AuditLog audit,
-            InvalidationBus bus,
             TransactionTemplate tx,
-            BootstrapAdmins bootstrapAdmins,
             ExchangedTokens exchanged) {
         this.upstream = upstream;
-        this.users = users;
+        this.sync = sync;
+        this.refreshSync = refreshSync;
         this.views = views;
-        this.memberships = memberships;
         this.sessions = sessions;
         this.accessTokens = accessTokens;
-        this.audit = audit;
-        this.bus = bus;
         this.tx = tx;
-        this.bootstrapAdmins = bootstrapAdmins;
         this.exchanged = exchanged;
     }
 
     /**
-     * RFC 8693 token exchange: validates the upstream token, upserts the user just in time (on the first sign-in
-     * with the memberships the upstream's role claims name), and opens a session. Each upstream token is exchanged
-     * once: the record of the exchange, the user and the session commit together; the access token is minted from
-     * the user's view after the commit (a failure there leaves an unused session, and the client signs in again).
+     * RFC 8693 token exchange: validates the upstream token, applies what it says about the user (profile, activity,
+     * roles: the same operation as every sync, see {@link UserSync}), and opens a session. Each upstream token is
+     * exchanged once: the record of the exchange, the user's changes and the session commit together; the access
+     * token is minted from the user's view after the commit (a failure there leaves an unused session, and the
+     * client signs in again). A user the upstream (or an admin) deactivated gets no session.
      */
     public TokenResponse exchange(String subjectToken) {
         UpstreamAuthentication authenticated = upstream.authenticate(subjectToken);
@@ -88,8 +76,13 @@ public class SignIn {
                 throw new InvalidUpstreamToken(
                         "The subject token was exchanged before; each upstream token signs in once.");
             }
-            return signInTransaction(provider, authenticated.user());
+            UserSync.Result user = sync.apply(authenticated.user(), SyncTrigger.SIGN_IN, UserSync.Options.APPLY);
+            // A deactivation the upstream just stated commits; only the session is withheld.
+            return user.active() ? sessions.create(user.userId()) : null;
         }));
+        if (session == null) {
+            throw new AccountDeactivated();
+        }
         // After the commit: the user's view is read (and cached) only once the sign-in's changes are visible.
         return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
     }
@@ -125,33 +118,6 @@ public class SignIn {
         }
     }
 
-    private Sessions.NewSession signInTransaction(String provider, UpstreamUser upstreamUser) {
-        Users.Upserted user = users.upsertFromUpstream(provider, upstreamUser);
-        if (!user.active()) {
-            throw new AccountDeactivated();
-        }
-        if (user.created()) {
-            String actor = "upstream:" + provider;
-            audit.record(
-                    actor,
-                    "user.provisioned",
-                    "user:" + user.id(),
-                    null,
-                    Map.of("email", upstreamUser.email(), "external_id", upstreamUser.externalId()));
-            if (upstreamUser.roles() != null) {
-                memberships.grantUpstreamRoles(user.id(), upstreamUser.roles(), actor);
-                users.markRolesSynced(user.id());
-            }
-        }
-        if (user.changed()) {
-            bus.publish(UserViews.TOPIC, user.id().toString());
-        }
-        if (bootstrapAdmins.applies(upstreamUser.email(), upstreamUser.emailVerified())) {
-            memberships.grantPlatformAdmin(user.id(), BootstrapAdmins.ACTOR);
-        }
-        return sessions.create(user.id());
-    }
-
     /**
      * Rotates the refresh token and mints a new access token, no upstream call. The rotation and everything the answer
      * needs commit together: if the answer cannot be made, the token is not spent. A reuse's revocation commits before
@@ -168,7 +134,11 @@ public class SignIn {
                             : null);
         });
         return switch (outcome.rotation()) {
-            case Sessions.Rotation.Rotated r -> Objects.requireNonNull(outcome.tokens());
+            case Sessions.Rotation.Rotated r -> {
+                // The user's view is cached now: checking whether the roles are stale costs nothing.
+                views.me(r.userId()).ifPresent(me -> refreshSync.afterRefresh(me.id(), me.lastRolesSyncAt()));
+                yield Objects.requireNonNull(outcome.tokens());
+            }
             case Sessions.Rotation.Reused r -> throw RefreshTokenRejected.reused();
             case Sessions.Rotation.Rejected r -> throw RefreshTokenRejected.invalid();
         };

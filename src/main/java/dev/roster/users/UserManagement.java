@@ -22,7 +22,13 @@ public class UserManagement {
 
     private static final String LOCK_ACTIVE = "SELECT is_active FROM users WHERE id = :id FOR UPDATE";
 
-    private static final String SET_ACTIVE = "UPDATE users SET is_active = :active, updated_at = now() WHERE id = :id";
+    // An admin's deactivation is marked as theirs: the upstream's later "active" never undoes it (docs/sync.md).
+    private static final String SET_ACTIVE = """
+            UPDATE users SET is_active = :active, updated_at = now(),
+                             deactivated_by = CASE WHEN :active THEN NULL ELSE 'admin' END,
+                             deactivated_at = CASE WHEN :active THEN NULL ELSE now() END
+            WHERE id = :id
+            """;
 
     private final JdbcClient jdbc;
     private final Access access;

@@ -1,6 +1,5 @@
 package dev.roster.users;
 
-import dev.roster.connectors.UpstreamUser;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -17,38 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 @Repository
 public class Users {
-
-    // Profile claims the token leaves out keep their stored value; (xmax = 0) is true only for a fresh insert.
-    // updated_at moves only when the profile really changed, so "changed" is updated_at = now() (the transaction's
-    // start time): a sign-in that changes nothing invalidates no cache.
-    private static final String UPSERT_FROM_UPSTREAM = """
-            INSERT INTO users (id, provider, external_id, email, email_verified, username, first_name, last_name,
-                               middle_name, display_name, image, last_synced_at)
-            VALUES (:id, :provider, :externalId, :email, :emailVerified, :username, :firstName, :lastName,
-                    :middleName, :displayName, :image, now())
-            ON CONFLICT (provider, external_id) DO UPDATE SET
-                email = EXCLUDED.email,
-                email_verified = EXCLUDED.email_verified,
-                username = coalesce(EXCLUDED.username, users.username),
-                first_name = coalesce(EXCLUDED.first_name, users.first_name),
-                last_name = coalesce(EXCLUDED.last_name, users.last_name),
-                middle_name = coalesce(EXCLUDED.middle_name, users.middle_name),
-                display_name = coalesce(EXCLUDED.display_name, users.display_name),
-                image = coalesce(EXCLUDED.image, users.image),
-                last_synced_at = now(),
-                updated_at = CASE
-                    WHEN (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, users.username),
-                          coalesce(EXCLUDED.first_name, users.first_name), coalesce(EXCLUDED.last_name, users.last_name),
-                          coalesce(EXCLUDED.middle_name, users.middle_name),
-                          coalesce(EXCLUDED.display_name, users.display_name), coalesce(EXCLUDED.image, users.image))
-                         IS DISTINCT FROM
-                         (users.email, users.email_verified, users.username, users.first_name, users.last_name, users.middle_name,
-                          users.display_name, users.image)
-                    THEN now() ELSE users.updated_at END
-            RETURNING id, (xmax = 0) AS created, is_active, updated_at = now() AS changed
-            """;
-
-    private static final String MARK_ROLES_SYNCED = "UPDATE users SET last_roles_sync_at = now() WHERE id = :id";
 
     // One indexed query: users PK, then memberships PK prefix (user_id); deleted tenants' memberships do not count.
     static final String FIND_ME = """
@@ -77,33 +44,6 @@ public class Users {
     Users(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
-    }
-
-    public record Upserted(UUID id, boolean created, boolean active, boolean changed) {}
-
-    public Upserted upsertFromUpstream(String provider, UpstreamUser user) {
-        return jdbc.sql(UPSERT_FROM_UPSTREAM)
-                .param("id", UUID.randomUUID())
-                .param("provider", provider)
-                .param("externalId", user.externalId())
-                .param("email", user.email())
-                .param("emailVerified", user.emailVerified())
-                .param("username", user.username())
-                .param("firstName", user.firstName())
-                .param("lastName", user.lastName())
-                .param("middleName", user.middleName())
-                .param("displayName", user.displayName())
-                .param("image", user.image())
-                .query((rs, i) -> new Upserted(
-                        rs.getObject("id", UUID.class),
-                        rs.getBoolean("created"),
-                        rs.getBoolean("is_active"),
-                        rs.getBoolean("changed")))
-                .single();
-    }
-
-    public void markRolesSynced(UUID id) {
-        jdbc.sql(MARK_ROLES_SYNCED).param("id", id).update();
     }
 
     Optional<Me> findMe(UUID id) {

@@ -80,14 +80,16 @@ class SignInFlowTests extends IntegrationTest {
     }
 
     @Test
-    void aSecondSignInUpdatesTheProfileButNeitherDuplicatesTheUserNorRewritesMemberships() {
+    void aSecondSignInUpdatesTheProfileAndReconcilesRolesWithoutDuplicatingTheUser() {
         signIn("u-3", "carol@example.com", roles("developer", "acme"));
         JsonNode again = signIn("u-3", "carol.chen@example.com", roles("viewer", "globex"));
 
         JsonNode me = http.get("/v1/me", again.path("access_token").asString()).json();
         assertThat(me.path("email").asString()).isEqualTo("carol.chen@example.com");
+        // Every sign-in reconciles: the role moved from acme to globex.
         assertThat(me.path("memberships")).hasSize(1);
-        assertThat(me.path("memberships").get(0).path("role").asString()).isEqualTo("developer");
+        assertThat(me.path("memberships").get(0).path("slug").asString()).isEqualTo("globex");
+        assertThat(me.path("memberships").get(0).path("role").asString()).isEqualTo("viewer");
         assertThat(jdbc.sql("SELECT count(*) FROM users").query(Long.class).single())
                 .isEqualTo(1);
         assertThat(jdbc.sql("SELECT count(*) FROM sessions").query(Long.class).single())

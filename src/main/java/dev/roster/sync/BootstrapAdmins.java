@@ -1,4 +1,4 @@
-package dev.roster.memberships;
+package dev.roster.sync;
 
 import dev.roster.connectors.OidcSettings;
 import dev.roster.platform.RosterProperties;

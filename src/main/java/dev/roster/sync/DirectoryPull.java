@@ -1,0 +1,129 @@
+package dev.roster.sync;
+
+import dev.roster.connectors.UpstreamBudget.Priority;
+import dev.roster.connectors.UpstreamCallFailed;
+import dev.roster.connectors.UpstreamDirectory;
+import dev.roster.connectors.UpstreamDirectory.Lookup;
+import dev.roster.platform.LogThrottle;
+import dev.roster.sync.UserSync.Options;
+import dev.roster.sync.UserSync.Result;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Service;
+
+/**
+ * Pulling a user from the upstream directory: claim the user's sync (at most one in flight per user, cluster-wide),
+ * ask the directory outside any transaction, apply the answer through {@link UserSync}. An upstream failure changes
+ * nothing and keeps the claim for {@code roster.sync.error-backoff}, so a failing directory is not asked again for
+ * the same user on every refresh. Without a directory (an OIDC provider only speaks through sign-in tokens) there is
+ * nothing to pull.
+ */
+@Service
+public class DirectoryPull {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryPull.class);
+
+    private final @Nullable UpstreamDirectory directory;
+    private final UserSync sync;
+    private final SyncedUsers users;
+    private final SyncSettings settings;
+    private final SyncMetrics metrics;
+    private final LogThrottle failureWarnings = new LogThrottle(Duration.ofMinutes(1));
+
+    DirectoryPull(
+            ObjectProvider<UpstreamDirectory> directory,
+            UserSync sync,
+            SyncedUsers users,
+            SyncSettings settings,
+            SyncMetrics metrics) {
+        this.directory = directory.getIfAvailable();
+        this.sync = sync;
+        this.users = users;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    String provider() {
+        return sync.provider();
+    }
+
+    public boolean hasDirectory() {
+        return directory != null;
+    }
+
+    Optional<UpstreamDirectory> directory() {
+        return Optional.ofNullable(directory);
+    }
+
+    /**
+     * Syncs one user unless their roles are fresher than the TTL ({@code force} ignores it) or another sync of
+     * theirs is in flight: then {@link SyncOutcome#SKIPPED_TTL}.
+     */
+    public Result sync(UUID userId, SyncTrigger trigger, boolean force, Options options) {
+        long start = System.nanoTime();
+        Optional<String> externalId = users.claim(userId, settings.claimTimeout(), force, settings.rolesTtl());
+        if (externalId.isEmpty()) {
+            Result skipped = new Result(userId, SyncOutcome.SKIPPED_TTL, RoleDiff.NONE, true, null);
+            metrics.synced(trigger, SyncOutcome.SKIPPED_TTL, Duration.ZERO);
+            return skipped;
+        }
+        return pullClaimed(userId, externalId.get(), trigger, options, start);
+    }
+
+    /** Pulls a user this node has claimed (the sweep claims in batches). */
+    Result pullClaimed(UUID userId, String externalId, SyncTrigger trigger, Options options, long start) {
+        UpstreamDirectory dir = directory;
+        if (dir == null) {
+            users.holdClaim(userId, Duration.ZERO);
+            return failed(userId, trigger, "no upstream directory is configured", start);
+        }
+        Result result;
+        try {
+            Priority priority = trigger == SyncTrigger.ADMIN ? Priority.INTERACTIVE : Priority.BACKGROUND;
+            Lookup answer = dir.fetch(externalId, priority);
+            result = switch (answer) {
+                case Lookup.Found found -> sync.apply(found.user(), trigger, options);
+                case Lookup.Gone gone -> sync.applyGone(userId, trigger, options);
+            };
+        } catch (UpstreamCallFailed e) {
+            users.holdClaim(userId, settings.errorBackoff());
+            warn(e);
+            return failed(
+                    userId, trigger, e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage(), start);
+        } catch (RuntimeException e) {
+            users.holdClaim(userId, settings.errorBackoff());
+            throw e;
+        }
+        if (options.dryRun()) {
+            users.holdClaim(userId, Duration.ZERO);
+        } else if (result.outcome() == SyncOutcome.REFUSED) {
+            users.holdClaim(userId, settings.errorBackoff());
+        }
+        metrics.synced(trigger, result.outcome(), Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private Result failed(UUID userId, SyncTrigger trigger, String detail, long start) {
+        metrics.synced(trigger, SyncOutcome.UPSTREAM_ERROR, Duration.ofNanos(System.nanoTime() - start));
+        return new Result(userId, SyncOutcome.UPSTREAM_ERROR, RoleDiff.NONE, true, detail);
+    }
+
+    private void warn(UpstreamCallFailed e) {
+        OptionalLong heldBack = failureWarnings.pass();
+        if (heldBack.isPresent()) {
+            log.warn(
+                    "directory sync failed: {} ({}); nothing changed ({} more failures since the previous warning)",
+                    e.getMessage(),
+                    e.kind(),
+                    heldBack.getAsLong());
+        } else {
+            log.debug("directory sync failed: {} ({})", e.getMessage(), e.kind());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.roster.sync;
+
+import java.util.Locale;
+
+/** How one user's sync ended (the {@code outcome} label of {@code roster_role_sync_total}). */
+public enum SyncOutcome {
+    /** Something was applied. */
+    CHANGED,
+    /** The upstream agrees with Roster. */
+    UNCHANGED,
+    /** Roles were synced within the TTL (or another sync of the user is in flight): nothing asked. */
+    SKIPPED_TTL,
+    /** The upstream gave no usable answer; nothing changed. */
+    UPSTREAM_ERROR,
+    /** The answer was not applied: a guard (empty answer, mass removal, mass deprovisioning) stopped it. */
+    REFUSED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.roster.sync;
+
+import java.util.Locale;
+
+/** Who asked for a sync (the {@code trigger} label of {@code roster_role_sync_total}). */
+public enum SyncTrigger {
+    SIGN_IN,
+    REFRESH,
+    SWEEP,
+    ADMIN;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,387 @@
+package dev.roster.sync;
+
+import dev.roster.connectors.UpstreamUser;
+import dev.roster.connectors.UpstreamUser.Organization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The columns of {@code users} the upstream owns (profile, organization, activity, sync state) and the user's
+ * upstream memberships. Nothing here decides anything: {@link UserSync} does.
+ */
+@Repository
+class SyncedUsers {
+
+    // Name fields the upstream leaves out keep their stored value (an OIDC token often carries only some); the
+    // organization is the directory's to state, so when it says anything about it, it says everything.
+    // (xmax = 0) is true only for a fresh insert; updated_at moves only when something really changed, so
+    // "changed" is updated_at = now() (the transaction's start): a sync that changes nothing invalidates no cache.
+    private static final String UPSERT_PROFILE = """
+            WITH manager AS (
+                SELECT id FROM users WHERE provider = :provider AND external_id = :reportsTo
+            )
+            INSERT INTO users AS u (id, provider, external_id, email, email_verified, username, first_name, last_name,
+                               middle_name, display_name, image, position_title, division, department, section,
+                               custom_team, hierarchy_level, reports_to_external_id, reports_to_id, is_leader,
+                               last_synced_at)
+            VALUES (:id, :provider, :externalId, :email, :emailVerified, :username, :firstName, :lastName,
+                    :middleName, :displayName, :image, :positionTitle, :division, :department, :section,
+                    :customTeam, :hierarchyLevel, :reportsTo, (SELECT id FROM manager), coalesce(:leader, false),
+                    now())
+            ON CONFLICT (provider, external_id) DO UPDATE SET
+                email = EXCLUDED.email,
+                email_verified = EXCLUDED.email_verified,
+                username = coalesce(EXCLUDED.username, u.username),
+                first_name = coalesce(EXCLUDED.first_name, u.first_name),
+                last_name = coalesce(EXCLUDED.last_name, u.last_name),
+                middle_name = coalesce(EXCLUDED.middle_name, u.middle_name),
+                display_name = coalesce(EXCLUDED.display_name, u.display_name),
+                image = coalesce(EXCLUDED.image, u.image),
+                position_title = CASE WHEN :hasOrganization THEN EXCLUDED.position_title ELSE u.position_title END,
+                division = CASE WHEN :hasOrganization THEN EXCLUDED.division ELSE u.division END,
+                department = CASE WHEN :hasOrganization THEN EXCLUDED.department ELSE u.department END,
+                section = CASE WHEN :hasOrganization THEN EXCLUDED.section ELSE u.section END,
+                custom_team = CASE WHEN :hasOrganization THEN EXCLUDED.custom_team ELSE u.custom_team END,
+                hierarchy_level = CASE WHEN :hasOrganization THEN EXCLUDED.hierarchy_level ELSE u.hierarchy_level END,
+                reports_to_external_id = CASE WHEN :hasOrganization THEN EXCLUDED.reports_to_external_id
+                                              ELSE u.reports_to_external_id END,
+                reports_to_id = CASE WHEN :hasOrganization THEN EXCLUDED.reports_to_id ELSE u.reports_to_id END,
+                is_leader = CASE WHEN :hasOrganization THEN EXCLUDED.is_leader ELSE u.is_leader END,
+                last_synced_at = now(),
+                updated_at = CASE WHEN
+                    (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
+                     coalesce(EXCLUDED.first_name, u.first_name), coalesce(EXCLUDED.last_name, u.last_name),
+                     coalesce(EXCLUDED.middle_name, u.middle_name), coalesce(EXCLUDED.display_name, u.display_name),
+                     coalesce(EXCLUDED.image, u.image))
+                    IS DISTINCT FROM
+                    (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name,
+                     u.display_name, u.image)
+                    OR (:hasOrganization AND
+                        (EXCLUDED.position_title, EXCLUDED.division, EXCLUDED.department, EXCLUDED.section,
+                         EXCLUDED.custom_team, EXCLUDED.hierarchy_level, EXCLUDED.reports_to_id, EXCLUDED.is_leader)
+                        IS DISTINCT FROM
+                        (u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
+                         u.reports_to_id, u.is_leader))
+                    THEN now() ELSE u.updated_at END
+            RETURNING id, (xmax = 0) AS created, is_active, deactivated_by, updated_at = now() AS changed
+            """;
+
+    // Many profiles at once (the search fallback): one statement, no roles, no activity changes.
+    private static final String UPSERT_PROFILES = """
+            INSERT INTO users AS u (id, provider, external_id, email, email_verified, username, first_name,
+                                    last_name, middle_name, display_name, image, last_synced_at)
+            SELECT gen_random_uuid(), :provider, x.external_id, x.email, x.email_verified, x.username, x.first_name,
+                   x.last_name, x.middle_name, x.display_name, x.image, now()
+            FROM unnest(CAST(:externalIds AS text[]), CAST(:emails AS text[]), CAST(:verified AS boolean[]),
+                        CAST(:usernames AS text[]), CAST(:firstNames AS text[]), CAST(:lastNames AS text[]),
+                        CAST(:middleNames AS text[]), CAST(:displayNames AS text[]), CAST(:images AS text[]))
+                 AS x(external_id, email, email_verified, username, first_name, last_name, middle_name,
+                      display_name, image)
+            ORDER BY x.external_id
+            ON CONFLICT (provider, external_id) DO UPDATE SET
+                email = EXCLUDED.email,
+                email_verified = EXCLUDED.email_verified,
+                username = coalesce(EXCLUDED.username, u.username),
+                first_name = coalesce(EXCLUDED.first_name, u.first_name),
+                last_name = coalesce(EXCLUDED.last_name, u.last_name),
+                middle_name = coalesce(EXCLUDED.middle_name, u.middle_name),
+                display_name = coalesce(EXCLUDED.display_name, u.display_name),
+                image = coalesce(EXCLUDED.image, u.image),
+                last_synced_at = now(),
+                updated_at = now()
+            RETURNING id, (xmax = 0) AS created
+            """;
+
+    private static final String CURRENT_MEMBERSHIPS = """
+            SELECT m.tenant_id, t.external_id, t.name AS tenant_name, r.id AS role_id, r.slug AS role,
+                   r.priority, m.source
+            FROM memberships m
+            JOIN tenants t ON t.id = m.tenant_id
+            JOIN roles r ON r.id = m.role_id
+            WHERE m.user_id = :userId
+            """;
+
+    private static final String UPSERT_UPSTREAM_MEMBERSHIP = """
+            INSERT INTO memberships (user_id, tenant_id, role_id, source)
+            VALUES (:userId, :tenantId, :roleId, 'upstream')
+            ON CONFLICT (user_id, tenant_id) DO UPDATE SET role_id = EXCLUDED.role_id, updated_at = now()
+                WHERE memberships.source = 'upstream'
+            """;
+
+    private static final String DELETE_UPSTREAM_MEMBERSHIP =
+            "DELETE FROM memberships WHERE user_id = :userId AND tenant_id = :tenantId AND source = 'upstream'";
+
+    private static final String MARK_ROLES_SYNCED =
+            "UPDATE users SET last_roles_sync_at = now(), sync_claimed_until = NULL WHERE id = :id";
+
+    private static final String SET_ACTIVITY = """
+            UPDATE users SET is_active = :active, updated_at = now(),
+                             deactivated_by = CASE WHEN :active THEN NULL ELSE 'upstream' END,
+                             deactivated_at = CASE WHEN :active THEN NULL ELSE now() END
+            WHERE id = :id
+            """;
+
+    private static final String RECENT_DEPROVISIONS = """
+            SELECT count(*) FROM users
+            WHERE deactivated_by = 'upstream' AND deactivated_at > now() - CAST(:window AS interval)
+            """;
+
+    // Serialises the deprovisioning guard's count-then-deactivate across the cluster (rare: deactivations only).
+    private static final String LOCK_DEPROVISIONS = "SELECT pg_advisory_xact_lock(hashtext('roster.sync.deprovision'))";
+
+    private static final String LOCK_ACTIVITY = "SELECT is_active FROM users WHERE id = :id FOR UPDATE";
+
+    // At most one sync per user in flight across the cluster: the claim is taken atomically and expires on its own
+    // if the node holding it dies. Without force, only a user whose roles are older than the TTL is claimed.
+    private static final String CLAIM = """
+            UPDATE users SET sync_claimed_until = now() + CAST(:claim AS interval)
+            WHERE id = :id
+              AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
+              AND (:force OR last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:ttl AS interval))
+            RETURNING external_id
+            """;
+
+    private static final String HOLD_CLAIM =
+            "UPDATE users SET sync_claimed_until = now() + CAST(:hold AS interval) WHERE id = :id";
+
+    private static final String RELEASE_CLAIM = "UPDATE users SET sync_claimed_until = NULL WHERE id = :id";
+
+    // The sweep's batch: the stalest users no one is syncing, skipping rows another node is claiming right now.
+    private static final String CLAIM_STALE = """
+            UPDATE users u SET sync_claimed_until = now() + CAST(:claim AS interval)
+            FROM (SELECT id FROM users
+                  WHERE provider = :provider
+                    AND (last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:stale AS interval))
+                    AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
+                  ORDER BY last_roles_sync_at NULLS FIRST
+                  LIMIT :batch
+                  FOR UPDATE SKIP LOCKED) s
+            WHERE u.id = s.id
+            RETURNING u.id, u.external_id
+            """;
+
+    private static final String COUNT_STALE = """
+            SELECT count(*) FROM users
+            WHERE provider = :provider
+              AND (last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:stale AS interval))
+            """;
+
+    private static final String FIND_BY_ID = "SELECT provider, external_id FROM users WHERE id = :id";
+
+    private static final String FIND_BY_EXTERNAL_ID =
+            "SELECT id FROM users WHERE provider = :provider AND external_id = :externalId";
+
+    private final JdbcClient jdbc;
+
+    SyncedUsers(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record Upserted(
+            UUID id,
+            boolean created,
+            boolean active,
+            @Nullable String deactivatedBy,
+            boolean changed) {}
+
+    Upserted upsertProfile(String provider, UpstreamUser user) {
+        Organization org = user.organization();
+        boolean hasOrganization = org != null;
+        return jdbc.sql(UPSERT_PROFILE)
+                .param("id", UUID.randomUUID())
+                .param("provider", provider)
+                .param("externalId", user.externalId())
+                .param("email", user.email())
+                .param("emailVerified", user.emailVerified())
+                .param("username", user.username())
+                .param("firstName", user.firstName())
+                .param("lastName", user.lastName())
+                .param("middleName", user.middleName())
+                .param("displayName", user.displayName())
+                .param("image", user.image())
+                .param("hasOrganization", hasOrganization)
+                .param("positionTitle", org == null ? null : org.positionTitle())
+                .param("division", org == null ? null : org.division())
+                .param("department", org == null ? null : org.department())
+                .param("section", org == null ? null : org.section())
+                .param("customTeam", org == null ? null : org.customTeam())
+                .param("hierarchyLevel", org == null ? null : org.hierarchyLevel(), java.sql.Types.INTEGER)
+                .param("reportsTo", org == null ? null : org.reportsToExternalId(), java.sql.Types.VARCHAR)
+                .param("leader", org == null ? null : org.leader(), java.sql.Types.BOOLEAN)
+                .query((rs, i) -> new Upserted(
+                        rs.getObject("id", UUID.class),
+                        rs.getBoolean("created"),
+                        rs.getBoolean("is_active"),
+                        rs.getString("deactivated_by"),
+                        rs.getBoolean("changed")))
+                .single();
+    }
+
+    /** The users' profiles in one statement; the ids of those it created. */
+    List<UUID> upsertProfiles(String provider, List<UpstreamUser> users) {
+        return jdbc
+                .sql(UPSERT_PROFILES)
+                .param("provider", provider)
+                .param(
+                        "externalIds",
+                        users.stream().map(UpstreamUser::externalId).toArray(String[]::new))
+                .param("emails", users.stream().map(UpstreamUser::email).toArray(String[]::new))
+                .param(
+                        "verified",
+                        users.stream().map(UpstreamUser::emailVerified).toArray(Boolean[]::new))
+                .param("usernames", users.stream().map(UpstreamUser::username).toArray(String[]::new))
+                .param("firstNames", users.stream().map(UpstreamUser::firstName).toArray(String[]::new))
+                .param("lastNames", users.stream().map(UpstreamUser::lastName).toArray(String[]::new))
+                .param(
+                        "middleNames",
+                        users.stream().map(UpstreamUser::middleName).toArray(String[]::new))
+                .param(
+                        "displayNames",
+                        users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
+                .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
+                .query((rs, i) -> rs.getBoolean("created") ? rs.getObject("id", UUID.class) : null)
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .toList();
+    }
+
+    /** One of the user's memberships, whoever owns it. {@code tenantExternalId} is null for Roster's own tenants. */
+    record Held(
+            UUID tenantId,
+            @Nullable String tenantExternalId,
+            String tenantName,
+            UUID roleId,
+            String role,
+            int priority,
+            String source) {
+
+        boolean upstream() {
+            return source.equals("upstream");
+        }
+    }
+
+    List<Held> memberships(UUID userId) {
+        return jdbc.sql(CURRENT_MEMBERSHIPS)
+                .param("userId", userId)
+                .query((rs, i) -> new Held(
+                        rs.getObject("tenant_id", UUID.class),
+                        rs.getString("external_id"),
+                        rs.getString("tenant_name"),
+                        rs.getObject("role_id", UUID.class),
+                        rs.getString("role"),
+                        rs.getInt("priority"),
+                        rs.getString("source")))
+                .list();
+    }
+
+    /** Writes an upstream membership; never overwrites a local one. True when a row changed. */
+    boolean putUpstreamMembership(UUID userId, UUID tenantId, UUID roleId) {
+        return jdbc.sql(UPSERT_UPSTREAM_MEMBERSHIP)
+                        .param("userId", userId)
+                        .param("tenantId", tenantId)
+                        .param("roleId", roleId)
+                        .update()
+                > 0;
+    }
+
+    boolean removeUpstreamMembership(UUID userId, UUID tenantId) {
+        return jdbc.sql(DELETE_UPSTREAM_MEMBERSHIP)
+                        .param("userId", userId)
+                        .param("tenantId", tenantId)
+                        .update()
+                > 0;
+    }
+
+    /** Roles are in step now; the user's sync claim (if any) is released. */
+    void markRolesSynced(UUID userId) {
+        jdbc.sql(MARK_ROLES_SYNCED).param("id", userId).update();
+    }
+
+    /** Whether the user is active, locking their row for the rest of the transaction. */
+    boolean activity(UUID userId) {
+        return jdbc.sql(LOCK_ACTIVITY).param("id", userId).query(Boolean.class).single();
+    }
+
+    void setActivity(UUID userId, boolean active) {
+        jdbc.sql(SET_ACTIVITY).param("id", userId).param("active", active).update();
+    }
+
+    /** How many users the upstream deactivated within {@code window}, after waiting for any other such count. */
+    long lockAndCountRecentDeprovisions(Duration window) {
+        jdbc.sql(LOCK_DEPROVISIONS).query().singleRow();
+        return jdbc.sql(RECENT_DEPROVISIONS)
+                .param("window", window.toSeconds() + " seconds")
+                .query(Long.class)
+                .single();
+    }
+
+    /** Claims the user's sync; empty when it is fresh (without force) or another sync holds it. */
+    Optional<String> claim(UUID userId, Duration claim, boolean force, Duration ttl) {
+        return jdbc.sql(CLAIM)
+                .param("id", userId)
+                .param("claim", interval(claim))
+                .param("force", force)
+                .param("ttl", interval(ttl))
+                .query(String.class)
+                .optional();
+    }
+
+    /** Keeps the claim for {@code hold} more (after an error: no retry before then); zero releases it. */
+    void holdClaim(UUID userId, Duration hold) {
+        if (hold.isZero()) {
+            jdbc.sql(RELEASE_CLAIM).param("id", userId).update();
+        } else {
+            jdbc.sql(HOLD_CLAIM)
+                    .param("id", userId)
+                    .param("hold", interval(hold))
+                    .update();
+        }
+    }
+
+    record Claimed(UUID id, String externalId) {}
+
+    List<Claimed> claimStale(String provider, Duration staleAfter, int batch, Duration claim) {
+        return jdbc.sql(CLAIM_STALE)
+                .param("provider", provider)
+                .param("stale", interval(staleAfter))
+                .param("batch", batch)
+                .param("claim", interval(claim))
+                .query((rs, i) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("external_id")))
+                .list();
+    }
+
+    long countStale(String provider, Duration staleAfter) {
+        return jdbc.sql(COUNT_STALE)
+                .param("provider", provider)
+                .param("stale", interval(staleAfter))
+                .query(Long.class)
+                .single();
+    }
+
+    private static String interval(Duration d) {
+        return d.toMillis() + " milliseconds";
+    }
+
+    record Identity(String provider, String externalId) {}
+
+    Optional<Identity> identity(UUID userId) {
+        return jdbc.sql(FIND_BY_ID)
+                .param("id", userId)
+                .query((rs, i) -> new Identity(rs.getString("provider"), rs.getString("external_id")))
+                .optional();
+    }
+
+    Optional<UUID> findByExternalId(String provider, String externalId) {
+        return jdbc.sql(FIND_BY_EXTERNAL_ID)
+                .param("provider", provider)
+                .param("externalId", externalId)
+                .query(UUID.class)
+                .optional();
+    }
+}

@@ -1,0 +1,337 @@
+package dev.roster.sync;
+
+import dev.roster.connectors.UpstreamConnector;
+import dev.roster.connectors.UpstreamUser;
+import dev.roster.connectors.UpstreamUser.RoleAssignment;
+import dev.roster.memberships.MembershipManagement;
+import dev.roster.platform.AuditLog;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.roles.Role;
+import dev.roster.roles.Roles;
+import dev.roster.sync.SyncedUsers.Held;
+import dev.roster.tenants.Tenant;
+import dev.roster.tenants.Tenants;
+import dev.roster.users.UserDeactivated;
+import dev.roster.users.UserViews;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The one operation every entry point shares: <em>apply what the upstream says about this user</em>. In one
+ * transaction it upserts the profile, applies the upstream's word on the account's activity, reconciles the user's
+ * upstream memberships to exactly what the upstream names (creating tenants it names that Roster does not know),
+ * writes the audit rows and invalidates the user's cached view on every node. Memberships assigned in Roster
+ * ({@code source = local}) are never touched. Guards refuse answers that look like an upstream fault rather than a
+ * change (see {@link RoleDiff#refusal}). It joins the caller's transaction when there is one (sign-in commits the
+ * user and the session together).
+ */
+@Service
+public class UserSync {
+
+    private static final Logger log = LoggerFactory.getLogger(UserSync.class);
+
+    private final UpstreamConnector upstream;
+    private final SyncedUsers users;
+    private final Tenants tenants;
+    private final Roles roles;
+    private final MembershipManagement memberships;
+    private final BootstrapAdmins bootstrapAdmins;
+    private final AuditLog audit;
+    private final InvalidationBus bus;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate tx;
+    private final SyncSettings settings;
+    private final SyncMetrics metrics;
+
+    UserSync(
+            UpstreamConnector upstream,
+            SyncedUsers users,
+            Tenants tenants,
+            Roles roles,
+            MembershipManagement memberships,
+            BootstrapAdmins bootstrapAdmins,
+            AuditLog audit,
+            InvalidationBus bus,
+            ApplicationEventPublisher events,
+            TransactionTemplate tx,
+            SyncSettings settings,
+            SyncMetrics metrics) {
+        this.upstream = upstream;
+        this.users = users;
+        this.tenants = tenants;
+        this.roles = roles;
+        this.memberships = memberships;
+        this.bootstrapAdmins = bootstrapAdmins;
+        this.audit = audit;
+        this.bus = bus;
+        this.events = events;
+        this.tx = tx;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /**
+     * How to apply. {@code dryRun}: compute everything, keep nothing. {@code acceptRemovals}: an operator's
+     * override of the removal guards for this one sync.
+     */
+    public record Options(boolean dryRun, boolean acceptRemovals) {
+        public static final Options APPLY = new Options(false, false);
+    }
+
+    /** What one sync did (or, in a dry run, would do). {@code detail} says why a guard stopped it or what failed. */
+    public record Result(
+            UUID userId,
+            SyncOutcome outcome,
+            RoleDiff diff,
+            boolean active,
+            @Nullable String detail) {}
+
+    /** The name users of the current upstream are stored under ({@code users.provider}). */
+    public String provider() {
+        return upstream.provider();
+    }
+
+    /** Applies the upstream's answer about a user it knows. */
+    public Result apply(UpstreamUser user, SyncTrigger trigger, Options options) {
+        return inTransaction(options, () -> applyInTransaction(user, trigger, options));
+    }
+
+    /**
+     * Applies the upstream's answer that it does not know the user (404): the user is deactivated, memberships kept
+     * for audit and a later return. Guarded like removals: many such answers at once are an outage.
+     */
+    public Result applyGone(UUID userId, SyncTrigger trigger, Options options) {
+        return inTransaction(options, () -> {
+            boolean wasActive = users.activity(userId);
+            SyncOutcome outcome = SyncOutcome.UNCHANGED;
+            String refusal = null;
+            if (wasActive) {
+                refusal = deprovision(userId, trigger, "the upstream does not know the user", options);
+                outcome = refusal == null ? SyncOutcome.CHANGED : SyncOutcome.REFUSED;
+            }
+            if (refusal == null) {
+                users.markRolesSynced(userId);
+            }
+            return new Result(userId, outcome, RoleDiff.NONE, wasActive && refusal != null, refusal);
+        });
+    }
+
+    private Result inTransaction(Options options, java.util.function.Supplier<Result> work) {
+        Result result = tx.execute(status -> {
+            Result r = work.get();
+            if (options.dryRun()) {
+                status.setRollbackOnly();
+            }
+            return r;
+        });
+        return java.util.Objects.requireNonNull(result);
+    }
+
+    private Result applyInTransaction(UpstreamUser user, SyncTrigger trigger, Options options) {
+        String actor = actor(trigger);
+        SyncedUsers.Upserted row = users.upsertProfile(provider(), user);
+        boolean changed = row.changed();
+        if (row.created()) {
+            audit.record(
+                    actor,
+                    "user.provisioned",
+                    "user:" + row.id(),
+                    null,
+                    Map.of("email", user.email(), "external_id", user.externalId()));
+        }
+        boolean active = row.active();
+        String refusal = null;
+        if (Boolean.FALSE.equals(user.active()) && active) {
+            refusal = deprovision(row.id(), trigger, "the upstream marks the user inactive", options);
+            active = refusal != null;
+            changed |= refusal == null;
+        } else if (Boolean.TRUE.equals(user.active()) && !active && "upstream".equals(row.deactivatedBy())) {
+            users.setActivity(row.id(), true);
+            audit.record(
+                    actor,
+                    "user.reactivated",
+                    "user:" + row.id(),
+                    Map.of("is_active", false),
+                    Map.of("is_active", true));
+            active = true;
+            changed = true;
+        }
+        RoleDiff diff = RoleDiff.NONE;
+        List<RoleAssignment> said = user.roles();
+        if (said != null && refusal == null) {
+            Reconciled reconciled = reconcile(row.id(), said, actor, options);
+            diff = reconciled.diff();
+            refusal = reconciled.refusal();
+            changed |= !diff.isEmpty() && refusal == null;
+        }
+        if (refusal == null && said != null) {
+            users.markRolesSynced(row.id());
+        }
+        if (!options.dryRun() && bootstrapAdmins.applies(user.email(), user.emailVerified())) {
+            changed |= memberships.grantPlatformAdmin(row.id(), BootstrapAdmins.ACTOR);
+        }
+        if (changed) {
+            bus.publish(UserViews.TOPIC, row.id().toString());
+        }
+        SyncOutcome outcome =
+                refusal != null ? SyncOutcome.REFUSED : changed ? SyncOutcome.CHANGED : SyncOutcome.UNCHANGED;
+        return new Result(row.id(), outcome, diff, active, refusal);
+    }
+
+    private record Reconciled(RoleDiff diff, @Nullable String refusal) {}
+
+    /**
+     * Brings the user's upstream memberships to exactly what the upstream says: per tenant the strongest role it
+     * names; tenants it names that Roster does not know are created (in one order, so that concurrent syncs creating
+     * the same tenants cannot deadlock); roles Roster does not know are skipped, never a reason to drop the others.
+     */
+    private Reconciled reconcile(UUID userId, List<RoleAssignment> said, String actor, Options options) {
+        List<Held> held = users.memberships(userId);
+        Map<String, Held> heldByTenant = new LinkedHashMap<>();
+        Map<UUID, Held> heldByTenantId = new LinkedHashMap<>();
+        int upstreamHeld = 0;
+        for (Held h : held) {
+            heldByTenantId.put(h.tenantId(), h);
+            if (h.upstream()) {
+                upstreamHeld++;
+                heldByTenant.put(key(h), h);
+            }
+        }
+        // The strongest role per upstream tenant, in the tenants' order.
+        Map<String, Wanted> wanted = new TreeMap<>();
+        for (RoleAssignment assignment : said) {
+            Optional<Role> role = roles.findGlobalBySlug(assignment.role());
+            if (role.isEmpty()) {
+                log.warn("the upstream names a role Roster does not know, '{}'; skipping it", assignment.role());
+                continue;
+            }
+            wanted.merge(
+                    assignment.tenant().externalId(),
+                    new Wanted(assignment, role.get()),
+                    (a, b) -> a.role().priority() >= b.role().priority() ? a : b);
+        }
+        List<RoleDiff.Change> added = new ArrayList<>();
+        List<RoleDiff.Change> changedRoles = new ArrayList<>();
+        List<RoleDiff.Change> removed = new ArrayList<>();
+        Map<UUID, Wanted> toWrite = new TreeMap<>();
+        for (var entry : wanted.entrySet()) {
+            Wanted w = entry.getValue();
+            var upstreamTenant = w.assignment().tenant();
+            Held current = heldByTenant.remove(entry.getKey());
+            if (current != null) {
+                if (!current.roleId().equals(w.role().id())) {
+                    changedRoles.add(new RoleDiff.Change(
+                            entry.getKey(),
+                            current.tenantName(),
+                            current.role(),
+                            w.role().slug()));
+                    toWrite.put(current.tenantId(), w);
+                }
+                continue;
+            }
+            Tenant tenant = tenants.findOrCreateFromUpstream(
+                    upstreamTenant.externalId(), upstreamTenant.name(), upstreamTenant.slug(), actor);
+            Held local = heldByTenantId.get(tenant.id());
+            if (local != null && !local.upstream()) {
+                continue; // Assigned in Roster: Roster's word stands.
+            }
+            added.add(new RoleDiff.Change(
+                    entry.getKey(), tenant.name(), null, w.role().slug()));
+            toWrite.put(tenant.id(), w);
+        }
+        // What Roster holds from the upstream that the upstream no longer names.
+        for (var entry : heldByTenant.entrySet()) {
+            Held h = entry.getValue();
+            removed.add(new RoleDiff.Change(entry.getKey(), h.tenantName(), h.role(), null));
+        }
+        RoleDiff diff = new RoleDiff(List.copyOf(added), List.copyOf(changedRoles), List.copyOf(removed));
+        String refusal = options.acceptRemovals()
+                ? null
+                : diff.refusal(upstreamHeld, said.isEmpty(), settings.allowEmptyRoles(), settings.maxRemovalShare());
+        if (refusal != null) {
+            log.error(
+                    "refused to apply the upstream's roles for user {}: {} (docs/sync.md, 'Guards')", userId, refusal);
+            metrics.refused("roles");
+            return new Reconciled(diff, refusal);
+        }
+        for (var entry : toWrite.entrySet()) {
+            users.putUpstreamMembership(
+                    userId, entry.getKey(), entry.getValue().role().id());
+        }
+        for (Held h : heldByTenant.values()) {
+            users.removeUpstreamMembership(userId, h.tenantId());
+        }
+        for (RoleDiff.Change c : diff.added()) {
+            auditMembership(actor, userId, "membership.added", c);
+        }
+        for (RoleDiff.Change c : diff.changed()) {
+            auditMembership(actor, userId, "membership.changed", c);
+        }
+        for (RoleDiff.Change c : diff.removed()) {
+            auditMembership(actor, userId, "membership.removed", c);
+        }
+        return new Reconciled(diff, null);
+    }
+
+    private record Wanted(RoleAssignment assignment, Role role) {}
+
+    private static String key(Held h) {
+        String external = h.tenantExternalId();
+        return external != null ? external : "roster:" + h.tenantId();
+    }
+
+    private void auditMembership(String actor, UUID userId, String action, RoleDiff.Change change) {
+        audit.record(
+                actor,
+                action,
+                "user:" + userId,
+                change.from() == null ? null : Map.of("tenant", change.tenant(), "role", change.from()),
+                change.to() == null
+                        ? null
+                        : Map.of("tenant", change.tenant(), "role", change.to(), "source", "upstream"));
+    }
+
+    /**
+     * Deactivates a user on the upstream's word, unless the upstream has deactivated so many users within the last
+     * hour that this looks like an outage. Returns the refusal, or null when applied.
+     */
+    private @Nullable String deprovision(UUID userId, SyncTrigger trigger, String why, Options options) {
+        if (!options.acceptRemovals()) {
+            long recent = users.lockAndCountRecentDeprovisions(Duration.ofHours(1));
+            if (recent >= settings.maxDeprovisionsPerHour()) {
+                String refusal = "the upstream has deactivated " + recent
+                        + " users within the hour (roster.sync.max-deprovisions-per-hour = "
+                        + settings.maxDeprovisionsPerHour() + "): an outage, not a mass departure";
+                log.error("refused to deactivate user {} ({}): {}", userId, why, refusal);
+                metrics.refused("deprovision");
+                return refusal;
+            }
+        }
+        users.setActivity(userId, false);
+        audit.record(
+                actor(trigger),
+                "user.deprovisioned",
+                "user:" + userId,
+                Map.of("is_active", true),
+                Map.of("is_active", false, "reason", why));
+        events.publishEvent(new UserDeactivated(userId));
+        bus.publish(UserViews.TOPIC, userId.toString());
+        return null;
+    }
+
+    private String actor(SyncTrigger trigger) {
+        return "upstream:" + provider() + " (" + trigger.label() + ")";
+    }
+}
