@@ -53,6 +53,7 @@ public enum ErrorCode {
     LAST_PLATFORM_ADMIN(HttpStatus.CONFLICT),
     VERSION_CONFLICT(HttpStatus.PRECONDITION_FAILED),
     STALE_READ(HttpStatus.CONFLICT),
+    DIRECTORY_NOT_CONFIGURED(HttpStatus.CONFLICT),
 
     // The signed-in user's own data.
     INVALID_SETTINGS(HttpStatus.BAD_REQUEST),

@@ -133,6 +133,40 @@ public final class JsonBody {
         return n;
     }
 
+    /** The field's boolean, or {@code absent} when it is missing (or null). */
+    public boolean bool(String field, boolean absent) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isBoolean()) {
+            throw invalid(field, "must be true or false.");
+        }
+        return value.asBoolean();
+    }
+
+    /** The field's array of strings (empty when absent), each checked like {@link #text}; at most {@code maxItems}. */
+    public java.util.List<String> texts(String field, int maxItems, int maxLength) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw invalid(field, "must be an array of strings.");
+        }
+        if (value.size() > maxItems) {
+            throw invalid(field, "takes at most " + maxItems + " entries.");
+        }
+        var texts = new java.util.ArrayList<String>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isString()) {
+                throw invalid(field, "must be an array of strings.");
+            }
+            texts.add(Text.check(field, item.asString(), maxLength));
+        }
+        return java.util.List.copyOf(texts);
+    }
+
     public static RosterException invalid(String field, String problem) {
         return ErrorCode.INVALID_FIELD.problem("'" + field + "' " + problem);
     }

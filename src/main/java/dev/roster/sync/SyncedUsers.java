@@ -94,7 +94,7 @@ class SyncedUsers {
                 image = coalesce(EXCLUDED.image, u.image),
                 last_synced_at = now(),
                 updated_at = now()
-            RETURNING id, (xmax = 0) AS created
+            RETURNING id, external_id, (xmax = 0) AS created
             """;
 
     private static final String CURRENT_MEMBERSHIPS = """
@@ -222,10 +222,11 @@ class SyncedUsers {
                 .single();
     }
 
-    /** The users' profiles in one statement; the ids of those it created. */
-    List<UUID> upsertProfiles(String provider, List<UpstreamUser> users) {
-        return jdbc
-                .sql(UPSERT_PROFILES)
+    record Upsert(UUID id, String externalId, boolean created) {}
+
+    /** The users' profiles in one statement (one row per external id). */
+    List<Upsert> upsertProfiles(String provider, List<UpstreamUser> users) {
+        return jdbc.sql(UPSERT_PROFILES)
                 .param("provider", provider)
                 .param(
                         "externalIds",
@@ -244,11 +245,9 @@ class SyncedUsers {
                         "displayNames",
                         users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
                 .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
-                .query((rs, i) -> rs.getBoolean("created") ? rs.getObject("id", UUID.class) : null)
-                .list()
-                .stream()
-                .filter(java.util.Objects::nonNull)
-                .toList();
+                .query((rs, i) -> new Upsert(
+                        rs.getObject("id", UUID.class), rs.getString("external_id"), rs.getBoolean("created")))
+                .list();
     }
 
     /** One of the user's memberships, whoever owns it. {@code tenantExternalId} is null for Roster's own tenants. */

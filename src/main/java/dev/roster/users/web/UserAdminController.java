@@ -11,12 +11,16 @@ import dev.roster.platform.Text;
 import dev.roster.platform.Versions;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
+import dev.roster.users.UpstreamSearch;
 import dev.roster.users.UserDirectory;
 import dev.roster.users.UserDirectory.Count;
 import dev.roster.users.UserDirectory.Query;
 import dev.roster.users.UserDirectory.StatsBy;
 import dev.roster.users.UserManagement;
+import dev.roster.users.UserSearchAnswer;
 import dev.roster.users.UserSummary;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -40,8 +44,15 @@ class UserAdminController {
     private final UserManagement management;
     private final Roles roles;
     private final Versions versions;
+    private final UpstreamSearch upstreamSearch;
 
-    UserAdminController(UserDirectory directory, UserManagement management, Roles roles, Versions versions) {
+    UserAdminController(
+            UserDirectory directory,
+            UserManagement management,
+            Roles roles,
+            Versions versions,
+            UpstreamSearch upstreamSearch) {
+        this.upstreamSearch = upstreamSearch;
         this.versions = versions;
         this.directory = directory;
         this.management = management;
@@ -51,7 +62,7 @@ class UserAdminController {
     @Problems({ErrorCode.TENANT_NOT_FOUND})
     @GetMapping
     @Allow(Rule.ANY_TENANT_ADMIN)
-    Page<UserSummary> search(
+    UserSearchAnswer search(
             Caller caller,
             @RequestParam(name = "q", required = false) @Nullable String q,
             @RequestParam(name = "division", required = false) @Nullable String division,
@@ -62,7 +73,33 @@ class UserAdminController {
             @RequestParam(name = "limit", required = false) @Nullable Integer limit,
             @RequestParam(name = "cursor", required = false) @Nullable String cursor) {
         Query query = query(caller, q, division, department, role, tenantId, isActive);
-        return directory.search(query, cursor, Page.limit(limit));
+        int pageSize = Page.limit(limit);
+        Page<UserSummary> page = directory.search(query, cursor, pageSize);
+        String upstream = "not_asked";
+        // The directory fills in a first page that came up short, for platform admins (whose search is the whole
+        // platform); tenant admins see their tenants' members, whom the directory cannot add to.
+        if (q != null
+                && !q.isBlank()
+                && cursor == null
+                && caller.scope() == null
+                && page.items().size() < pageSize) {
+            UpstreamSearch.Outcome outcome = upstreamSearch.search(q.trim(), pageSize);
+            upstream = outcome.name().toLowerCase(Locale.ROOT);
+            if (outcome == UpstreamSearch.Outcome.ANSWERED) {
+                page = directory.search(query, null, pageSize);
+            }
+        }
+        Instant staleAsOf = page.items().stream()
+                .map(u -> u.lastSyncedAt() == null ? u.createdAt() : u.lastSyncedAt())
+                .min(Comparator.naturalOrder())
+                .orElse(null);
+        return new UserSearchAnswer(
+                page.items(),
+                page.nextCursor(),
+                page.total(),
+                upstream.equals("answered") ? "local+upstream" : "local",
+                upstream,
+                staleAsOf);
     }
 
     @Problems({ErrorCode.TENANT_NOT_FOUND})

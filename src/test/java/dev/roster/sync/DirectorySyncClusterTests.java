@@ -1,0 +1,202 @@
+package dev.roster.sync;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.roster.RosterApplication;
+import dev.roster.connectors.UpstreamBudget;
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import dev.roster.support.TestInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sync on two nodes sharing one PostgreSQL and one directory: one upstream call per user however many nodes and
+ * refreshes ask, the sweep once per cluster, a dead node's work picked up, one rate budget for both.
+ */
+class DirectorySyncClusterTests extends IntegrationTest {
+
+    static final int RATE = 20;
+
+    static ConfigurableApplicationContext nodeB;
+    static Http b;
+
+    @DynamicPropertySource
+    static void directory(DynamicPropertyRegistry registry) {
+        clusterProperties().forEach((k, v) -> registry.add(k, () -> v));
+    }
+
+    static Map<String, String> clusterProperties() {
+        var p = new HashMap<>(DirectoryStub.properties());
+        p.put("roster.sync.budget.rate", String.valueOf(RATE));
+        p.put("roster.sync.sweep.batch-size", "10");
+        p.put("roster.sync.sweep.lease", "2s");
+        p.put("roster.sync.claim-timeout", "2s");
+        return p;
+    }
+
+    @BeforeAll
+    static void startSecondNode() {
+        var properties = new HashMap<String, Object>(TestInfrastructure.rosterProperties());
+        properties.putAll(clusterProperties());
+        properties.put("ROSTER_PORT", "0");
+        nodeB = new SpringApplicationBuilder(RosterApplication.class)
+                .properties(properties)
+                .run();
+        b = new Http("http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stopSecondNode() {
+        nodeB.close();
+    }
+
+    @Autowired
+    Sweep sweepA;
+
+    @Autowired
+    UpstreamBudget budgetA;
+
+    @BeforeEach
+    void reset() {
+        DirectoryStub.reset();
+        jdbc.sql("UPDATE sync_jobs SET holder = NULL, lease_until = NULL, last_started_at = NULL")
+                .update();
+        jdbc.sql("UPDATE upstream_budget SET paused_until = NULL").update();
+    }
+
+    private String signInStale(String subject) {
+        signIn(subject, subject + "@example.com", roles("viewer", "acme"));
+        DirectoryStub.holds(subject, subject + "@example.com", "developer", "acme");
+        String id = userId(subject + "@example.com");
+        jdbc.sql("UPDATE users SET last_roles_sync_at = now() - interval '13 hours' WHERE id = CAST(:id AS uuid)")
+                .param("id", id)
+                .update();
+        return id;
+    }
+
+    private static Http.Response refresh(Http node, String refreshToken) {
+        return node.postForm(
+                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
+    }
+
+    @Test
+    void refreshesOnBothNodesMakeOneUpstreamCall() throws Exception {
+        JsonNode first = signIn("two-1", "two-1@example.com", roles("viewer", "acme"));
+        JsonNode second = signIn("two-1", "two-1@example.com", roles("viewer", "acme"));
+        String id = userId("two-1@example.com");
+        DirectoryStub.answer(
+                "two-1",
+                okJson(DirectoryStub.user("two-1", "two-1@example.com", true, "developer", "acme"))
+                        .withFixedDelay(300));
+        jdbc.sql("UPDATE users SET last_roles_sync_at = now() - interval '1 hour' WHERE id = CAST(:id AS uuid)")
+                .param("id", id)
+                .update();
+
+        var onA = CompletableFuture.supplyAsync(() -> refresh(http, first.path("refresh_token").asString()));
+        var onB = CompletableFuture.supplyAsync(() -> refresh(b, second.path("refresh_token").asString()));
+        assertThat(onA.get().status()).isEqualTo(200);
+        assertThat(onB.get().status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> b.get("/v1/me", onB.get().json().path("access_token").asString())
+                        .json()
+                        .path("memberships")
+                        .get(0)
+                        .path("role")
+                        .asString()
+                        .equals("developer"));
+        Thread.sleep(500);
+        assertThat(DirectoryStub.fetches("two-1")).isEqualTo(1);
+    }
+
+    @Test
+    void sweepsOnBothNodesSyncEachStaleUserOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(signInStale("sw-" + i));
+        }
+        Sweep sweepB = nodeB.getBean(Sweep.class);
+
+        var onA = CompletableFuture.supplyAsync(sweepA::runIfDue);
+        var onB = CompletableFuture.supplyAsync(sweepB::runIfDue);
+        Optional<Sweep.Report> a = onA.get();
+        Optional<Sweep.Report> bReport = onB.get();
+
+        // One node took the job; the other found it taken.
+        assertThat(a.isPresent() ^ bReport.isPresent()).isTrue();
+        assertThat(a.or(() -> bReport).orElseThrow().claimed()).isEqualTo(25);
+        for (int i = 0; i < 25; i++) {
+            assertThat(DirectoryStub.fetches("sw-" + i)).as("sw-" + i).isEqualTo(1);
+        }
+        assertThat(jdbc.sql("""
+                        SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id
+                        WHERE r.slug = 'developer'""")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(25);
+        // Run again right away: the interval has not passed anywhere in the cluster.
+        assertThat(sweepB.runIfDue()).isEmpty();
+    }
+
+    @Test
+    void aNodeThatDiedMidSweepLeavesItsUsersToTheOtherOnceItsClaimsLapse() {
+        for (int i = 0; i < 5; i++) {
+            signInStale("dead-" + i);
+        }
+        // A node took the sweep and claimed these users, then died: its lease and claims run out in 2 s.
+        jdbc.sql("UPDATE sync_jobs SET holder = 'dead-node', lease_until = now() + interval '2 seconds',"
+                        + " last_started_at = now() - interval '1 hour'")
+                .update();
+        jdbc.sql("UPDATE users SET sync_claimed_until = now() + interval '2 seconds' WHERE email LIKE 'dead-%'")
+                .update();
+        Sweep sweepB = nodeB.getBean(Sweep.class);
+
+        assertThat(sweepB.runIfDue()).isEmpty();
+
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> sweepB.runIfDue().map(Sweep.Report::claimed).orElse(0) == 5);
+        for (int i = 0; i < 5; i++) {
+            assertThat(DirectoryStub.fetches("dead-" + i)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void bothNodesTogetherStayWithinTheRateBudget() throws Exception {
+        UpstreamBudget budgetB = nodeB.getBean(UpstreamBudget.class);
+        int perNode = 30;
+        long start = System.nanoTime();
+        var onA = CompletableFuture.runAsync(() -> take(budgetA, perNode));
+        var onB = CompletableFuture.runAsync(() -> take(budgetB, perNode));
+        onA.get();
+        onB.get();
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        // 60 permits at 20 a second: the first window holds at most 20, so it takes more than two seconds.
+        assertThat(seconds).isGreaterThan((2.0 * perNode) / RATE - 1.0);
+    }
+
+    private static void take(UpstreamBudget budget, int permits) {
+        for (int i = 0; i < permits; i++) {
+            budget.acquire(UpstreamBudget.Priority.BACKGROUND);
+        }
+    }
+}

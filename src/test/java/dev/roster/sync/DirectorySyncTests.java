@@ -1,0 +1,414 @@
+package dev.roster.sync;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Role sync against a REST directory (WireMock, real HTTP faults): what a refresh schedules, what an admin forces,
+ * and the guards. Users sign in through the OIDC provider (their roles claim applies at once); the directory, asked
+ * with their subject, is the source for every later pull.
+ */
+class DirectorySyncTests extends IntegrationTest {
+
+    @DynamicPropertySource
+    static void directory(DynamicPropertyRegistry registry) {
+        DirectoryStub.register(registry);
+    }
+
+    private String admin;
+
+    @BeforeEach
+    void resetDirectory() {
+        DirectoryStub.reset();
+        admin = signInAsPlatformAdmin();
+    }
+
+    // ---- helpers
+
+    private record Session(String userId, String access, String refresh) {}
+
+    private Session signInHolding(String subject, Object... roleTenantPairs) {
+        JsonNode tokens = signIn(subject, subject + "@example.com", roles(roleTenantPairs));
+        return new Session(
+                userId(subject + "@example.com"),
+                tokens.path("access_token").asString(),
+                tokens.path("refresh_token").asString());
+    }
+
+    private void rolesGrowOld(String userId) {
+        jdbc.sql("UPDATE users SET last_roles_sync_at = now() - interval '1 hour' WHERE id = CAST(:id AS uuid)")
+                .param("id", userId)
+                .update();
+    }
+
+    private Http.Response refresh(String refreshToken) {
+        return http.postForm(
+                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
+    }
+
+    /** The user's memberships as {@code tenant-external-id=role}, in no particular order. */
+    private List<String> memberships(String userId) {
+        return jdbc.sql("""
+                        SELECT t.external_id || '=' || r.slug FROM memberships m
+                        JOIN tenants t ON t.id = m.tenant_id JOIN roles r ON r.id = m.role_id
+                        WHERE m.user_id = CAST(:id AS uuid)""")
+                .param("id", userId)
+                .query(String.class)
+                .list();
+    }
+
+    private JsonNode forceSync(String body) {
+        Http.Response response = http.postJson("/v1/users/sync", admin, body, Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
+
+    private JsonNode forceSync(String userId, boolean dryRun) {
+        return forceSync("{\"user_ids\":[\"" + userId + "\"],\"force\":true,\"dry_run\":" + dryRun + "}")
+                .path("results")
+                .get(0);
+    }
+
+    // ---- the seed's cases
+
+    @Test
+    void aRefreshWithStaleRolesSyncsInTheBackgroundAndMeShowsTheChange() {
+        Session s = signInHolding("ref-1", "viewer", "acme");
+        DirectoryStub.holds("ref-1", "ref-1@example.com", "developer", "acme");
+        rolesGrowOld(s.userId());
+
+        Http.Response refreshed = refresh(s.refresh());
+
+        assertThat(refreshed.status()).isEqualTo(200);
+        String access = refreshed.json().path("access_token").asString();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> http.get("/v1/me", access)
+                        .json()
+                        .path("memberships")
+                        .get(0)
+                        .path("role")
+                        .asString()
+                        .equals("developer"));
+        assertThat(jdbc.sql("SELECT last_roles_sync_at > now() - interval '1 minute' FROM users WHERE id = CAST(:id AS uuid)")
+                        .param("id", s.userId())
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+        assertThat(jdbc.sql("SELECT action FROM audit_log WHERE target = :t ORDER BY id")
+                        .param("t", "user:" + s.userId())
+                        .query(String.class)
+                        .list())
+                .contains("membership.changed");
+    }
+
+    @Test
+    void aRefreshWithFreshRolesAsksTheDirectoryNothing() {
+        Session s = signInHolding("fresh-1", "viewer", "acme");
+        DirectoryStub.holds("fresh-1", "fresh-1@example.com", "developer", "acme");
+
+        assertThat(refresh(s.refresh()).status()).isEqualTo(200);
+
+        JsonNode result = forceSync("{\"user_ids\":[\"" + s.userId() + "\"]}")
+                .path("results")
+                .get(0);
+        assertThat(result.path("outcome").asString()).isEqualTo("skipped_ttl");
+        assertThat(DirectoryStub.fetches("fresh-1")).isZero();
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+    }
+
+    @Test
+    void theSameRolesInAnotherOrderAreUnchanged() {
+        Session s = signInHolding("ord-1", "viewer", "acme", "developer", "globex");
+        DirectoryStub.holds("ord-1", "ord-1@example.com", "developer", "globex", "viewer", "acme");
+        long auditBefore = jdbc.sql("SELECT count(*) FROM audit_log").query(Long.class).single();
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("unchanged");
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log").query(Long.class).single())
+                .isEqualTo(auditBefore);
+    }
+
+    @Test
+    void aRoleWhoseScopeMovesToAnotherUnitLeavesTheOldUnit() {
+        Session s = signInHolding("move-1", "developer", "unit1");
+        DirectoryStub.holds("move-1", "move-1@example.com", "developer", "unit2");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("changed");
+        assertThat(result.path("diff").path("added").get(0).path("tenant").asString())
+                .isEqualTo("unit2");
+        assertThat(result.path("diff").path("removed").get(0).path("tenant").asString())
+                .isEqualTo("unit1");
+        assertThat(memberships(s.userId())).containsExactly("unit2=developer");
+    }
+
+    @Test
+    void severalRolesOnOneTenantKeepTheStrongestAndAnUnknownTenantIsCreated() {
+        Session s = signInHolding("prio-1", "viewer", "acme");
+        DirectoryStub.holds(
+                "prio-1", "prio-1@example.com", "viewer", "acme", "operator", "acme", "viewer", "brand-new-unit");
+
+        assertThat(forceSync(s.userId(), false).path("outcome").asString()).isEqualTo("changed");
+
+        assertThat(memberships(s.userId())).containsExactlyInAnyOrder("acme=operator", "brand-new-unit=viewer");
+        assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE external_id = 'brand-new-unit'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void localMembershipsAreNeverTouchedByAPull() {
+        Session s = signInHolding("loc-1", "viewer", "acme", "viewer", "globex");
+        String local = createTenant(admin, "local-team");
+        assertThat(assign(admin, local, s.userId(), "operator").status()).isEqualTo(200);
+        // The upstream also names the local team (by no external id Roster knows) and changes acme.
+        DirectoryStub.holds("loc-1", "loc-1@example.com", "developer", "acme", "viewer", "globex");
+
+        forceSync(s.userId(), false);
+
+        assertThat(memberships(s.userId())).contains("acme=developer", "globex=viewer");
+        assertThat(jdbc.sql("SELECT r.slug || '/' || m.source FROM memberships m JOIN roles r ON r.id = m.role_id"
+                                + " WHERE m.tenant_id = CAST(:t AS uuid)")
+                        .param("t", local)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("operator/local");
+    }
+
+    // ---- guards
+
+    @Test
+    void anEmptyAnswerForAUserWithRolesIsRefusedAndChangesNothing() {
+        Session s = signInHolding("empty-1", "viewer", "acme", "developer", "globex");
+        DirectoryStub.holds("empty-1", "empty-1@example.com");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("refused");
+        assertThat(result.path("detail").asString()).contains("no roles");
+        assertThat(memberships(s.userId())).containsExactlyInAnyOrder("acme=viewer", "globex=developer");
+    }
+
+    @Test
+    void aMassRemovalIsRefusedADryRunShowsItAndAnOperatorMayAcceptIt() {
+        Session s = signInHolding("mass-1", "viewer", "t1", "viewer", "t2", "viewer", "t3", "viewer", "t4");
+        DirectoryStub.holds("mass-1", "mass-1@example.com", "viewer", "t1");
+
+        JsonNode refused = forceSync(s.userId(), false);
+        assertThat(refused.path("outcome").asString()).isEqualTo("refused");
+        assertThat(memberships(s.userId())).hasSize(4);
+
+        JsonNode dryRun = forceSync("{\"user_ids\":[\"" + s.userId()
+                        + "\"],\"force\":true,\"dry_run\":true,\"accept_removals\":true}")
+                .path("results")
+                .get(0);
+        assertThat(dryRun.path("outcome").asString()).isEqualTo("changed");
+        assertThat(dryRun.path("diff").path("removed")).hasSize(3);
+        assertThat(memberships(s.userId())).hasSize(4);
+
+        JsonNode accepted = forceSync("{\"user_ids\":[\"" + s.userId() + "\"],\"force\":true,\"accept_removals\":true}")
+                .path("results")
+                .get(0);
+        assertThat(accepted.path("outcome").asString()).isEqualTo("changed");
+        assertThat(memberships(s.userId())).containsExactly("t1=viewer");
+    }
+
+    @Test
+    void ourKeyRefusedIsAnUpstreamErrorAndNeverAReasonToChangeData() {
+        Session s = signInHolding("key-1", "viewer", "acme");
+        DirectoryStub.answer("key-1", aResponse().withStatus(401));
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("upstream_error");
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+        assertThat(DirectoryStub.fetches("key-1")).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsResetsTimeoutsAndMalformedAnswersChangeNothing() {
+        Session s = signInHolding("fault-1", "viewer", "acme");
+        var faults = List.of(
+                aResponse().withStatus(500),
+                aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+                okJson(DirectoryStub.user("fault-1", "fault-1@example.com", true, "developer", "acme"))
+                        .withFixedDelay(1500),
+                okJson("{\"id\": \"fault-1\", \"roles\": "),
+                okJson("[1, 2, 3]"));
+        for (var fault : faults) {
+            DirectoryStub.answer("fault-1", fault);
+
+            JsonNode result = forceSync(s.userId(), false);
+
+            assertThat(result.path("outcome").asString()).as(fault.build().toString()).isEqualTo("upstream_error");
+            assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+        }
+    }
+
+    @Test
+    void anUpstreamTakingASecondDoesNotDelayTheRefreshAndItsSyncLandsLater() {
+        Session s = signInHolding("slow-1", "viewer", "acme");
+        DirectoryStub.answer(
+                "slow-1",
+                okJson(DirectoryStub.user("slow-1", "slow-1@example.com", true, "operator", "acme"))
+                        .withFixedDelay(1000));
+        rolesGrowOld(s.userId());
+
+        Http.Response refreshed = refresh(s.refresh());
+
+        // Answered while the directory is still holding the sync's request: the refresh did not wait for it.
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> memberships(s.userId()).equals(List.of("acme=operator")));
+    }
+
+    @Test
+    void concurrentRefreshesOfOneUserMakeOneUpstreamCall() throws Exception {
+        Session s = signInHolding("conc-1", "viewer", "acme");
+        // A second session of the same user, so two refresh tokens can race.
+        JsonNode other = signIn("conc-1", "conc-1@example.com", roles("viewer", "acme"));
+        DirectoryStub.answer(
+                "conc-1",
+                okJson(DirectoryStub.user("conc-1", "conc-1@example.com", true, "developer", "acme"))
+                        .withFixedDelay(300));
+        rolesGrowOld(s.userId());
+
+        var a = CompletableFuture.supplyAsync(() -> refresh(s.refresh()));
+        var b = CompletableFuture.supplyAsync(() -> refresh(other.path("refresh_token").asString()));
+        assertThat(a.get().status()).isEqualTo(200);
+        assertThat(b.get().status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> memberships(s.userId()).equals(List.of("acme=developer")));
+        // Both refreshes saw stale roles; more syncs of this user cannot start now that they are fresh.
+        assertThat(refresh(a.get().json().path("refresh_token").asString()).status()).isEqualTo(200);
+        Thread.sleep(300);
+        assertThat(DirectoryStub.fetches("conc-1")).isEqualTo(1);
+    }
+
+    // ---- deprovisioning
+
+    @Test
+    void aUserTheDirectoryNoLongerKnowsIsDeactivatedKeepsMembershipsAndReturnsWhenActiveAgain() {
+        Session s = signInHolding("gone-1", "viewer", "acme");
+        DirectoryStub.gone("gone-1");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("changed");
+        assertThat(http.get("/v1/me", s.access()).status()).isEqualTo(401);
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+        assertThat(jdbc.sql("SELECT is_active FROM users WHERE id = CAST(:id AS uuid)")
+                        .param("id", s.userId())
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
+
+        DirectoryStub.holds("gone-1", "gone-1@example.com", "viewer", "acme");
+        assertThat(forceSync(s.userId(), false).path("outcome").asString()).isEqualTo("changed");
+        assertThat(signIn("gone-1", "gone-1@example.com", roles("viewer", "acme"))
+                        .path("access_token")
+                        .isString())
+                .isTrue();
+    }
+
+    @Test
+    void anAdminsDeactivationIsNotUndoneByTheUpstream() {
+        Session s = signInHolding("adm-1", "viewer", "acme");
+        assertThat(http.post("/v1/users/" + s.userId() + ":deactivate", admin).status()).isEqualTo(200);
+        DirectoryStub.holds("adm-1", "adm-1@example.com", "viewer", "acme");
+
+        forceSync(s.userId(), false);
+
+        assertThat(jdbc.sql("SELECT is_active FROM users WHERE id = CAST(:id AS uuid)")
+                        .param("id", s.userId())
+                        .query(Boolean.class)
+                        .single())
+                .isFalse();
+    }
+
+    @Test
+    void manyUsersGoneAtOnceIsAnOutageNotAMassDeletion() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(signInHolding("out-" + i, "viewer", "acme").userId());
+            DirectoryStub.gone("out-" + i);
+        }
+        StringBuilder body = new StringBuilder("{\"force\":true,\"user_ids\":[");
+        for (int i = 0; i < ids.size(); i++) {
+            body.append(i == 0 ? "" : ",").append('"').append(ids.get(i)).append('"');
+        }
+        JsonNode answer = forceSync(body.append("]}").toString());
+
+        // roster.sync.max-deprovisions-per-hour is 3 in these tests.
+        assertThat(answer.path("synced_count").asInt()).isEqualTo(3);
+        assertThat(answer.path("failed_count").asInt()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE email LIKE 'out-%' AND NOT is_active")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(3);
+    }
+
+    // ---- admin endpoints
+
+    @Test
+    void anExternalIdRosterDoesNotKnowIsProvisionedFromTheDirectory() {
+        DirectoryStub.holds("new-1", "new-1@example.com", "developer", "acme");
+
+        JsonNode answer = forceSync("{\"external_ids\":[\"new-1\"]}");
+
+        assertThat(answer.path("synced_count").asInt()).isEqualTo(1);
+        String userId = answer.path("results").get(0).path("user_id").asString();
+        assertThat(memberships(userId)).containsExactly("acme=developer");
+        assertThat(jdbc.sql("SELECT division FROM users WHERE id = CAST(:id AS uuid)")
+                        .param("id", userId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("Engineering");
+    }
+
+    @Test
+    void theAdminEndpointsAreForPlatformAdminsAndRefuseBadInput() {
+        Session s = signInHolding("plain-1", "tenant_admin", "acme");
+        assertThat(http.postJson("/v1/users/sync", s.access(), "{\"user_ids\":[]}", Map.of())
+                        .status())
+                .isEqualTo(403);
+        assertThat(http.postJson("/v1/users/sync", admin, "{\"user_ids\":[\"nope\"]}", Map.of())
+                        .json()
+                        .path("code")
+                        .asString())
+                .isEqualTo("invalid_field");
+        assertThat(http.postJson("/v1/users/sync", admin, "{}", Map.of()).status())
+                .isEqualTo(400);
+        assertThat(http.postJson("/v1/users/sync", admin, "{\"user_ids\":[\"" + s.userId() + "\"],\"force\":\"yes\"}", Map.of())
+                        .status())
+                .isEqualTo(400);
+        assertThat(http.delete("/v1/users/" + s.userId() + "/cache", admin).status())
+                .isEqualTo(204);
+        assertThat(http.delete("/v1/users/00000000-0000-0000-0000-0000000000aa/cache", admin)
+                        .status())
+                .isEqualTo(404);
+        JsonNode status = http.get("/v1/sync/status", admin).json();
+        assertThat(status.path("directory_configured").asBoolean()).isTrue();
+        assertThat(status.path("rate_budget").path("rate_per_second").asInt()).isEqualTo(1000);
+        assertThat(status.path("stale_users").isNumber()).isTrue();
+    }
+}
