@@ -133,11 +133,31 @@ public final class JsonBody {
         return n;
     }
 
-    /** The field's boolean, or {@code absent} when it is missing (or null). */
-    public boolean bool(String field, boolean absent) {
+    public @Nullable Double number(String field, double min, double max, boolean required) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
-            return absent;
+            if (required) {
+                throw invalid(field, "is required.");
+            }
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw invalid(field, "must be a number.");
+        }
+        double n = value.asDouble();
+        if (!(n >= min && n <= max)) {
+            throw invalid(field, "must be between " + min + " and " + max + ".");
+        }
+        return n;
+    }
+
+    public @Nullable Boolean bool(String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw invalid(field, "is required.");
+            }
+            return null;
         }
         if (!value.isBoolean()) {
             throw invalid(field, "must be true or false.");

@@ -2,17 +2,14 @@ package dev.roster.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.roster.RosterApplication;
 import dev.roster.support.Http;
-import dev.roster.support.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -26,24 +23,8 @@ class DemoUpstreamTests {
     @BeforeAll
     static void startInDevMode() throws Exception {
         home = Files.createTempDirectory("roster-demo");
-        // A database of its own: dev mode encrypts its signing keys with its own key file.
-        String database = "demo_" + Long.toHexString(System.nanoTime());
-        try (var c = TestInfrastructure.postgres().getPostgresDatabase().getConnection();
-                var st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + database);
-        }
-        var properties = new HashMap<String, Object>();
-        properties.put("roster.db.url", TestInfrastructure.jdbcUrl().replace("/postgres", "/" + database));
-        properties.put("roster.db.user", "postgres");
-        properties.put("roster.dev-mode", "true");
-        properties.put("roster.home", home.toString());
-        properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
-        properties.put("ROSTER_MANAGEMENT_PORT", "0");
-        properties.put("logging.structured.format.console", "");
-        roster = new SpringApplicationBuilder(RosterApplication.class)
-                .properties(properties)
-                .run();
-        http = new Http("http://127.0.0.1:" + roster.getEnvironment().getProperty("local.server.port"));
+        roster = DevModeRoster.start(home, Map.of());
+        http = new Http(DevModeRoster.baseUrl(roster));
     }
 
     @AfterAll

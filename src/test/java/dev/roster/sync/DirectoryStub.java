@@ -59,14 +59,22 @@ final class DirectoryStub {
             roles.add(Map.of("role", roleTenantPairs[i], "on", Map.of("tenant", roleTenantPairs[i + 1])));
         }
         return JSON.writeValueAsString(Map.of(
-                "id", id,
-                "email", email,
-                "first_name", "First",
-                "last_name", "Last",
-                "division", "Engineering",
-                "department", "Platform",
-                "is_active", active,
-                "roles", roles));
+                "id",
+                id,
+                "email",
+                email,
+                "first_name",
+                "First",
+                "last_name",
+                "Last",
+                "division",
+                "Engineering",
+                "department",
+                "Platform",
+                "is_active",
+                active,
+                "roles",
+                roles));
     }
 
     static void answer(String id, ResponseDefinitionBuilder response) {
@@ -84,14 +92,14 @@ final class DirectoryStub {
     }
 
     static int fetches(String id) {
-        return server.countRequestsMatching(getRequestedFor(urlPathEqualTo("/api/v1/users/" + id))
-                        .build())
+        return server.countRequestsMatching(
+                        getRequestedFor(urlPathEqualTo("/api/v1/users/" + id)).build())
                 .getCount();
     }
 
     static int fetches() {
-        return server.countRequestsMatching(getRequestedFor(urlPathMatching("/api/v1/users/[^/]+"))
-                        .build())
+        return server.countRequestsMatching(
+                        getRequestedFor(urlPathMatching("/api/v1/users/[^/]+")).build())
                 .getCount();
     }
 

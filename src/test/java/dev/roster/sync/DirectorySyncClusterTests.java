@@ -93,8 +93,7 @@ class DirectorySyncClusterTests extends IntegrationTest {
     }
 
     private static Http.Response refresh(Http node, String refreshToken) {
-        return node.postForm(
-                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
+        return node.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
     }
 
     @Test
@@ -110,13 +109,16 @@ class DirectorySyncClusterTests extends IntegrationTest {
                 .param("id", id)
                 .update();
 
-        var onA = CompletableFuture.supplyAsync(() -> refresh(http, first.path("refresh_token").asString()));
-        var onB = CompletableFuture.supplyAsync(() -> refresh(b, second.path("refresh_token").asString()));
+        var onA = CompletableFuture.supplyAsync(
+                () -> refresh(http, first.path("refresh_token").asString()));
+        var onB = CompletableFuture.supplyAsync(
+                () -> refresh(b, second.path("refresh_token").asString()));
         assertThat(onA.get().status()).isEqualTo(200);
         assertThat(onB.get().status()).isEqualTo(200);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> b.get("/v1/me", onB.get().json().path("access_token").asString())
+                .until(() -> b.get(
+                                "/v1/me", onB.get().json().path("access_token").asString())
                         .json()
                         .path("memberships")
                         .get(0)
@@ -148,10 +150,7 @@ class DirectorySyncClusterTests extends IntegrationTest {
         }
         assertThat(jdbc.sql("""
                         SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id
-                        WHERE r.slug = 'developer'""")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(25);
+                        WHERE r.slug = 'developer'""").query(Long.class).single()).isEqualTo(25);
         // Run again right away: the interval has not passed anywhere in the cluster.
         assertThat(sweepB.runIfDue()).isEmpty();
     }

@@ -58,8 +58,7 @@ class DirectorySyncTests extends IntegrationTest {
     }
 
     private Http.Response refresh(String refreshToken) {
-        return http.postForm(
-                "/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
+        return http.postForm("/v1/auth/token", Http.form("grant_type", "refresh_token", "refresh_token", refreshToken));
     }
 
     /** The user's memberships as {@code tenant-external-id=role}, in no particular order. */
@@ -67,10 +66,7 @@ class DirectorySyncTests extends IntegrationTest {
         return jdbc.sql("""
                         SELECT t.external_id || '=' || r.slug FROM memberships m
                         JOIN tenants t ON t.id = m.tenant_id JOIN roles r ON r.id = m.role_id
-                        WHERE m.user_id = CAST(:id AS uuid)""")
-                .param("id", userId)
-                .query(String.class)
-                .list();
+                        WHERE m.user_id = CAST(:id AS uuid)""").param("id", userId).query(String.class).list();
     }
 
     private JsonNode forceSync(String body) {
@@ -105,7 +101,8 @@ class DirectorySyncTests extends IntegrationTest {
                         .path("role")
                         .asString()
                         .equals("developer"));
-        assertThat(jdbc.sql("SELECT last_roles_sync_at > now() - interval '1 minute' FROM users WHERE id = CAST(:id AS uuid)")
+        assertThat(jdbc.sql(
+                                "SELECT last_roles_sync_at > now() - interval '1 minute' FROM users WHERE id = CAST(:id AS uuid)")
                         .param("id", s.userId())
                         .query(Boolean.class)
                         .single())
@@ -136,7 +133,8 @@ class DirectorySyncTests extends IntegrationTest {
     void theSameRolesInAnotherOrderAreUnchanged() {
         Session s = signInHolding("ord-1", "viewer", "acme", "developer", "globex");
         DirectoryStub.holds("ord-1", "ord-1@example.com", "developer", "globex", "viewer", "acme");
-        long auditBefore = jdbc.sql("SELECT count(*) FROM audit_log").query(Long.class).single();
+        long auditBefore =
+                jdbc.sql("SELECT count(*) FROM audit_log").query(Long.class).single();
 
         JsonNode result = forceSync(s.userId(), false);
 
@@ -259,7 +257,9 @@ class DirectorySyncTests extends IntegrationTest {
 
             JsonNode result = forceSync(s.userId(), false);
 
-            assertThat(result.path("outcome").asString()).as(fault.build().toString()).isEqualTo("upstream_error");
+            assertThat(result.path("outcome").asString())
+                    .as(fault.build().toString())
+                    .isEqualTo("upstream_error");
             assertThat(memberships(s.userId())).containsExactly("acme=viewer");
         }
     }
@@ -278,7 +278,8 @@ class DirectorySyncTests extends IntegrationTest {
         // Answered while the directory is still holding the sync's request: the refresh did not wait for it.
         assertThat(refreshed.status()).isEqualTo(200);
         assertThat(memberships(s.userId())).containsExactly("acme=viewer");
-        await().atMost(Duration.ofSeconds(10)).until(() -> memberships(s.userId()).equals(List.of("acme=operator")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> memberships(s.userId()).equals(List.of("acme=operator")));
     }
 
     @Test
@@ -293,13 +294,16 @@ class DirectorySyncTests extends IntegrationTest {
         rolesGrowOld(s.userId());
 
         var a = CompletableFuture.supplyAsync(() -> refresh(s.refresh()));
-        var b = CompletableFuture.supplyAsync(() -> refresh(other.path("refresh_token").asString()));
+        var b = CompletableFuture.supplyAsync(
+                () -> refresh(other.path("refresh_token").asString()));
         assertThat(a.get().status()).isEqualTo(200);
         assertThat(b.get().status()).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> memberships(s.userId()).equals(List.of("acme=developer")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> memberships(s.userId()).equals(List.of("acme=developer")));
         // Both refreshes saw stale roles; more syncs of this user cannot start now that they are fresh.
-        assertThat(refresh(a.get().json().path("refresh_token").asString()).status()).isEqualTo(200);
+        assertThat(refresh(a.get().json().path("refresh_token").asString()).status())
+                .isEqualTo(200);
         Thread.sleep(300);
         assertThat(DirectoryStub.fetches("conc-1")).isEqualTo(1);
     }
@@ -333,7 +337,8 @@ class DirectorySyncTests extends IntegrationTest {
     @Test
     void anAdminsDeactivationIsNotUndoneByTheUpstream() {
         Session s = signInHolding("adm-1", "viewer", "acme");
-        assertThat(http.post("/v1/users/" + s.userId() + ":deactivate", admin).status()).isEqualTo(200);
+        assertThat(http.post("/v1/users/" + s.userId() + ":deactivate", admin).status())
+                .isEqualTo(200);
         DirectoryStub.holds("adm-1", "adm-1@example.com", "viewer", "acme");
 
         forceSync(s.userId(), false);
@@ -398,7 +403,11 @@ class DirectorySyncTests extends IntegrationTest {
                 .isEqualTo("invalid_field");
         assertThat(http.postJson("/v1/users/sync", admin, "{}", Map.of()).status())
                 .isEqualTo(400);
-        assertThat(http.postJson("/v1/users/sync", admin, "{\"user_ids\":[\"" + s.userId() + "\"],\"force\":\"yes\"}", Map.of())
+        assertThat(http.postJson(
+                                "/v1/users/sync",
+                                admin,
+                                "{\"user_ids\":[\"" + s.userId() + "\"],\"force\":\"yes\"}",
+                                Map.of())
                         .status())
                 .isEqualTo(400);
         assertThat(http.delete("/v1/users/" + s.userId() + "/cache", admin).status())

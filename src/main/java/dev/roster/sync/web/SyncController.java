@@ -67,9 +67,9 @@ class SyncController {
         return admin.sync(
                 userIds,
                 externalIds,
-                fields.bool("force", false),
-                fields.bool("dry_run", false),
-                fields.bool("accept_removals", false));
+                Boolean.TRUE.equals(fields.bool("force", false)),
+                Boolean.TRUE.equals(fields.bool("dry_run", false)),
+                Boolean.TRUE.equals(fields.bool("accept_removals", false)));
     }
 
     @Problems({ErrorCode.USER_NOT_FOUND})
