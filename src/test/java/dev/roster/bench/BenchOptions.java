@@ -5,7 +5,11 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 
-/** The command line of a benchmark: dataset size, how long and how hard to load, and with which tool. */
+/**
+ * The command line of a benchmark: dataset size, how long and how hard to load, and with which tool; for {@code me},
+ * the upstream's faults to compare with a healthy upstream ({@code upstreamDelayMs} 0: no delayed phase); for
+ * {@code sweep}, the cluster's rate budget and the number of nodes (0: not given, each scenario's default).
+ */
 record BenchOptions(
         boolean quick,
         int users,
@@ -16,7 +20,11 @@ record BenchOptions(
         int sample,
         int connections,
         Tool tool,
-        int port) {
+        int port,
+        int upstreamDelayMs,
+        boolean upstreamDown,
+        int rate,
+        int nodes) {
 
     enum Tool {
         WRK,
@@ -24,10 +32,13 @@ record BenchOptions(
     }
 
     static final int DEFAULT_PORT = 18080;
+    /** The directory simulator's longest delay ({@code latency_ms}). */
+    static final int MAX_UPSTREAM_DELAY_MS = 60_000;
 
     static BenchOptions parse(String[] args, boolean wrkInstalled) {
         Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
         boolean quick = rest.remove("--quick");
+        boolean upstreamDown = rest.remove("--upstream-down");
         int users = quick ? 10_000 : 100_000;
         int tenants = quick ? 1_000 : 10_000;
         int memberships = quick ? 50_000 : 500_000;
@@ -37,6 +48,9 @@ record BenchOptions(
         int connections = 16;
         Tool tool = wrkInstalled ? Tool.WRK : Tool.JAVA;
         int port = DEFAULT_PORT;
+        int upstreamDelayMs = 0;
+        int rate = 0;
+        int nodes = 0;
         while (!rest.isEmpty()) {
             String flag = rest.removeFirst();
             switch (flag) {
@@ -49,8 +63,18 @@ record BenchOptions(
                 case "--connections" -> connections = positive(flag, rest);
                 case "--port" -> port = positive(flag, rest);
                 case "--tool" -> tool = tool(value(flag, rest), wrkInstalled);
+                case "--upstream-delay" -> upstreamDelayMs = positive(flag, rest);
+                case "--rate" -> rate = positive(flag, rest);
+                case "--nodes" -> nodes = positive(flag, rest);
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
             }
+        }
+        if (nodes > 2) {
+            throw new IllegalArgumentException("--nodes must be 1 or 2, not " + nodes);
+        }
+        if (upstreamDelayMs > MAX_UPSTREAM_DELAY_MS) {
+            throw new IllegalArgumentException(
+                    "--upstream-delay is at most " + MAX_UPSTREAM_DELAY_MS + " ms (the simulator's limit)");
         }
         int perUser = (memberships + users - 1) / users;
         if (perUser > tenants) {
@@ -74,7 +98,16 @@ record BenchOptions(
                 sample,
                 connections,
                 tool,
-                port);
+                port,
+                upstreamDelayMs,
+                upstreamDown,
+                rate,
+                nodes);
+    }
+
+    /** Whether {@code me} compares a healthy upstream with a delayed or a down one. */
+    boolean degradesUpstream() {
+        return upstreamDelayMs > 0 || upstreamDown;
     }
 
     /**

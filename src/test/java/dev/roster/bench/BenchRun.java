@@ -1,5 +1,7 @@
 package dev.roster.bench;
 
+import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +28,26 @@ final class BenchRun {
 
     /** A scenario's own part, between Roster's start and stop. */
     interface Scenario {
-        Report measure(BenchRun run) throws Exception;
+        Results measure(BenchRun run) throws Exception;
+    }
+
+    /** What a scenario found: printed as a table and written to {@code bench/results/<name>.json}. */
+    interface Results {
+        void print(PrintStream out);
+
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * What a scenario asks for once its options are read: its name (of its results file and Roster's home) and
+     * Roster's settings beyond those every benchmark server gets (environment variables, e.g.
+     * {@code ROSTER_SYNC_ROLES_TTL}).
+     */
+    record Setup(String name, Map<String, String> serverSettings) {}
+
+    /** A scenario that starts and stops its own servers: everything between reading the options and the report. */
+    interface Standalone {
+        Results run(BenchOptions options, Path root) throws Exception;
     }
 
     /** Makes the workload of one run: called before each run, so that it can start from the data as it is then. */
@@ -83,9 +105,28 @@ final class BenchRun {
      * command line. Results go to {@code bench/results/<name>.json}.
      */
     static void execute(String name, String[] args, Scenario scenario) {
+        execute(args, options -> new Setup(name, Map.of()), scenario);
+    }
+
+    /**
+     * As {@link #execute(String, String[], Scenario)}, the name and Roster's settings chosen by {@code setup} from the
+     * options; {@code setup} refuses options the scenario does not take with an {@link IllegalArgumentException}.
+     */
+    static void execute(String[] args, Function<BenchOptions, Setup> setup, Scenario scenario) {
+        executeStandalone(args, setup, (options, root) -> run(setup.apply(options), options, root, scenario));
+    }
+
+    /**
+     * The whole run of a scenario that starts its own servers; exits as {@link #execute(String, String[], Scenario)}.
+     * {@code check} refuses options the scenario does not take, like {@code setup} there; results go to
+     * {@code bench/results/<name>.json} of its setup.
+     */
+    static void executeStandalone(String[] args, Function<BenchOptions, Setup> check, Standalone scenario) {
         BenchOptions options;
+        Setup setup;
         try {
             options = BenchOptions.parse(args, Wrk.installed());
+            setup = check.apply(options);
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
             System.exit(2);
@@ -94,7 +135,12 @@ final class BenchRun {
         var shuttingDown = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shuttingDown.set(true)));
         try {
-            run(name, options, scenario);
+            Path root = Path.of("").toAbsolutePath();
+            Results results = scenario.run(options, root);
+            results.print(System.out);
+            Path file = root.resolve("bench/results/" + setup.name() + ".json");
+            results.write(file);
+            System.out.printf("%nwritten to %s%n", root.relativize(file));
         } catch (Exception e) {
             if (shuttingDown.get()) { // Ctrl-C: Roster is being stopped under our feet
                 System.err.println("bench: interrupted");
@@ -107,27 +153,28 @@ final class BenchRun {
         System.exit(0);
     }
 
-    private static void run(String name, BenchOptions options, Scenario scenario) throws Exception {
-        Path root = Path.of("").toAbsolutePath();
+    private static Results run(Setup setup, BenchOptions options, Path root, Scenario scenario) throws Exception {
+        Path jar = jar(root);
+        Path home = root.resolve("bench/work").resolve(options.workDirName(setup.name()));
+        int port = RosterServer.freePort(options.port());
+
+        step("starting Roster on port %d (home %s)", port, root.relativize(home));
+        Results results;
+        try (RosterServer server = RosterServer.start(jar, home, port, setup.serverSettings())) {
+            results = scenario.measure(new BenchRun(setup.name(), options, server, home));
+            step("stopping Roster");
+        }
+        step("server log: %s", root.relativize(home.resolve("server.log")));
+        return results;
+    }
+
+    /** {@code target/roster.jar}, which must have been built. */
+    static Path jar(Path root) {
         Path jar = root.resolve("target/roster.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./roster build");
         }
-        Path home = root.resolve("bench/work").resolve(options.workDirName(name));
-        int port = RosterServer.freePort(options.port());
-
-        step("starting Roster on port %d (home %s)", port, root.relativize(home));
-        Report report;
-        try (RosterServer server = RosterServer.start(jar, home, port)) {
-            report = scenario.measure(new BenchRun(name, options, server, home));
-            step("stopping Roster");
-        }
-        report.print(System.out);
-        Path results = root.resolve("bench/results/" + name + ".json");
-        report.write(results);
-        System.out.printf(
-                "%nwritten to %s; server log: %s%n",
-                root.relativize(results), root.relativize(home.resolve("server.log")));
+        return jar;
     }
 
     BenchOptions options() {
@@ -136,6 +183,14 @@ final class BenchRun {
 
     String baseUrl() {
         return server.baseUrl();
+    }
+
+    RosterServer server() {
+        return server;
+    }
+
+    Path home() {
+        return home;
     }
 
     SignIns signIns() {
@@ -208,7 +263,7 @@ final class BenchRun {
             Map<String, Integer> tokenPayloadBytes,
             List<Report.Target> targets)
             throws Exception {
-        step("server memory after the load: %s", server.writeMemoryReport());
+        double residentMib = residentMibAfterLoad();
         return new Report(
                 scenario,
                 Report.now(),
@@ -218,9 +273,26 @@ final class BenchRun {
                 size,
                 signedIn,
                 rows,
-                Math.round(server.residentMib() * 10) / 10.0,
+                residentMib,
                 tokenPayloadBytes,
                 targets);
+    }
+
+    /** The server's resident memory now, in MiB (one decimal), with the breakdown written beside its log. */
+    double residentMibAfterLoad() throws IOException, InterruptedException {
+        step("server memory after the load: %s", server.writeMemoryReport());
+        return Math.round(server.residentMib() * 10) / 10.0;
+    }
+
+    /** The tool(s) that drove the load, for the report. */
+    String toolDescription() {
+        if (wrk == null) {
+            return javaLoad.description();
+        }
+        if (loadedByJava.isEmpty()) {
+            return wrk.description();
+        }
+        return wrk.description() + "; " + javaLoad.description() + " for " + String.join(", ", loadedByJava);
     }
 
     static void step(String format, Object... args) {
@@ -254,16 +326,6 @@ final class BenchRun {
         }
         loadedByJava.add(endpoint.label());
         return javaLoad;
-    }
-
-    private String toolDescription() {
-        if (wrk == null) {
-            return javaLoad.description();
-        }
-        if (loadedByJava.isEmpty()) {
-            return wrk.description();
-        }
-        return wrk.description() + "; " + javaLoad.description() + " for " + String.join(", ", loadedByJava);
     }
 
     private static int seconds(Duration duration) {

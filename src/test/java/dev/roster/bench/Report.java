@@ -31,7 +31,8 @@ record Report(
         List<Row> rows,
         double rssMib,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Integer> tokenPayloadBytes,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Target> targets) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Target> targets)
+        implements BenchRun.Results {
 
     /** One endpoint's numbers; {@code serverP99Ms} is null when the server recorded no successful request. */
     record Row(
@@ -106,7 +107,8 @@ record Report(
         }
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder()
+    /** Snake case, indented: the style of every results file. */
+    static final JsonMapper JSON = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
@@ -117,7 +119,8 @@ record Report(
                 .toString();
     }
 
-    void print(PrintStream out) {
+    @Override
+    public void print(PrintStream out) {
         out.printf(Locale.ROOT, "%nRoster benchmark '%s', %s%n", scenario, date);
         out.printf(
                 Locale.ROOT,
@@ -130,6 +133,29 @@ record Report(
                         : "",
                 sampledUsers);
         out.printf(Locale.ROOT, "load: %s, %d s per endpoint%n%n", tool, durationS);
+        printRows(out, rows);
+        int width = rows.stream().mapToInt(r -> r.endpoint().length()).max().orElse(8);
+        if (!targets.isEmpty()) {
+            out.printf(Locale.ROOT, "%ntargets:%n");
+            int describedWidth =
+                    targets.stream().mapToInt(t -> t.describe().length()).max().orElse(8);
+            for (Target target : targets) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-" + width + "s  %-" + describedWidth + "s  %12s  %s%n",
+                        target.endpoint(),
+                        target.describe(),
+                        target.describeActual(),
+                        target.met() ? "met" : "NOT met");
+            }
+        }
+        out.printf(Locale.ROOT, "%nserver resident memory after the load: %.1f MiB%n", rssMib);
+        tokenPayloadBytes.forEach((memberships, bytes) -> out.printf(
+                Locale.ROOT, "access token payload, user with %s membership(s): %d bytes%n", memberships, bytes));
+    }
+
+    /** The rows as a table: endpoint, requests/s, client p50 and p99, server p99, ratio to trivial, errors. */
+    static void printRows(PrintStream out, List<Row> rows) {
         int width = rows.stream().mapToInt(r -> r.endpoint().length()).max().orElse(8);
         String format = "%-" + width + "s  %11s  %13s  %13s  %13s  %16s  %7s%n";
         out.printf(
@@ -154,31 +180,15 @@ record Report(
                     String.format(Locale.ROOT, "%.3f", row.ratioToTrivial()),
                     row.errors());
         }
-        if (!targets.isEmpty()) {
-            out.printf(Locale.ROOT, "%ntargets:%n");
-            int describedWidth =
-                    targets.stream().mapToInt(t -> t.describe().length()).max().orElse(8);
-            for (Target target : targets) {
-                out.printf(
-                        Locale.ROOT,
-                        "  %-" + width + "s  %-" + describedWidth + "s  %12s  %s%n",
-                        target.endpoint(),
-                        target.describe(),
-                        target.describeActual(),
-                        target.met() ? "met" : "NOT met");
-            }
-        }
-        out.printf(Locale.ROOT, "%nserver resident memory after the load: %.1f MiB%n", rssMib);
-        tokenPayloadBytes.forEach((memberships, bytes) -> out.printf(
-                Locale.ROOT, "access token payload, user with %s membership(s): %d bytes%n", memberships, bytes));
     }
 
-    void write(Path file) throws IOException {
+    @Override
+    public void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, JSON.writeValueAsString(this) + "\n");
     }
 
-    private static double round(double value, int decimals) {
+    static double round(double value, int decimals) {
         double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
     }

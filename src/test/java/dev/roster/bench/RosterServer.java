@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,8 +42,12 @@ final class RosterServer implements AutoCloseable {
         this.managementUrl = "http://127.0.0.1:" + managementPort;
     }
 
-    /** Starts Roster on {@code port} with {@code home} as its data directory and waits until it is ready. */
-    static RosterServer start(Path jar, Path home, int port) throws IOException, InterruptedException {
+    /**
+     * Starts Roster on {@code port} with {@code home} as its data directory and {@code settings} (environment
+     * variables, e.g. {@code ROSTER_SYNC_BUDGET_RATE}) on top of the benchmark's own, and waits until it is ready.
+     */
+    static RosterServer start(Path jar, Path home, int port, Map<String, String> settings)
+            throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path log = home.resolve("server.log");
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -68,6 +73,7 @@ final class RosterServer implements AutoCloseable {
         env.put("ROSTER_DEMO_OPEN_DIRECTORY", "true");
         env.put("ROSTER_LOG_FORMAT", "");
         env.putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./roster start
+        env.putAll(settings);
         var server = new RosterServer(builder.start(), home, log, port, managementPort);
         Files.writeString(home.resolve("server.pid"), Long.toString(server.pid()));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close)); // Ctrl-C stops Roster too

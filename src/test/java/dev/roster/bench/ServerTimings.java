@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -46,25 +47,13 @@ final class ServerTimings {
     }
 
     Scrape scrape() throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(prometheus)
-                .timeout(Duration.ofSeconds(10))
-                .header("Accept", "text/plain")
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IOException("GET /actuator/prometheus answered " + response.statusCode());
-        }
         var buckets = new HashMap<String, NavigableMap<Double, Double>>();
-        for (String line : response.body().split("\n")) {
+        for (String line : fetch()) {
             if (!line.startsWith(BUCKET)) {
                 continue;
             }
             int end = line.lastIndexOf('}');
-            var labels = new HashMap<String, String>();
-            Matcher m = LABEL.matcher(line.substring(BUCKET.length(), end));
-            while (m.find()) {
-                labels.put(m.group(1), m.group(2));
-            }
+            Map<String, String> labels = labels(line.substring(BUCKET.length(), end));
             if (!"SUCCESS".equals(labels.get("outcome"))) {
                 continue;
             }
@@ -74,6 +63,75 @@ final class ServerTimings {
             buckets.computeIfAbsent(labels.get("uri"), uri -> new TreeMap<>()).merge(le, count, Double::sum);
         }
         return new Scrape(buckets);
+    }
+
+    /**
+     * The counter {@code name} now (e.g. {@code roster_role_sync_total}), its samples whose labels include all of
+     * {@code where} summed by their value of {@code label} (e.g. by {@code outcome}).
+     */
+    Map<String, Double> counter(String name, String label, Map<String, String> where)
+            throws IOException, InterruptedException {
+        var sums = new TreeMap<String, Double>();
+        String prefix = name + "{";
+        for (String line : fetch()) {
+            if (!line.startsWith(prefix)) {
+                continue;
+            }
+            int end = line.lastIndexOf('}');
+            Map<String, String> labels = labels(line.substring(prefix.length(), end));
+            if (!labels.entrySet().containsAll(where.entrySet()) || !labels.containsKey(label)) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(end + 1).trim().split(" ")[0]);
+            sums.merge(labels.get(label), value, Double::sum);
+        }
+        return sums;
+    }
+
+    /** The sum of every sample of counter {@code name} now, whatever their labels (0 when it has none yet). */
+    double total(String name) throws IOException, InterruptedException {
+        double total = 0;
+        for (String line : fetch()) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                String[] parts =
+                        line.substring(line.lastIndexOf('}') + 1).trim().split(" ");
+                total += Double.parseDouble(line.contains("{") ? parts[0] : parts[1]);
+            }
+        }
+        return total;
+    }
+
+    /** {@code after - before}, key by key, leaving out keys that did not move. */
+    static Map<String, Long> delta(Map<String, Double> before, Map<String, Double> after) {
+        var delta = new TreeMap<String, Long>();
+        after.forEach((key, value) -> {
+            long moved = Math.round(value - before.getOrDefault(key, 0.0));
+            if (moved != 0) {
+                delta.put(key, moved);
+            }
+        });
+        return delta;
+    }
+
+    private List<String> fetch() throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(prometheus)
+                .timeout(Duration.ofSeconds(10))
+                .header("Accept", "text/plain")
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET /actuator/prometheus answered " + response.statusCode());
+        }
+        return response.body().lines().toList();
+    }
+
+    private static Map<String, String> labels(String text) {
+        var labels = new HashMap<String, String>();
+        Matcher m = LABEL.matcher(text);
+        while (m.find()) {
+            labels.put(m.group(1), m.group(2));
+        }
+        return labels;
     }
 
     /**
