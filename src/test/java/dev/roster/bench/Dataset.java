@@ -186,6 +186,60 @@ final class Dataset {
             CROSS JOIN LATERAL (SELECT tenant_id FROM memberships WHERE user_id = s.id ORDER BY random() LIMIT 1) m
             """;
 
+    // The upstream names tenants by its own ids: the generated tenants get theirs (their slug), as if the upstream had
+    // created them, so that a pull keys them as the upstream names them (docs/sync.md, "Reconciliation").
+    private static final String NAME_TENANTS_UPSTREAM =
+            "UPDATE tenants SET external_id = slug WHERE slug LIKE 'bench-%' AND external_id IS NULL";
+
+    // The directory simulator vouches for every address; so does Roster, for the users it mirrors. Parameter: provider.
+    private static final String VERIFY_EMAILS =
+            "UPDATE users SET email_verified = true WHERE provider = ? AND NOT email_verified";
+
+    /**
+     * The directory simulator's table (migration V020) as the upstream of this dataset: each of the provider's users
+     * with the profile and the upstream memberships Roster holds (local ones are Roster's own). A pull then finds
+     * nothing to change, as in a deployment in step with its directory. Rows that are already so are not written.
+     * Parameter: provider.
+     */
+    private static final String MIRROR_INTO_DIRECTORY = """
+            INSERT INTO demo_directory_users AS d (id, email, username, first_name, middle_name, last_name,
+                                                   display_name, image, position_title, division, department,
+                                                   section, custom_team, hierarchy_level, reports_to, is_active,
+                                                   is_leader, roles)
+            SELECT u.external_id, lower(u.email), u.username, u.first_name, u.middle_name, u.last_name,
+                   u.display_name, u.image, u.position_title, u.division, u.department, u.section, u.custom_team,
+                   u.hierarchy_level, u.reports_to_external_id, u.is_active, u.is_leader,
+                   coalesce((SELECT jsonb_agg(jsonb_build_object(
+                                        'role', r.slug,
+                                        'on', jsonb_build_object('tenant', t.external_id, 'name', t.name))
+                                    ORDER BY t.external_id)
+                             FROM memberships m
+                             JOIN tenants t ON t.id = m.tenant_id
+                             JOIN roles r ON r.id = m.role_id
+                             WHERE m.user_id = u.id AND m.source = 'upstream' AND t.external_id IS NOT NULL),
+                            '[]'::jsonb)
+            FROM users u
+            WHERE u.provider = ?
+            ON CONFLICT (id) DO UPDATE SET
+                email = EXCLUDED.email, username = EXCLUDED.username, first_name = EXCLUDED.first_name,
+                middle_name = EXCLUDED.middle_name, last_name = EXCLUDED.last_name,
+                display_name = EXCLUDED.display_name, image = EXCLUDED.image,
+                position_title = EXCLUDED.position_title, division = EXCLUDED.division,
+                department = EXCLUDED.department, section = EXCLUDED.section, custom_team = EXCLUDED.custom_team,
+                hierarchy_level = EXCLUDED.hierarchy_level, reports_to = EXCLUDED.reports_to,
+                is_active = EXCLUDED.is_active, is_leader = EXCLUDED.is_leader, roles = EXCLUDED.roles,
+                updated_at = now()
+            WHERE (d.email, d.username, d.first_name, d.middle_name, d.last_name, d.display_name, d.image,
+                   d.position_title, d.division, d.department, d.section, d.custom_team, d.hierarchy_level,
+                   d.reports_to, d.is_active, d.is_leader, d.roles)
+                  IS DISTINCT FROM
+                  (EXCLUDED.email, EXCLUDED.username, EXCLUDED.first_name, EXCLUDED.middle_name,
+                   EXCLUDED.last_name, EXCLUDED.display_name, EXCLUDED.image, EXCLUDED.position_title,
+                   EXCLUDED.division, EXCLUDED.department, EXCLUDED.section, EXCLUDED.custom_team,
+                   EXCLUDED.hierarchy_level, EXCLUDED.reports_to, EXCLUDED.is_active, EXCLUDED.is_leader,
+                   EXCLUDED.roles)
+            """;
+
     private static final String LARGE_TENANT_ID = "SELECT id FROM tenants WHERE slug = ?";
 
     // Parameters: tenant id, count.
@@ -266,6 +320,24 @@ final class Dataset {
                 }
             }
             return users;
+        }
+    }
+
+    /**
+     * Makes the demo upstream's directory say about every user of the dataset what Roster holds (see
+     * {@link #MIRROR_INTO_DIRECTORY}), in one transaction: a sync of any of them then changes nothing. Answers how
+     * many directory rows it wrote (none when they were already so).
+     */
+    int mirrorIntoDirectory() throws SQLException {
+        try (Connection db = connect()) {
+            int[] written = new int[1];
+            inTransaction(db, () -> {
+                update(db, NAME_TENANTS_UPSTREAM);
+                update(db, VERIFY_EMAILS, provider);
+                written[0] = update(db, MIRROR_INTO_DIRECTORY, provider);
+            });
+            execute(db, "ANALYZE demo_directory_users");
+            return written[0];
         }
     }
 
@@ -441,7 +513,7 @@ final class Dataset {
         }
     }
 
-    private static void update(Connection db, String sql, Object... parameters) throws SQLException {
+    private static int update(Connection db, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 if (parameters[i] instanceof String[] texts) {
@@ -450,7 +522,7 @@ final class Dataset {
                     statement.setObject(i + 1, parameters[i]);
                 }
             }
-            statement.executeUpdate();
+            return statement.executeUpdate();
         }
     }
 }
