@@ -2,15 +2,27 @@ package dev.roster.connectors;
 
 import dev.roster.platform.PublicUrl;
 import dev.roster.platform.RosterProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Chooses the upstream: the OIDC provider of {@code ROSTER_OIDC_ISSUER}, or in dev mode with none configured, the
- * demo identity provider Roster serves itself under {@code /demo}.
+ * Chooses the upstreams. Sign-in: the OIDC provider of {@code ROSTER_OIDC_ISSUER}; else the REST directory of
+ * {@code ROSTER_DIRECTORY_BASE_URL}; else, in dev mode, the demo identity provider Roster serves itself under
+ * {@code /demo}. Pulls (role sync, sweeps, search): the REST directory when one is configured, otherwise there is no
+ * {@link UpstreamDirectory} bean (consumers take an {@code ObjectProvider}). With both OIDC and a directory, the
+ * directory only answers pulls, and must name users by their OIDC subject.
  */
 @Configuration(proxyBeanMethods = false)
 class ConnectorConfiguration {
@@ -20,9 +32,20 @@ class ConnectorConfiguration {
     static final String DEMO_AUDIENCE = "roster";
     static final String DEMO_ROLES_CLAIM = "roster_roles";
 
+    /**
+     * IMPORTANT: {@code @Primary} because a {@link RestDirectoryConnector} is an {@link UpstreamConnector} too: when
+     * OIDC signs users in and the directory only answers pulls, two beans are connectors, and this one is the sign-in
+     * connector. (When the directory also signs users in, both beans are the same object.)
+     */
     @Bean
+    @Primary
     UpstreamConnector upstreamConnector(
-            RosterProperties roster, OidcSettings oidc, PublicUrl publicUrl, JsonMapper json) {
+            RosterProperties roster,
+            OidcSettings oidc,
+            DirectorySettings directorySettings,
+            ObjectProvider<UpstreamDirectory> directory,
+            PublicUrl publicUrl,
+            JsonMapper json) {
         if (oidc.isConfigured()) {
             String audience = oidc.audience();
             if (audience == null || audience.isBlank()) {
@@ -43,10 +66,14 @@ class ConnectorConfiguration {
             }
             return connector;
         }
-        if (!oidc.demoUpstreamActive(roster)) {
+        if (directory.getIfAvailable() instanceof RestDirectoryConnector rest) {
+            log.info("REST directory connector signs users in with {}/api/v1/users/me", rest.provider());
+            return rest;
+        }
+        if (!oidc.demoUpstreamActive(roster, directorySettings)) {
             throw new IllegalStateException(
-                    "No upstream identity provider is configured: set ROSTER_OIDC_ISSUER and ROSTER_OIDC_AUDIENCE"
-                            + " (the demo provider runs only in dev mode)");
+                    "No upstream identity provider is configured: set ROSTER_OIDC_ISSUER and ROSTER_OIDC_AUDIENCE,"
+                            + " or ROSTER_DIRECTORY_BASE_URL (the demo provider runs only in dev mode)");
         }
         return new OidcConnector(
                 () -> publicUrl.get() + "/demo",
@@ -56,6 +83,34 @@ class ConnectorConfiguration {
                 oidc.httpTimeout(),
                 oidc.jwksMinRefetchInterval(),
                 json);
+    }
+
+    @Bean
+    @Conditional(DirectoryConfigured.class)
+    UpstreamDirectory upstreamDirectory(
+            DirectorySettings settings,
+            JsonMapper json,
+            MeterRegistry meters,
+            Clock clock,
+            ObjectProvider<UpstreamBudget> budget) {
+        return directory(settings, json, meters, clock, budget.getIfAvailable(() -> UpstreamBudget.UNLIMITED));
+    }
+
+    /** The directory that answers pulls: for now only the REST directory of {@code ROSTER_DIRECTORY_BASE_URL}. */
+    private static UpstreamDirectory directory(
+            DirectorySettings settings, JsonMapper json, MeterRegistry meters, Clock clock, UpstreamBudget budget) {
+        return new RestDirectoryConnector(settings, json, budget, meters, clock);
+    }
+
+    /** Matches when {@code ROSTER_DIRECTORY_BASE_URL} is set (and not blank). */
+    static class DirectoryConfigured implements Condition {
+
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return Binder.get(context.getEnvironment())
+                    .bindOrCreate("roster.directory", DirectorySettings.class)
+                    .isConfigured();
+        }
     }
 
     /**

@@ -21,9 +21,12 @@ public record OidcSettings(
         return StringUtils.hasText(issuer);
     }
 
-    /** Whether Roster serves its own demo identity provider: in dev mode, with no upstream configured. */
-    public boolean demoUpstreamActive(RosterProperties roster) {
-        return roster.isDevMode() && !isConfigured();
+    /**
+     * Whether Roster serves its own demo identity provider: in dev mode, with no upstream configured (neither an OIDC
+     * provider nor a REST directory, which would sign users in).
+     */
+    public boolean demoUpstreamActive(RosterProperties roster, DirectorySettings directory) {
+        return roster.isDevMode() && !isConfigured() && !directory.isConfigured();
     }
 
     /** Names of the upstream token's claims that carry the user's profile and, optionally, roles. */

@@ -2,7 +2,7 @@ package dev.roster.connectors;
 
 /**
  * An upstream identity provider as Roster sees it: it turns a sign-in token the client got from that provider into
- * the upstream's view of the user. Implementations: {@link OidcConnector}; a REST directory connector follows.
+ * the upstream's view of the user. Implementations: {@link OidcConnector}, {@link RestDirectoryConnector}.
  *
  * <p>Contract (tested for every implementation by {@code UpstreamConnectorContract}): a token the upstream did not
  * issue for Roster, or that is expired, forged, unsigned or unreadable, raises {@link InvalidUpstreamToken}; nothing

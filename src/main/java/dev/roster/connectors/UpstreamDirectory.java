@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * An upstream that can be asked about a user at any time, not only when the user signs in: what role sync, the
- * sweep, admin force-sync and the search fallback pull from. Implementation: the REST directory connector. An
+ * sweep, admin force-sync and the search fallback pull from. Implementation: {@link RestDirectoryConnector}. An
  * OIDC provider is not one (it speaks only through the tokens users bring).
  *
  * <p>Every call first takes a permit from the {@link UpstreamBudget} (each retry too). Failures are typed

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * the provider cannot be reached. Not part of readiness: refresh, {@code /v1/me} and authorization checks never need
  * the upstream, so neither an IdP outage nor an IdP that changed its issuer may take every node out of the load
  * balancer. (A mismatch visible at start-up stops the server instead.) Never blocks: it reports the last known
- * state of discovery, and starts a retry in the background when discovery has not succeeded.
+ * state of discovery, and starts a retry in the background when discovery has not succeeded. With the REST directory
+ * signing users in: UNKNOWN while its circuit breaker is open (repeated failures), UP otherwise.
  */
 @Component("upstream")
 class UpstreamHealth implements HealthIndicator {
@@ -25,6 +26,14 @@ class UpstreamHealth implements HealthIndicator {
 
     @Override
     public Health health() {
+        if (connector instanceof RestDirectoryConnector directory) {
+            return directory.circuitOpen()
+                    ? Health.unknown()
+                            .withDetail("directory", directory.provider())
+                            .withDetail("error", "circuit breaker open after repeated failures; sign-ins fail fast")
+                            .build()
+                    : Health.up().withDetail("directory", directory.provider()).build();
+        }
         if (!(connector instanceof OidcConnector oidc) || !settings.isConfigured()) {
             return Health.up().withDetail("provider", "demo").build();
         }

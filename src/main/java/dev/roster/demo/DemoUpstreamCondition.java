@@ -1,5 +1,6 @@
 package dev.roster.demo;
 
+import dev.roster.connectors.DirectorySettings;
 import dev.roster.connectors.OidcSettings;
 import dev.roster.platform.RosterProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -14,6 +15,8 @@ class DemoUpstreamCondition implements Condition {
     public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
         var binder = Binder.get(context.getEnvironment());
         return binder.bindOrCreate("roster.oidc", OidcSettings.class)
-                .demoUpstreamActive(binder.bindOrCreate("roster", RosterProperties.class));
+                .demoUpstreamActive(
+                        binder.bindOrCreate("roster", RosterProperties.class),
+                        binder.bindOrCreate("roster.directory", DirectorySettings.class));
     }
 }

@@ -1,5 +1,6 @@
 package dev.roster.sync;
 
+import dev.roster.connectors.DirectorySettings;
 import dev.roster.connectors.OidcSettings;
 import dev.roster.platform.RosterProperties;
 import java.util.List;
@@ -26,12 +27,13 @@ public class BootstrapAdmins {
 
     private final Set<String> emails;
 
-    BootstrapAdmins(Settings settings, RosterProperties roster, OidcSettings oidc) {
+    BootstrapAdmins(Settings settings, RosterProperties roster, OidcSettings oidc, DirectorySettings directory) {
         Set<String> configured = settings.bootstrapAdmins().stream()
                 .map(e -> e.trim().toLowerCase(Locale.ROOT))
                 .filter(e -> !e.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
-        this.emails = configured.isEmpty() && oidc.demoUpstreamActive(roster) ? Set.of(DEMO_ADMIN) : configured;
+        this.emails =
+                configured.isEmpty() && oidc.demoUpstreamActive(roster, directory) ? Set.of(DEMO_ADMIN) : configured;
     }
 
     /** Whether signing in with this address, as the upstream states it, makes a platform admin. */

@@ -94,7 +94,16 @@ class PermissionMatrixTests extends IntegrationTest {
             new Route("GET", "/v1/audit", null, Kind.ANY_TENANT_ADMIN, 200),
             new Route("GET", "/v1/users/{U}", null, Kind.ANY_TENANT_ADMIN_ON_USER, 200),
             new Route("POST", "/v1/users/{U}:deactivate", null, Kind.PLATFORM_ADMIN, 200),
-            new Route("POST", "/v1/users/{U}:reactivate", null, Kind.PLATFORM_ADMIN, 200));
+            new Route("POST", "/v1/users/{U}:reactivate", null, Kind.PLATFORM_ADMIN, 200),
+            // No directory in these tests: a platform admin gets as far as "nothing to pull from".
+            new Route(
+                    "POST",
+                    "/v1/users/sync",
+                    "{\"user_ids\":[\"00000000-0000-0000-0000-0000000000aa\"]}",
+                    Kind.PLATFORM_ADMIN,
+                    409),
+            new Route("DELETE", "/v1/users/{U}/cache", null, Kind.PLATFORM_ADMIN, 204),
+            new Route("GET", "/v1/sync/status", null, Kind.PLATFORM_ADMIN, 200));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();

@@ -3,12 +3,21 @@ package dev.roster.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import dev.roster.support.TestInfrastructure;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +26,10 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The connector contract against a real OIDC provider (mock-oauth2-server): discovery, JWKS, claims. */
+/**
+ * The connector contract against a real OIDC provider (mock-oauth2-server): discovery, JWKS, claims; and what only a
+ * JWT can get wrong (expiry, forgery, algorithm confusion, another issuer or audience).
+ */
 class OidcConnectorTests extends UpstreamConnectorContract {
 
     private static final String ISSUER_ID = "contract";
@@ -63,7 +75,7 @@ class OidcConnectorTests extends UpstreamConnectorContract {
     void aTokenOfAnotherIssuerSignedWithTrustedKeysIsRefused() {
         String otherIssuer = idp.issuerUrl(ISSUER_ID).toString().replace("localhost", "127.0.0.1");
         OidcConnector strict = trusting(otherIssuer);
-        String localhostToken = genuineToken("ext-1", "a@example.com", Map.of());
+        String localhostToken = genuineToken(user("ext-1", "a@example.com"));
 
         assertThatThrownBy(() -> strict.authenticate(localhostToken))
                 .isInstanceOf(InvalidUpstreamToken.class)
@@ -84,7 +96,7 @@ class OidcConnectorTests extends UpstreamConnectorContract {
         try {
             OidcConnector connector =
                     trusting("http://127.0.0.1:" + broken.getAddress().getPort() + "/idp");
-            String token = genuineToken("ext-1", "a@example.com", Map.of());
+            String token = genuineToken(user("ext-1", "a@example.com"));
 
             for (int i = 0; i < 5; i++) {
                 assertThatThrownBy(() -> connector.authenticate(token)).isInstanceOf(UpstreamUnavailable.class);
@@ -97,11 +109,53 @@ class OidcConnectorTests extends UpstreamConnectorContract {
     }
 
     @Test
-    void anUnreachableIssuerIsAnUpstreamOutageNotABadToken() {
-        OidcConnector unreachable = trusting("http://127.0.0.1:9/nobody");
+    void aTamperedTokenIsRefused() {
+        String[] parts = genuineToken(user("ext-1", "a@example.com")).split("\\.");
+        String forgedPayload = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"sub\":\"admin\",\"email\":\"root@example.com\"}".getBytes(StandardCharsets.UTF_8));
+        assertRefused(parts[0] + "." + forgedPayload + "." + parts[2]);
+    }
 
-        assertThatThrownBy(() -> unreachable.authenticate(genuineToken("ext-1", "a@example.com", Map.of())))
-                .isInstanceOf(UpstreamUnavailable.class);
+    @Test
+    void anUnsignedAlgNoneTokenIsRefused() {
+        String[] parts = genuineToken(user("ext-1", "a@example.com")).split("\\.");
+        String none = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        assertRefused(none + "." + parts[1] + ".");
+    }
+
+    @Test
+    void anHmacTokenKeyedWithThePublicKeyIsRefused() throws Exception {
+        byte[] secret = upstreamPublicKey().toRSAPublicKey().getEncoded();
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .keyID(upstreamPublicKey().getKeyID())
+                        .build(),
+                SignedJWT.parse(genuineToken(user("ext-1", "a@example.com"))).getJWTClaimsSet());
+        jwt.sign(new MACSigner(Arrays.copyOf(secret, Math.max(secret.length, 32))));
+        assertRefused(jwt.serialize());
+    }
+
+    @Test
+    void aTokenSignedByAnUnknownKeyIsRefused() throws Exception {
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("stranger").generate();
+        var jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("stranger").build(),
+                SignedJWT.parse(genuineToken(user("ext-1", "a@example.com"))).getJWTClaimsSet());
+        jwt.sign(new RSASSASigner(stranger));
+        assertRefused(jwt.serialize());
+    }
+
+    @Test
+    void aTokenForAnotherAudienceIsRefused() {
+        assertRefused(tokenWithClaims(Map.of("aud", "some-other-app")));
+    }
+
+    @Test
+    void aTokenWithoutEmailIsRefused() {
+        assertRefused(tokenWithClaims(Map.of("email", "")));
     }
 
     @Override
@@ -110,30 +164,74 @@ class OidcConnectorTests extends UpstreamConnectorContract {
     }
 
     @Override
-    protected String genuineToken(String subject, String email, Map<String, Object> claims) {
-        var all = new HashMap<String, Object>(claims);
-        all.put("email", email);
-        return idp.issueToken(ISSUER_ID, subject, AUDIENCE, all, 300).serialize();
+    protected UpstreamConnector unreachableConnector() {
+        return trusting("http://127.0.0.1:9/nobody");
     }
 
+    /** The user as an OIDC provider states it: standard claims, roles in the {@code roles} claim. */
     @Override
-    protected String expiredToken(String subject, String email) {
-        return idp.issueToken(ISSUER_ID, subject, AUDIENCE, Map.of("email", email), -120)
+    protected String genuineToken(UpstreamUser user) {
+        var claims = new HashMap<String, Object>();
+        claims.put("email", user.email());
+        claims.put("email_verified", user.emailVerified());
+        putIfStated(claims, "given_name", user.firstName());
+        putIfStated(claims, "family_name", user.lastName());
+        if (user.roles() != null) {
+            claims.put(
+                    "roles",
+                    user.roles().stream()
+                            .map(r -> Map.of(
+                                    "role",
+                                    r.role(),
+                                    "tenant",
+                                    r.tenant().name().equals(r.tenant().externalId())
+                                            ? r.tenant().externalId()
+                                            : Map.of(
+                                                    "id",
+                                                    r.tenant().externalId(),
+                                                    "name",
+                                                    r.tenant().name())))
+                            .toList());
+        }
+        return idp.issueToken(ISSUER_ID, user.externalId(), AUDIENCE, claims, 300)
                 .serialize();
     }
 
+    private static void putIfStated(Map<String, Object> claims, String name, @Nullable String value) {
+        if (value != null) {
+            claims.put(name, value);
+        }
+    }
+
+    /** A token that expired two minutes ago (beyond the 30 s clock skew). */
     @Override
-    protected String tokenWithClaims(Map<String, Object> overrides) {
-        var claims = new HashMap<String, Object>(
-                standardClaims(idp.issuerUrl(ISSUER_ID).toString(), AUDIENCE));
+    protected String rejectedToken() {
+        return idp.issueToken(ISSUER_ID, "ext-1", AUDIENCE, Map.of("email", "a@example.com"), -120)
+                .serialize();
+    }
+
+    /** A token signed by the provider's own key, with these claims instead of the standard ones. */
+    private String tokenWithClaims(Map<String, Object> overrides) {
+        Instant now = Instant.now();
+        var claims = new HashMap<String, Object>(Map.of(
+                "iss",
+                idp.issuerUrl(ISSUER_ID).toString(),
+                "aud",
+                AUDIENCE,
+                "sub",
+                "ext-1",
+                "email",
+                "a@example.com",
+                "exp",
+                Date.from(now.plusSeconds(300))));
         claims.putAll(overrides);
-        claims.put("iat", Date.from(Instant.now()));
+        claims.put("iat", Date.from(now));
         return idp.anyToken(idp.issuerUrl(ISSUER_ID), claims, Duration.ofMinutes(5))
                 .serialize();
     }
 
-    @Override
-    protected RSAKey upstreamPublicKey() {
+    /** The provider's public signing key, as an attacker could download it. */
+    private RSAKey upstreamPublicKey() {
         try {
             return JWKSet.load(URI.create(idp.jwksUrl(ISSUER_ID).toString()).toURL())
                     .getKeys()
