@@ -81,13 +81,6 @@ record BenchOptions(
             throw new IllegalArgumentException(
                     memberships + " memberships over " + users + " users need at least " + perUser + " tenants");
         }
-        if (sample < 4 * connections) {
-            throw new IllegalArgumentException("--sample must be at least 4 x --connections (" + 4 * connections
-                    + "): each connection needs several signed-in users of its own (refresh, read after assign)");
-        }
-        if (sample > users) {
-            throw new IllegalArgumentException("--sample " + sample + " is larger than --users " + users);
-        }
         return new BenchOptions(
                 quick,
                 users,
@@ -103,6 +96,17 @@ record BenchOptions(
                 upstreamDown,
                 rate,
                 nodes);
+    }
+
+    /** Refuses a sample the load runs cannot use: too few users per connection, or more than the dataset holds. */
+    void checkSample() {
+        if (sample < 4 * connections) {
+            throw new IllegalArgumentException("--sample must be at least 4 x --connections (" + 4 * connections
+                    + "): each connection needs several signed-in users of its own (refresh, read after assign)");
+        }
+        if (sample > users) {
+            throw new IllegalArgumentException("--sample " + sample + " is larger than --users " + users);
+        }
     }
 
     /** Whether {@code me} compares a healthy upstream with a delayed or a down one. */

@@ -113,7 +113,11 @@ final class BenchRun {
      * options; {@code setup} refuses options the scenario does not take with an {@link IllegalArgumentException}.
      */
     static void execute(String[] args, Function<BenchOptions, Setup> setup, Scenario scenario) {
-        executeStandalone(args, setup, (options, root) -> run(setup.apply(options), options, root, scenario));
+        Function<BenchOptions, Setup> checked = options -> {
+            options.checkSample();
+            return setup.apply(options);
+        };
+        executeStandalone(args, checked, (options, root) -> run(setup.apply(options), options, root, scenario));
     }
 
     /**
