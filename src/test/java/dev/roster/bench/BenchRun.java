@@ -201,7 +201,12 @@ final class BenchRun {
         return signIns;
     }
 
-    /** The dataset of {@code size}, generated unless Roster's home already holds it. */
+    /**
+     * The dataset of {@code size}, generated unless Roster's home already holds it, with Roster in step with its
+     * upstream: the demo directory says about every user what Roster holds, and every user was synced just now (see
+     * {@link Dataset#mirrorIntoDirectory}), so that neither the sweep nor a refresh asks the directory unless the
+     * scenario sets a short roles TTL.
+     */
     Dataset dataset(Dataset.Size size) throws Exception {
         var dataset = new Dataset(server.postgresPort(), baseUrl() + "/demo"); // the demo provider's issuer
         step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
@@ -211,6 +216,11 @@ final class BenchRun {
         long started = System.nanoTime();
         boolean generated = dataset.ensure(size);
         step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
+        started = System.nanoTime();
+        int written = dataset.mirrorIntoDirectory();
+        step(
+                "the directory says what Roster holds about every user (%,d rows written), all synced now, in %.1f s",
+                written, secondsSince(started));
         return dataset;
     }
 

@@ -195,6 +195,11 @@ final class Dataset {
     private static final String VERIFY_EMAILS =
             "UPDATE users SET email_verified = true WHERE provider = ? AND NOT email_verified";
 
+    // In step as of now: not stale for the sweep (12 h), nor for a refresh (15 min) unless the TTL is set shorter.
+    // Parameter: provider.
+    private static final String MARK_SYNCED =
+            "UPDATE users SET last_roles_sync_at = now(), sync_claimed_until = NULL WHERE provider = ?";
+
     /**
      * The directory simulator's table (migration V020) as the upstream of this dataset: each of the provider's users
      * with the profile and the upstream memberships Roster holds (local ones are Roster's own). A pull then finds
@@ -202,6 +207,17 @@ final class Dataset {
      * Parameter: provider.
      */
     private static final String MIRROR_INTO_DIRECTORY = """
+            WITH held AS (
+                SELECT m.user_id,
+                       jsonb_agg(jsonb_build_object('role', r.slug,
+                                                    'on', jsonb_build_object('tenant', t.external_id, 'name', t.name))
+                                 ORDER BY t.external_id) AS roles
+                FROM memberships m
+                JOIN tenants t ON t.id = m.tenant_id
+                JOIN roles r ON r.id = m.role_id
+                WHERE m.source = 'upstream' AND t.external_id IS NOT NULL
+                GROUP BY m.user_id
+            )
             INSERT INTO demo_directory_users AS d (id, email, username, first_name, middle_name, last_name,
                                                    display_name, image, position_title, division, department,
                                                    section, custom_team, hierarchy_level, reports_to, is_active,
@@ -209,16 +225,9 @@ final class Dataset {
             SELECT u.external_id, lower(u.email), u.username, u.first_name, u.middle_name, u.last_name,
                    u.display_name, u.image, u.position_title, u.division, u.department, u.section, u.custom_team,
                    u.hierarchy_level, u.reports_to_external_id, u.is_active, u.is_leader,
-                   coalesce((SELECT jsonb_agg(jsonb_build_object(
-                                        'role', r.slug,
-                                        'on', jsonb_build_object('tenant', t.external_id, 'name', t.name))
-                                    ORDER BY t.external_id)
-                             FROM memberships m
-                             JOIN tenants t ON t.id = m.tenant_id
-                             JOIN roles r ON r.id = m.role_id
-                             WHERE m.user_id = u.id AND m.source = 'upstream' AND t.external_id IS NOT NULL),
-                            '[]'::jsonb)
+                   coalesce(held.roles, '[]'::jsonb)
             FROM users u
+            LEFT JOIN held ON held.user_id = u.id
             WHERE u.provider = ?
             ON CONFLICT (id) DO UPDATE SET
                 email = EXCLUDED.email, username = EXCLUDED.username, first_name = EXCLUDED.first_name,
@@ -325,8 +334,9 @@ final class Dataset {
 
     /**
      * Makes the demo upstream's directory say about every user of the dataset what Roster holds (see
-     * {@link #MIRROR_INTO_DIRECTORY}), in one transaction: a sync of any of them then changes nothing. Answers how
-     * many directory rows it wrote (none when they were already so).
+     * {@link #MIRROR_INTO_DIRECTORY}), and marks them all synced now, in one transaction: a sync of any of them then
+     * changes nothing, and none is due before the roles TTL. Answers how many directory rows it wrote (none when
+     * they were already so).
      */
     int mirrorIntoDirectory() throws SQLException {
         try (Connection db = connect()) {
@@ -335,8 +345,9 @@ final class Dataset {
                 update(db, NAME_TENANTS_UPSTREAM);
                 update(db, VERIFY_EMAILS, provider);
                 written[0] = update(db, MIRROR_INTO_DIRECTORY, provider);
+                update(db, MARK_SYNCED, provider);
             });
-            execute(db, "ANALYZE demo_directory_users");
+            execute(db, "VACUUM ANALYZE demo_directory_users, users"); // the directory's search index, the updates
             return written[0];
         }
     }
