@@ -25,6 +25,22 @@ public record DirectorySettings(
         @DefaultValue BreakerPolicy circuitBreaker,
         @DefaultValue Fields fields) {
 
+    /** The same settings for the directory at {@code url}, with {@code key} (the demo directory simulator). */
+    public DirectorySettings pointingAt(String url, String key) {
+        return new DirectorySettings(
+                url,
+                key,
+                apiKeyHeader,
+                connectTimeout,
+                readTimeout,
+                tokenLifetime,
+                emailVerifiedDefault,
+                maxBodySize,
+                retry,
+                circuitBreaker,
+                fields);
+    }
+
     public boolean isConfigured() {
         return StringUtils.hasText(baseUrl);
     }

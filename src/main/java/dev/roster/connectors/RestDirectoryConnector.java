@@ -128,7 +128,14 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
                 .tag("connector", CONNECTOR)
                 .register(meters);
         this.clock = clock;
+        // HTTP/1.1: a plain REST directory gains nothing from h2c, and the JDK's h2c upgrade of concurrent requests
+        // on a fresh connection can leave some unanswered until the read timeout.
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                // Its own threads: the JDK client otherwise hands some completions to the common pool, which a busy
+                // caller on a small machine (one worker on two cores) can starve until the read timeout.
+                .executor(java.util.concurrent.Executors.newCachedThreadPool(
+                        Thread.ofPlatform().name("directory-http-", 0).daemon().factory()))
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

@@ -192,6 +192,50 @@ class DirectorySimulatorTests {
     }
 
     @Test
+    void inDevModeRosterPullsFromTheSimulatorAndARoleChangedUpstreamShows() {
+        Http.Response tokens = http.postForm(
+                "/v1/auth/token",
+                Http.form(
+                        "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+                        "subject_token_type", "urn:ietf:params:oauth:token-type:id_token",
+                        "subject_token", idToken("bob@example.com")));
+        assertThat(tokens.status()).as(tokens.body()).isEqualTo(200);
+        assertThat(http.putJson(
+                                "/demo/directory/users/bob@example.com/roles",
+                                null,
+                                "[{\"role\": \"operator\", \"tenant\": \"globex\"}]")
+                        .status())
+                .isEqualTo(204);
+        // As if bob's roles were synced longer ago than the TTL.
+        roster.getBean(JdbcClient.class)
+                .sql("UPDATE users SET last_roles_sync_at = now() - interval '1 hour' WHERE email = 'bob@example.com'")
+                .update();
+        String userId = roster.getBean(JdbcClient.class)
+                .sql("SELECT id::text FROM users WHERE email = 'bob@example.com'")
+                .query(String.class)
+                .single();
+        roster.getBean(dev.roster.sync.DirectoryPull.class)
+                .sync(
+                        java.util.UUID.fromString(userId),
+                        dev.roster.sync.SyncTrigger.ADMIN,
+                        true,
+                        dev.roster.sync.UserSync.Options.APPLY);
+
+        Http.Response refreshed = http.postForm(
+                "/v1/auth/token",
+                Http.form(
+                        "grant_type",
+                        "refresh_token",
+                        "refresh_token",
+                        tokens.json().path("refresh_token").asString()));
+        assertThat(refreshed.status()).isEqualTo(200);
+        JsonNode me = http.get("/v1/me", refreshed.json().path("access_token").asString())
+                .json();
+        assertThat(me.path("memberships").findValuesAsString("slug")).containsExactly("globex");
+        assertThat(me.path("memberships").findValuesAsString("role")).containsExactly("operator");
+    }
+
+    @Test
     void changingRolesOfAnUnknownUserIs404AndAMalformedBody400() {
         assertThat(http.putJson("/demo/directory/users/mallory@example.com/roles", null, "[]")
                         .status())

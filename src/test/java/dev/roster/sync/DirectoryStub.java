@@ -41,7 +41,7 @@ final class DirectoryStub {
         return Map.ofEntries(
                 Map.entry("roster.directory.base-url", server.baseUrl()),
                 Map.entry("roster.directory.api-key", API_KEY),
-                Map.entry("roster.directory.read-timeout", "500ms"),
+                Map.entry("roster.directory.read-timeout", "2s"),
                 Map.entry("roster.directory.retry.max-attempts", "2"),
                 Map.entry("roster.directory.retry.initial-wait", "10ms"),
                 Map.entry("roster.directory.circuit-breaker.minimum-calls", "1000000"),
