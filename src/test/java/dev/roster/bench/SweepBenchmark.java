@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -184,22 +185,24 @@ public final class SweepBenchmark {
         StaleUsers.SweepTimes times = awaitSweepEnd(data, releasedAt);
 
         var fetchesByNode = new ArrayList<Long>();
-        var outcomes = new java.util.TreeMap<String, Long>();
+        var syncsByNode = new ArrayList<Long>();
+        var outcomes = new TreeMap<String, Long>();
         for (int i = 0; i < nodes.size(); i++) {
             RosterServer node = nodes.get(i);
             fetchesByNode.add(new Upstream(node.baseUrl()).requests().fetch());
-            ServerTimings.delta(
-                            sweepSyncsBefore.get(i),
-                            new ServerTimings(node.managementUrl())
-                                    .counter("roster_role_sync_total", "outcome", Map.of("trigger", "sweep")))
-                    .forEach((outcome, count) -> outcomes.merge(outcome, count, Long::sum));
+            Map<String, Long> synced = ServerTimings.delta(
+                    sweepSyncsBefore.get(i),
+                    new ServerTimings(node.managementUrl())
+                            .counter("roster_role_sync_total", "outcome", Map.of("trigger", "sweep")));
+            synced.forEach((outcome, count) -> outcomes.merge(outcome, count, Long::sum));
+            syncsByNode.add(synced.values().stream().mapToLong(Long::longValue).sum());
         }
         long fetches = fetchesByNode.stream().mapToLong(Long::longValue).sum();
         Integer sweptBy = node(nodes, holder);
         SyncApi.Status status = sync.status();
         BenchRun.step(
-                "upstream fetches %,d (by node %s); sweep syncs %s; last sweep %s",
-                fetches, fetchesByNode, outcomes, status.lastSweep());
+                "upstream fetches %,d (received by node %s); sweep syncs %s (by node %s); last sweep %s",
+                fetches, fetchesByNode, outcomes, syncsByNode, status.lastSweep());
         return SweepReport.Run.of(
                 nodes.size(),
                 users,
@@ -209,6 +212,7 @@ public final class SweepBenchmark {
                 fetches,
                 fetchesByNode,
                 outcomes,
+                syncsByNode,
                 sweptBy,
                 status.staleUsers(),
                 status.lastSweep().path("result"));

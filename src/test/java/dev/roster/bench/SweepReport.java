@@ -23,8 +23,9 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
      * second; null: it gave up); {@code sweepStartDelayS} and {@code sweepS}: when the sweep started after the
      * release and how long it ran, on the database's clock (null: it had not finished); {@code usersPerSecond}: users
      * over the sweep's run; {@code vsBudget}: the sweep's run over N / rate; {@code upstreamFetches}: {@code GET
-     * /users/{id}} the directory received, all nodes together and by node; {@code sweepSyncs}: the sweep's syncs by
-     * outcome, all nodes; {@code sweptBy}: the node that held the sweep's lease; {@code staleAfter}: stale users Roster
+     * /users/{id}} the directory received, all nodes together and by the node whose simulator received them (every
+     * node pulls from the first node's, the cluster's public URL); {@code sweepSyncs}: the sweep's syncs by outcome,
+     * all nodes, and their number by node that made them; {@code sweptBy}: the node that held the sweep's lease; {@code staleAfter}: stale users Roster
      * reported at the end; {@code lastSweep}: the sweep's own report ({@code GET /v1/sync/status}).
      */
     record Run(
@@ -41,6 +42,7 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
             List<Long> upstreamFetchesByNode,
             double fetchesPerUser,
             Map<String, Long> sweepSyncs,
+            List<Long> sweepSyncsByNode,
             @Nullable Integer sweptBy,
             long staleAfter,
             JsonNode lastSweep) {
@@ -54,6 +56,7 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
                 long fetches,
                 List<Long> fetchesByNode,
                 Map<String, Long> sweepSyncs,
+                List<Long> sweepSyncsByNode,
                 @Nullable Integer sweptBy,
                 long staleAfter,
                 JsonNode lastSweep) {
@@ -72,6 +75,7 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
                     List.copyOf(fetchesByNode),
                     Report.round((double) fetches / users, 3),
                     Map.copyOf(sweepSyncs),
+                    List.copyOf(sweepSyncsByNode),
                     sweptBy,
                     staleAfter,
                     lastSweep);
@@ -87,7 +91,7 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
                 users,
                 rate,
                 checkEvery);
-        String format = "%5s  %9s  %15s  %9s  %13s  %8s  %10s  %16s  %14s  %8s  %s%n";
+        String format = "%5s  %9s  %15s  %9s  %13s  %9s  %10s  %14s  %8s  %17s  %s%n";
         out.printf(
                 Locale.ROOT,
                 format,
@@ -98,9 +102,9 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
                 "sweep users/s",
                 "vs N/rate",
                 "fetches",
-                "fetches by node",
                 "fetches / user",
                 "swept by",
+                "syncs by node",
                 "sweep syncs");
         for (Run run : runs) {
             out.printf(
@@ -115,17 +119,18 @@ record SweepReport(String scenario, String date, boolean quick, int users, int r
                     number(run.usersPerSecond(), "%,.1f"),
                     number(run.vsBudget(), "%.3f"),
                     String.format(Locale.ROOT, "%,d", run.upstreamFetches()),
-                    run.upstreamFetchesByNode().stream()
-                            .map(n -> String.format(Locale.ROOT, "%,d", n))
-                            .toList(),
                     String.format(Locale.ROOT, "%.3f", run.fetchesPerUser()),
                     run.sweptBy() == null ? "?" : "node " + run.sweptBy(),
+                    run.sweepSyncsByNode().stream()
+                            .map(n -> String.format(Locale.ROOT, "%,d", n))
+                            .toList(),
                     run.sweepSyncs());
         }
         out.printf(
                 Locale.ROOT,
                 "%n(none stale at: from the release, polled; sweep: the sweep's run on the database's clock,"
-                        + " from its start up to %s after the release; vs N/rate: sweep over users / rate)%n",
+                        + " from its start up to %s after the release; vs N/rate: sweep over users / rate;"
+                        + " fetches: every node's directory simulator)%n",
                 checkEvery);
     }
 
