@@ -195,16 +195,22 @@ final class Dataset {
     private static final String VERIFY_EMAILS =
             "UPDATE users SET email_verified = true WHERE provider = ? AND NOT email_verified";
 
+    // The extra users are the open directory's (see MIRROR_INTO_DIRECTORY), also when an earlier version mirrored them.
+    private static final String UNMIRROR_EXTRA_USERS = """
+            DELETE FROM demo_directory_users WHERE email LIKE '%@bench.example' AND email NOT LIKE 'user%@bench.example'
+            """;
+
     // In step as of now: not stale for the sweep (12 h), nor for a refresh (15 min) unless the TTL is set shorter.
     // Parameter: provider.
     private static final String MARK_SYNCED =
             "UPDATE users SET last_roles_sync_at = now(), sync_claimed_until = NULL WHERE provider = ?";
 
     /**
-     * The directory simulator's table (migration V020) as the upstream of this dataset: each of the provider's users
-     * with the profile and the upstream memberships Roster holds (local ones are Roster's own). A pull then finds
-     * nothing to change, as in a deployment in step with its directory. Rows that are already so are not written.
-     * Parameter: provider.
+     * The directory simulator's table (migration V020) as the upstream of this dataset: each generated user with the
+     * profile and the upstream memberships Roster holds (local ones are Roster's own). A pull then finds nothing to
+     * change, as in a deployment in step with its directory. Rows that are already so are not written. The three
+     * extra users stay out: the open directory signs them in, and answers pulls of them, saying nothing about their
+     * roles (a directory's ID token of 1,000 roles would be larger than Roster takes in a form). Parameter: provider.
      */
     private static final String MIRROR_INTO_DIRECTORY = """
             WITH held AS (
@@ -228,7 +234,7 @@ final class Dataset {
                    coalesce(held.roles, '[]'::jsonb)
             FROM users u
             LEFT JOIN held ON held.user_id = u.id
-            WHERE u.provider = ?
+            WHERE u.provider = ? AND u.email LIKE 'user%@bench.example'
             ON CONFLICT (id) DO UPDATE SET
                 email = EXCLUDED.email, username = EXCLUDED.username, first_name = EXCLUDED.first_name,
                 middle_name = EXCLUDED.middle_name, last_name = EXCLUDED.last_name,
@@ -344,6 +350,7 @@ final class Dataset {
             inTransaction(db, () -> {
                 update(db, NAME_TENANTS_UPSTREAM);
                 update(db, VERIFY_EMAILS, provider);
+                update(db, UNMIRROR_EXTRA_USERS);
                 written[0] = update(db, MIRROR_INTO_DIRECTORY, provider);
                 update(db, MARK_SYNCED, provider);
             });
