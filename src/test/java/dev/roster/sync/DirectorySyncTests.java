@@ -110,8 +110,8 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(Boolean.class)
                         .single())
                 .isTrue();
-        assertThat(jdbc.sql("SELECT action FROM audit_log WHERE target = :t ORDER BY id")
-                        .param("t", "user:" + s.userId())
+        assertThat(jdbc.sql("SELECT action FROM audit_log WHERE target LIKE :t ORDER BY id")
+                        .param("t", "membership:" + s.userId() + ":%")
                         .query(String.class)
                         .list())
                 .contains("membership.changed");
