@@ -8,6 +8,7 @@ import dev.roster.platform.LogThrottle;
 import dev.roster.sync.UserSync.Options;
 import dev.roster.sync.UserSync.Result;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -35,6 +36,10 @@ public class DirectoryPull {
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final LogThrottle failureWarnings = new LogThrottle(Duration.ofMinutes(1));
+    // This node's view of the directory's health, for GET /v1/sync/status.
+    private volatile @Nullable Instant lastAnswerAt;
+    private volatile @Nullable Instant lastFailureAt;
+    private volatile @Nullable String lastFailure;
 
     DirectoryPull(
             ObjectProvider<UpstreamDirectory> directory,
@@ -92,6 +97,8 @@ public class DirectoryPull {
                 case Lookup.Gone gone -> sync.applyGone(userId, trigger, options);
             };
         } catch (UpstreamCallFailed e) {
+            lastFailureAt = Instant.now();
+            lastFailure = e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
             users.holdClaim(userId, settings.errorBackoff());
             warn(e);
             return failed(
@@ -100,6 +107,7 @@ public class DirectoryPull {
             users.holdClaim(userId, settings.errorBackoff());
             throw e;
         }
+        lastAnswerAt = Instant.now();
         if (options.dryRun()) {
             users.holdClaim(userId, Duration.ZERO);
         } else if (result.outcome() == SyncOutcome.REFUSED) {
@@ -107,6 +115,17 @@ public class DirectoryPull {
         }
         metrics.synced(trigger, result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         return result;
+    }
+
+    /** The directory as this node saw it last: when it last answered, when and how it last failed. */
+    public record Health(
+            boolean configured,
+            @Nullable Instant lastAnswerAt,
+            @Nullable Instant lastFailureAt,
+            @Nullable String lastFailure) {}
+
+    public Health health() {
+        return new Health(directory != null, lastAnswerAt, lastFailureAt, lastFailure);
     }
 
     private Result failed(UUID userId, SyncTrigger trigger, String detail, long start) {

@@ -157,6 +157,7 @@ public class SyncAdmin {
     public record Status(
             boolean directoryConfigured,
             String provider,
+            DirectoryPull.Health upstream,
             @Nullable SweepStatus lastSweep,
             long staleUsers,
             Budget rateBudget) {}
@@ -189,6 +190,6 @@ public class SyncAdmin {
                 })
                 .single();
         long stale = pull.hasDirectory() ? sweep.refreshStaleCount() : 0;
-        return new Status(pull.hasDirectory(), sync.provider(), sweepStatus, stale, budget);
+        return new Status(pull.hasDirectory(), sync.provider(), pull.health(), sweepStatus, stale, budget);
     }
 }

@@ -226,6 +226,7 @@ public class UserSync {
         List<RoleDiff.Change> changedRoles = new ArrayList<>();
         List<RoleDiff.Change> removed = new ArrayList<>();
         Map<UUID, Wanted> toWrite = new TreeMap<>();
+        List<Audited> audits = new ArrayList<>();
         for (var entry : wanted.entrySet()) {
             Wanted w = entry.getValue();
             var upstreamTenant = w.assignment().tenant();
@@ -254,7 +255,9 @@ public class UserSync {
         // What Roster holds from the upstream that the upstream no longer names.
         for (var entry : heldByTenant.entrySet()) {
             Held h = entry.getValue();
-            removed.add(new RoleDiff.Change(entry.getKey(), h.tenantName(), h.role(), null));
+            var change = new RoleDiff.Change(entry.getKey(), h.tenantName(), h.role(), null);
+            removed.add(change);
+            audits.add(new Audited("membership.removed", h.tenantId(), change));
         }
         RoleDiff diff = new RoleDiff(List.copyOf(added), List.copyOf(changedRoles), List.copyOf(removed));
         String refusal = options.acceptRemovals()
@@ -273,14 +276,8 @@ public class UserSync {
         for (Held h : heldByTenant.values()) {
             users.removeUpstreamMembership(userId, h.tenantId());
         }
-        for (RoleDiff.Change c : diff.added()) {
-            auditMembership(actor, userId, "membership.added", c);
-        }
-        for (RoleDiff.Change c : diff.changed()) {
-            auditMembership(actor, userId, "membership.changed", c);
-        }
-        for (RoleDiff.Change c : diff.removed()) {
-            auditMembership(actor, userId, "membership.removed", c);
+        for (Audited a : audits) {
+            auditMembership(actor, userId, a);
         }
         return new Reconciled(diff, null);
     }
@@ -292,11 +289,16 @@ public class UserSync {
         return external != null ? external : "roster:" + h.tenantId();
     }
 
-    private void auditMembership(String actor, UUID userId, String action, RoleDiff.Change change) {
+    private record Audited(String action, UUID tenantId, RoleDiff.Change change) {}
+
+    /** As the admin API audits memberships: the membership as target, its tenant (whose admins may read it). */
+    private void auditMembership(String actor, UUID userId, Audited audited) {
+        RoleDiff.Change change = audited.change();
         audit.record(
                 actor,
-                action,
-                "user:" + userId,
+                audited.action(),
+                "membership:" + userId + ":" + audited.tenantId(),
+                audited.tenantId(),
                 change.from() == null ? null : Map.of("tenant", change.tenant(), "role", change.from()),
                 change.to() == null
                         ? null

@@ -203,6 +203,49 @@ class DirectorySyncClusterTests extends IntegrationTest {
         assertThat(seconds).isGreaterThan(3.0);
     }
 
+    @Test
+    void aRetryAfterSeenByOneNodePausesTheOthersBackgroundCalls() {
+        UpstreamBudget budgetB = nodeB.getBean(UpstreamBudget.class);
+        budgetA.pause(Duration.ofSeconds(2));
+
+        long start = System.nanoTime();
+        budgetB.acquire(UpstreamBudget.Priority.BACKGROUND);
+        double waited = (System.nanoTime() - start) / 1e9;
+
+        assertThat(waited).isGreaterThan(1.5);
+        // Interactive calls never wait, pause or not.
+        budgetA.pause(Duration.ofSeconds(2));
+        long interactive = System.nanoTime();
+        budgetB.acquire(UpstreamBudget.Priority.INTERACTIVE);
+        assertThat((System.nanoTime() - interactive) / 1e9).isLessThan(1.5);
+        jdbc.sql("UPDATE upstream_budget SET paused_until = NULL").update();
+    }
+
+    @Test
+    void droppingAUsersCacheReachesEveryNode() {
+        String access = signIn("cache-1", "cache-1@example.com", roles("viewer", "acme"))
+                .path("access_token")
+                .asString();
+        String id = userId("cache-1@example.com");
+        assertThat(b.get("/v1/me", access).json().path("first_name").isNull()).isTrue();
+        // A change behind Roster's back (as a restore or manual SQL would make): node B keeps its cached view...
+        jdbc.sql("UPDATE users SET first_name = 'Changed' WHERE id = CAST(:id AS uuid)")
+                .param("id", id)
+                .update();
+        assertThat(b.get("/v1/me", access).json().path("first_name").isNull()).isTrue();
+
+        assertThat(http.delete("/v1/users/" + id + "/cache", signInAsPlatformAdmin())
+                        .status())
+                .isEqualTo(204);
+
+        await().atMost(Duration.ofSeconds(2))
+                .until(() -> "Changed"
+                        .equals(b.get("/v1/me", access)
+                                .json()
+                                .path("first_name")
+                                .asString()));
+    }
+
     private static void take(UpstreamBudget budget, int permits) {
         for (int i = 0; i < permits; i++) {
             budget.acquire(UpstreamBudget.Priority.BACKGROUND);

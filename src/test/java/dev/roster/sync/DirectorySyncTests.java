@@ -110,8 +110,8 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(Boolean.class)
                         .single())
                 .isTrue();
-        assertThat(jdbc.sql("SELECT action FROM audit_log WHERE target = :t ORDER BY id")
-                        .param("t", "user:" + s.userId())
+        assertThat(jdbc.sql("SELECT action FROM audit_log WHERE target LIKE :t ORDER BY id")
+                        .param("t", "membership:" + s.userId() + ":%")
                         .query(String.class)
                         .list())
                 .contains("membership.changed");
@@ -378,6 +378,63 @@ class DirectorySyncTests extends IntegrationTest {
                 .isEqualTo(3);
     }
 
+    // ---- search with upstream fallback
+
+    private static void searchAnswers(String q, String body, int delayMillis) {
+        DirectoryStub.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                        com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/api/v1/users/search"))
+                .withQueryParam("q", com.github.tomakehurst.wiremock.client.WireMock.equalTo(q))
+                .willReturn(okJson(body).withFixedDelay(delayMillis)));
+    }
+
+    @Test
+    void aShortSearchAsksTheDirectoryUpsertsWhatItFindsAndSaysSo() {
+        searchAnswers("zed", "{\"users\": [" + DirectoryStub.user("zed-1", "zed@example.com", true) + "]}", 0);
+
+        JsonNode page = http.get("/v1/users?q=zed", admin).json();
+
+        assertThat(page.path("source").asString()).isEqualTo("local+upstream");
+        assertThat(page.path("upstream").asString()).isEqualTo("answered");
+        assertThat(page.path("items").findValuesAsString("email")).containsExactly("zed@example.com");
+        assertThat(page.path("total").asLong()).isEqualTo(1);
+        assertThat(page.path("stale_as_of").isString()).isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'user.provisioned'"
+                                + " AND after->>'external_id' = 'zed-1'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aSlowDirectoryIsSkippedAndItsLateAnswerStillLands() {
+        searchAnswers("yves", "{\"users\": [" + DirectoryStub.user("yves-1", "yves@example.com", true) + "]}", 1000);
+
+        JsonNode page = http.get("/v1/users?q=yves", admin).json();
+
+        assertThat(page.path("source").asString()).isEqualTo("local");
+        assertThat(page.path("upstream").asString()).isEqualTo("skipped");
+        assertThat(page.path("items")).isEmpty();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> http.get("/v1/users?q=yves", admin)
+                        .json()
+                        .path("items")
+                        .findValuesAsString("email")
+                        .contains("yves@example.com"));
+    }
+
+    @Test
+    void aFullLocalPageOrATenantAdminsSearchDoesNotAskTheDirectory() {
+        Session tenantAdmin = signInHolding("ta-1", "tenant_admin", "acme");
+
+        JsonNode byTenantAdmin =
+                http.get("/v1/users?q=zed", tenantAdmin.access()).json();
+        JsonNode full = http.get("/v1/users?q=root-admin&limit=1", admin).json();
+
+        assertThat(byTenantAdmin.path("upstream").asString()).isEqualTo("not_asked");
+        assertThat(full.path("upstream").asString()).isEqualTo("not_asked");
+        assertThat(DirectoryStub.server.getAllServeEvents()).isEmpty();
+    }
+
     // ---- admin endpoints
 
     @Test
@@ -394,6 +451,20 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(String.class)
                         .single())
                 .isEqualTo("Engineering");
+    }
+
+    @Test
+    void syncsAreCountedByOutcomeAndTrigger() {
+        Session s = signInHolding("met-1", "viewer", "acme");
+        DirectoryStub.holds("met-1", "met-1@example.com", "developer", "acme");
+        forceSync(s.userId(), false);
+
+        String metrics = management.get("/actuator/prometheus", null).body();
+
+        assertThat(metrics).contains("roster_role_sync_total{outcome=\"changed\",trigger=\"admin\"}");
+        assertThat(metrics).contains("roster_role_sync_duration_seconds_count{trigger=\"admin\"}");
+        assertThat(metrics).contains("roster_upstream_request_seconds_count{connector=\"rest_directory\"");
+        assertThat(metrics).contains("roster_sync_stale_users");
     }
 
     @Test
@@ -425,5 +496,6 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(status.path("directory_configured").asBoolean()).isTrue();
         assertThat(status.path("rate_budget").path("rate_per_second").asInt()).isEqualTo(1000);
         assertThat(status.path("stale_users").isNumber()).isTrue();
+        assertThat(status.path("upstream").path("configured").asBoolean()).isTrue();
     }
 }
