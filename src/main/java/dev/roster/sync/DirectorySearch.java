@@ -68,8 +68,8 @@ class DirectorySearch implements UpstreamSearch {
         CompletableFuture<Integer> upserted =
                 CompletableFuture.supplyAsync(() -> upsert(directory.search(query, limit)), searches);
         try {
-            upserted.get(settings.searchTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return Outcome.ANSWERED;
+            int created = upserted.get(settings.searchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return created > 0 ? Outcome.ANSWERED : Outcome.NOTHING_NEW;
         } catch (TimeoutException e) {
             log.debug(
                     "the directory's search took longer than {}; answered with local results",
@@ -99,7 +99,9 @@ class DirectorySearch implements UpstreamSearch {
         Integer created = tx.execute(status -> {
             int n = 0;
             for (SyncedUsers.Upsert row : users.upsertProfiles(sync.provider(), rows)) {
-                bus.publish(UserViews.TOPIC, row.id().toString());
+                if (row.changed()) {
+                    bus.publish(UserViews.TOPIC, row.id().toString());
+                }
                 if (row.created()) {
                     n++;
                     audit.record(

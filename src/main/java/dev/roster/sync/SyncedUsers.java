@@ -93,8 +93,16 @@ class SyncedUsers {
                 display_name = coalesce(EXCLUDED.display_name, u.display_name),
                 image = coalesce(EXCLUDED.image, u.image),
                 last_synced_at = now(),
-                updated_at = now()
-            RETURNING id, external_id, (xmax = 0) AS created
+                updated_at = CASE WHEN
+                    (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
+                     coalesce(EXCLUDED.first_name, u.first_name), coalesce(EXCLUDED.last_name, u.last_name),
+                     coalesce(EXCLUDED.middle_name, u.middle_name), coalesce(EXCLUDED.display_name, u.display_name),
+                     coalesce(EXCLUDED.image, u.image))
+                    IS DISTINCT FROM
+                    (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name,
+                     u.display_name, u.image)
+                    THEN now() ELSE u.updated_at END
+            RETURNING id, external_id, (xmax = 0) AS created, updated_at = now() AS changed
             """;
 
     private static final String CURRENT_MEMBERSHIPS = """
@@ -222,7 +230,7 @@ class SyncedUsers {
                 .single();
     }
 
-    record Upsert(UUID id, String externalId, boolean created) {}
+    record Upsert(UUID id, String externalId, boolean created, boolean changed) {}
 
     /** The users' profiles in one statement (one row per external id). */
     List<Upsert> upsertProfiles(String provider, List<UpstreamUser> users) {
@@ -246,7 +254,10 @@ class SyncedUsers {
                         users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
                 .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
                 .query((rs, i) -> new Upsert(
-                        rs.getObject("id", UUID.class), rs.getString("external_id"), rs.getBoolean("created")))
+                        rs.getObject("id", UUID.class),
+                        rs.getString("external_id"),
+                        rs.getBoolean("created"),
+                        rs.getBoolean("changed")))
                 .list();
     }
 

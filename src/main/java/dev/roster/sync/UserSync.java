@@ -176,7 +176,9 @@ public class UserSync {
             refusal = reconciled.refusal();
             changed |= !diff.isEmpty() && refusal == null;
         }
-        if (refusal == null && said != null) {
+        // A pull that says nothing about roles still leaves the user in step with the directory (nothing to apply);
+        // a sign-in token without roles does not: the directory, if there is one, is asked soon.
+        if (refusal == null && (said != null || trigger != SyncTrigger.SIGN_IN)) {
             users.markRolesSynced(row.id());
         }
         if (!options.dryRun() && bootstrapAdmins.applies(user.email(), user.emailVerified())) {
@@ -233,11 +235,13 @@ public class UserSync {
             Held current = heldByTenant.remove(entry.getKey());
             if (current != null) {
                 if (!current.roleId().equals(w.role().id())) {
-                    changedRoles.add(new RoleDiff.Change(
+                    var change = new RoleDiff.Change(
                             entry.getKey(),
                             current.tenantName(),
                             current.role(),
-                            w.role().slug()));
+                            w.role().slug());
+                    changedRoles.add(change);
+                    audits.add(new Audited("membership.changed", current.tenantId(), change));
                     toWrite.put(current.tenantId(), w);
                 }
                 continue;
@@ -248,8 +252,10 @@ public class UserSync {
             if (local != null && !local.upstream()) {
                 continue; // Assigned in Roster: Roster's word stands.
             }
-            added.add(new RoleDiff.Change(
-                    entry.getKey(), tenant.name(), null, w.role().slug()));
+            var change = new RoleDiff.Change(
+                    entry.getKey(), tenant.name(), null, w.role().slug());
+            added.add(change);
+            audits.add(new Audited("membership.added", tenant.id(), change));
             toWrite.put(tenant.id(), w);
         }
         // What Roster holds from the upstream that the upstream no longer names.

@@ -11,8 +11,10 @@ public interface UpstreamSearch {
     enum Outcome {
         /** No directory can search (an OIDC provider cannot). */
         UNAVAILABLE,
-        /** The directory answered in time; its users are upserted. */
+        /** The directory answered in time with users Roster did not have; they are upserted. */
         ANSWERED,
+        /** The directory answered in time, with no user Roster did not already have (profiles are refreshed). */
+        NOTHING_NEW,
         /** The directory was slow, down, or out of budget: the answer is local only. */
         SKIPPED
     }

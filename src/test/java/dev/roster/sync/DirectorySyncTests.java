@@ -114,7 +114,7 @@ class DirectorySyncTests extends IntegrationTest {
                         .param("t", "membership:" + s.userId() + ":%")
                         .query(String.class)
                         .list())
-                .contains("membership.changed");
+                .containsExactly("membership.added", "membership.changed");
     }
 
     @Test
@@ -196,6 +196,25 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(String.class)
                         .single())
                 .isEqualTo("operator/local");
+    }
+
+    @Test
+    void aPullThatSaysNothingAboutRolesKeepsThemAndCountsAsSynced() {
+        Session s = signInHolding("quiet-1", "viewer", "acme");
+        rolesGrowOld(s.userId());
+        DirectoryStub.answer(
+                "quiet-1", okJson("{\"id\": \"quiet-1\", \"email\": \"quiet-1@example.com\", \"is_active\": true}"));
+
+        JsonNode result = forceSync("{\"user_ids\":[\"" + s.userId() + "\"]}")
+                .path("results")
+                .get(0);
+
+        assertThat(result.path("outcome").asString()).isIn("changed", "unchanged");
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+        assertThat(jdbc.sql("""
+                        SELECT last_roles_sync_at > now() - interval '1 minute' AND sync_claimed_until IS NULL
+                        FROM users WHERE id = CAST(:id AS uuid)""").param("id", s.userId()).query(Boolean.class).single())
+                .isTrue();
     }
 
     // ---- guards
@@ -403,6 +422,12 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+
+        // Asked again, the directory has nothing Roster lacks: no second search, no change.
+        JsonNode again = http.get("/v1/users?q=zed", admin).json();
+        assertThat(again.path("upstream").asString()).isEqualTo("answered");
+        assertThat(again.path("source").asString()).isEqualTo("local");
+        assertThat(again.path("items").findValuesAsString("email")).containsExactly("zed@example.com");
     }
 
     @Test
@@ -423,14 +448,17 @@ class DirectorySyncTests extends IntegrationTest {
     }
 
     @Test
-    void aFullLocalPageOrATenantAdminsSearchDoesNotAskTheDirectory() {
+    void aFullLocalPageAFilteredSearchOrATenantAdminsSearchDoesNotAskTheDirectory() {
         Session tenantAdmin = signInHolding("ta-1", "tenant_admin", "acme");
 
         JsonNode byTenantAdmin =
                 http.get("/v1/users?q=zed", tenantAdmin.access()).json();
         JsonNode full = http.get("/v1/users?q=root-admin&limit=1", admin).json();
+        JsonNode filtered =
+                http.get("/v1/users?q=zed&department=Platform", admin).json();
 
         assertThat(byTenantAdmin.path("upstream").asString()).isEqualTo("not_asked");
+        assertThat(filtered.path("upstream").asString()).isEqualTo("not_asked");
         assertThat(full.path("upstream").asString()).isEqualTo("not_asked");
         assertThat(DirectoryStub.server.getAllServeEvents()).isEmpty();
     }

@@ -76,17 +76,27 @@ class UserAdminController {
         int pageSize = Page.limit(limit);
         Page<UserSummary> page = directory.search(query, cursor, pageSize);
         String upstream = "not_asked";
+        boolean mixedIn = false;
         // The directory fills in a first page that came up short, for platform admins (whose search is the whole
-        // platform); tenant admins see their tenants' members, whom the directory cannot add to.
+        // platform) searching by text alone: the directory's search knows no other filter, and tenant admins see
+        // their tenants' members, whom the directory cannot add to.
+        boolean textOnly =
+                division == null && department == null && role == null && tenantId == null && isActive == null;
         if (q != null
                 && !q.isBlank()
+                && textOnly
                 && cursor == null
                 && caller.scope() == null
                 && page.items().size() < pageSize) {
             UpstreamSearch.Outcome outcome = upstreamSearch.search(q.trim(), pageSize);
-            upstream = outcome.name().toLowerCase(Locale.ROOT);
+            upstream = switch (outcome) {
+                case ANSWERED, NOTHING_NEW -> "answered";
+                case SKIPPED -> "skipped";
+                case UNAVAILABLE -> "unavailable";
+            };
             if (outcome == UpstreamSearch.Outcome.ANSWERED) {
                 page = directory.search(query, null, pageSize);
+                mixedIn = true;
             }
         }
         Instant staleAsOf = page.items().stream()
@@ -97,7 +107,7 @@ class UserAdminController {
                 page.items(),
                 page.nextCursor(),
                 page.total(),
-                upstream.equals("answered") ? "local+upstream" : "local",
+                mixedIn ? "local+upstream" : "local",
                 upstream,
                 staleAsOf);
     }
