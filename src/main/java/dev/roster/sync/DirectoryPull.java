@@ -98,11 +98,10 @@ public class DirectoryPull {
             };
         } catch (UpstreamCallFailed e) {
             lastFailureAt = Instant.now();
-            lastFailure = e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
+            lastFailure = describe(e);
             users.holdClaim(userId, settings.errorBackoff());
             warn(e);
-            return failed(
-                    userId, trigger, e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage(), start);
+            return failed(userId, trigger, describe(e), start);
         } catch (RuntimeException e) {
             users.holdClaim(userId, settings.errorBackoff());
             throw e;
@@ -126,6 +125,11 @@ public class DirectoryPull {
 
     public Health health() {
         return new Health(directory != null, lastAnswerAt, lastFailureAt, lastFailure);
+    }
+
+    /** A failure as the API shows it: its kind, then what happened. */
+    static String describe(UpstreamCallFailed e) {
+        return e.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage();
     }
 
     private Result failed(UUID userId, SyncTrigger trigger, String detail, long start) {

@@ -1,5 +1,6 @@
 package dev.roster.sync;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +19,7 @@ public record RoleDiff(List<Change> added, List<Change> changed, List<Change> re
 
     public static final RoleDiff NONE = new RoleDiff(List.of(), List.of(), List.of());
 
+    @JsonIgnore
     public boolean isEmpty() {
         return added.isEmpty() && changed.isEmpty() && removed.isEmpty();
     }

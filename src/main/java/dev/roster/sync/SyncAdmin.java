@@ -142,7 +142,8 @@ public class SyncAdmin {
                             "neither Roster nor the upstream knows this user");
             };
         } catch (UpstreamCallFailed e) {
-            return new UserResult(null, externalId, SyncOutcome.UPSTREAM_ERROR.label(), RoleDiff.NONE, e.getMessage());
+            return new UserResult(
+                    null, externalId, SyncOutcome.UPSTREAM_ERROR.label(), RoleDiff.NONE, DirectoryPull.describe(e));
         }
     }
 

@@ -162,6 +162,7 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(result.path("diff").path("removed").get(0).path("tenant").asString())
                 .isEqualTo("unit1");
         assertThat(memberships(s.userId())).containsExactly("unit2=developer");
+        assertThat(result.path("diff").propertyNames()).containsExactly("added", "changed", "removed");
     }
 
     @Test
@@ -265,6 +266,7 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(result.path("outcome").asString()).isEqualTo("upstream_error");
         assertThat(memberships(s.userId())).containsExactly("acme=viewer");
         assertThat(DirectoryStub.fetches("key-1")).isEqualTo(1);
+        assertThat(result.path("detail").asString()).startsWith("unauthorized: ");
     }
 
     @Test
