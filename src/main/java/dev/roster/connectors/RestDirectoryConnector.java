@@ -503,10 +503,13 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
                 || uri.getHost() == null
                 || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                 || uri.getQuery() != null
-                || uri.getFragment() != null) {
+                || uri.getFragment() != null
+                || uri.getUserInfo() != null) {
             throw new IllegalStateException(
-                    "ROSTER_DIRECTORY_BASE_URL must be an absolute http(s) URL without query or fragment, not '"
-                            + baseUrl + "'");
+                    "ROSTER_DIRECTORY_BASE_URL must be an absolute http(s) URL without credentials, query or fragment, not "
+                            + (uri != null && uri.getUserInfo() != null
+                                    ? "one with credentials in it (give the key in ROSTER_DIRECTORY_API_KEY)"
+                                    : "'" + baseUrl + "'"));
         }
         return url;
     }

@@ -77,12 +77,17 @@ public class SignIn {
                         "The subject token was exchanged before; each upstream token signs in once.");
             }
             UserSync.Result user = sync.apply(authenticated.user(), SyncTrigger.SIGN_IN, UserSync.Options.APPLY);
-            // A deactivation the upstream just stated commits; only the session is withheld.
-            return user.active() ? sessions.create(user.userId()) : null;
+            // A deactivation the upstream just stated commits; only the session is withheld. An upstream that calls
+            // the account inactive in the user's own sign-in gets no session, even where a guard kept the
+            // deactivation from being applied.
+            boolean inactiveUpstream = Boolean.FALSE.equals(authenticated.user().active());
+            return user.active() && !inactiveUpstream ? sessions.create(user.userId()) : null;
         }));
         if (session == null) {
             throw new AccountDeactivated();
         }
+        // A first sign-in whose token said nothing about roles: the directory (if any) is asked right away.
+        scheduleSyncIfStale(session.userId());
         // After the commit: the user's view is read (and cached) only once the sign-in's changes are visible.
         return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
     }
@@ -135,13 +140,24 @@ public class SignIn {
         });
         return switch (outcome.rotation()) {
             case Sessions.Rotation.Rotated r -> {
-                // The user's view is cached now: checking whether the roles are stale costs nothing.
-                views.me(r.userId()).ifPresent(me -> refreshSync.afterRefresh(me.id(), me.lastRolesSyncAt()));
+                scheduleSyncIfStale(r.userId());
                 yield Objects.requireNonNull(outcome.tokens());
             }
             case Sessions.Rotation.Reused r -> throw RefreshTokenRejected.reused();
             case Sessions.Rotation.Rejected r -> throw RefreshTokenRejected.invalid();
         };
+    }
+
+    /**
+     * Queues a background sync when the user's roles are older than the TTL. The user's view is cached by now, so
+     * the check costs nothing; nothing it does can fail the answer, which is already committed.
+     */
+    private void scheduleSyncIfStale(UUID userId) {
+        try {
+            views.me(userId).ifPresent(me -> refreshSync.afterRefresh(me.id(), me.lastRolesSyncAt()));
+        } catch (RuntimeException e) {
+            log.warn("could not schedule the background role sync of user {}", userId, e);
+        }
     }
 
     public void signOut(UUID sessionId) {

@@ -72,7 +72,8 @@ public class DirectoryPull {
      */
     public Result sync(UUID userId, SyncTrigger trigger, boolean force, Options options) {
         long start = System.nanoTime();
-        Optional<String> externalId = users.claim(userId, settings.claimTimeout(), force, settings.rolesTtl());
+        Optional<String> externalId =
+                users.claim(provider(), userId, settings.claimTimeout(), force, settings.rolesTtl());
         if (externalId.isEmpty()) {
             Result skipped = new Result(userId, SyncOutcome.SKIPPED_TTL, RoleDiff.NONE, true, null);
             metrics.synced(trigger, SyncOutcome.SKIPPED_TTL, Duration.ZERO);
@@ -90,27 +91,34 @@ public class DirectoryPull {
         }
         Result result;
         try {
-            Priority priority = trigger == SyncTrigger.ADMIN ? Priority.INTERACTIVE : Priority.BACKGROUND;
-            Lookup answer = dir.fetch(externalId, priority);
+            // Every pull takes its permit like background work (an admin's force-sync too): only sign-in and the
+            // search fallback, which someone is waiting for, go first.
+            Lookup answer = dir.fetch(externalId, Priority.BACKGROUND);
             result = switch (answer) {
+                case Lookup.Found found
+                when !found.user().externalId().equals(externalId) ->
+                    throw new UpstreamCallFailed(
+                            UpstreamCallFailed.Kind.MALFORMED,
+                            "asked for user '" + externalId + "', the directory answered with '"
+                                    + found.user().externalId() + "'");
                 case Lookup.Found found -> sync.apply(found.user(), trigger, options);
                 case Lookup.Gone gone -> sync.applyGone(userId, trigger, options);
             };
         } catch (UpstreamCallFailed e) {
             lastFailureAt = Instant.now();
             lastFailure = describe(e);
-            users.holdClaim(userId, settings.errorBackoff());
+            users.holdClaim(userId, backOff(trigger));
             warn(e);
             return failed(userId, trigger, describe(e), start);
         } catch (RuntimeException e) {
-            users.holdClaim(userId, settings.errorBackoff());
+            users.holdClaim(userId, backOff(trigger));
             throw e;
         }
         lastAnswerAt = Instant.now();
         if (options.dryRun()) {
             users.holdClaim(userId, Duration.ZERO);
         } else if (result.outcome() == SyncOutcome.REFUSED) {
-            users.holdClaim(userId, settings.errorBackoff());
+            users.holdClaim(userId, backOff(trigger));
         }
         metrics.synced(trigger, result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         return result;
@@ -125,6 +133,19 @@ public class DirectoryPull {
 
     public Health health() {
         return new Health(directory != null, lastAnswerAt, lastFailureAt, lastFailure);
+    }
+
+    /**
+     * How long a user whose pull failed or was refused is left alone: the error back-off, or for the sweep until
+     * its next run (a sweep would otherwise meet the same users again and again within one run, ahead of the
+     * healthy ones it has not reached).
+     */
+    private Duration backOff(SyncTrigger trigger) {
+        Duration backOff = settings.errorBackoff();
+        if (trigger == SyncTrigger.SWEEP && settings.sweep().interval().compareTo(backOff) > 0) {
+            return settings.sweep().interval();
+        }
+        return backOff;
     }
 
     /** A failure as the API shows it: its kind, then what happened. */

@@ -10,10 +10,11 @@ import dev.roster.users.UserViews;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -39,8 +40,15 @@ class DirectorySearch implements UpstreamSearch {
     private final InvalidationBus bus;
     private final AuditLog audit;
     // Directory searches in flight: a few at most, each bounded by the connector's read timeout.
-    private final ExecutorService searches = Executors.newFixedThreadPool(
-            2, Thread.ofPlatform().name("directory-search-", 0).daemon().factory());
+    // A few searches in flight and a few waiting, no more: searching as one types against a slow directory must not
+    // pile up calls that all burst out once it recovers (beyond these, a search answers locally at once).
+    private final ThreadPoolExecutor searches = new ThreadPoolExecutor(
+            2,
+            2,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(4),
+            Thread.ofPlatform().name("directory-search-", 0).daemon().factory());
 
     DirectorySearch(
             DirectoryPull pull,
@@ -65,8 +73,12 @@ class DirectorySearch implements UpstreamSearch {
         if (directory == null) {
             return Outcome.UNAVAILABLE;
         }
-        CompletableFuture<Integer> upserted =
-                CompletableFuture.supplyAsync(() -> upsert(directory.search(query, limit)), searches);
+        CompletableFuture<Integer> upserted;
+        try {
+            upserted = CompletableFuture.supplyAsync(() -> upsert(directory.search(query, limit)), searches);
+        } catch (RejectedExecutionException e) {
+            return Outcome.SKIPPED;
+        }
         try {
             int created = upserted.get(settings.searchTimeout().toMillis(), TimeUnit.MILLISECONDS);
             return created > 0 ? Outcome.ANSWERED : Outcome.NOTHING_NEW;

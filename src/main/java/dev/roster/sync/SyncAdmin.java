@@ -96,6 +96,11 @@ public class SyncAdmin {
                 errors.add("user_not_found: " + id);
                 continue;
             }
+            if (!identity.get().provider().equals(sync.provider())) {
+                errors.add("other_provider: " + id + " signed in through "
+                        + identity.get().provider() + ", not the current upstream");
+                continue;
+            }
             Result r = pull.sync(id, SyncTrigger.ADMIN, force, options);
             results.add(
                     new UserResult(id, identity.get().externalId(), r.outcome().label(), r.diff(), r.detail()));
@@ -123,7 +128,16 @@ public class SyncAdmin {
 
     private UserResult provision(UpstreamDirectory directory, String externalId, Options options) {
         try {
-            return switch (directory.fetch(externalId, Priority.INTERACTIVE)) {
+            return switch (directory.fetch(externalId, Priority.BACKGROUND)) {
+                case Lookup.Found found
+                when !found.user().externalId().equals(externalId) ->
+                    new UserResult(
+                            null,
+                            externalId,
+                            SyncOutcome.UPSTREAM_ERROR.label(),
+                            RoleDiff.NONE,
+                            "malformed: the directory answered with user '"
+                                    + found.user().externalId() + "'");
                 case Lookup.Found found -> {
                     Result r = sync.apply(found.user(), SyncTrigger.ADMIN, options);
                     yield new UserResult(

@@ -71,17 +71,22 @@ class SyncedUsers {
             RETURNING id, (xmax = 0) AS created, is_active, deactivated_by, updated_at = now() AS changed
             """;
 
-    // Many profiles at once (the search fallback): one statement, no roles, no activity changes.
+    // Many profiles at once (the search fallback): one statement, no roles. A user new to Roster comes in as the
+    // directory says (an inactive leaver stays inactive, marked as the upstream's doing); a known user's activity
+    // is left to the sync, whose guards decide on deactivations.
     private static final String UPSERT_PROFILES = """
             INSERT INTO users AS u (id, provider, external_id, email, email_verified, username, first_name,
-                                    last_name, middle_name, display_name, image, last_synced_at)
+                                    last_name, middle_name, display_name, image, is_active, deactivated_by,
+                                    last_synced_at)
             SELECT gen_random_uuid(), :provider, x.external_id, x.email, x.email_verified, x.username, x.first_name,
-                   x.last_name, x.middle_name, x.display_name, x.image, now()
+                   x.last_name, x.middle_name, x.display_name, x.image, coalesce(x.active, true),
+                   CASE WHEN x.active = false THEN 'upstream' END, now()
             FROM unnest(CAST(:externalIds AS text[]), CAST(:emails AS text[]), CAST(:verified AS boolean[]),
                         CAST(:usernames AS text[]), CAST(:firstNames AS text[]), CAST(:lastNames AS text[]),
-                        CAST(:middleNames AS text[]), CAST(:displayNames AS text[]), CAST(:images AS text[]))
+                        CAST(:middleNames AS text[]), CAST(:displayNames AS text[]), CAST(:images AS text[]),
+                        CAST(:active AS boolean[]))
                  AS x(external_id, email, email_verified, username, first_name, last_name, middle_name,
-                      display_name, image)
+                      display_name, image, active)
             ORDER BY x.external_id
             ON CONFLICT (provider, external_id) DO UPDATE SET
                 email = EXCLUDED.email,
@@ -148,7 +153,7 @@ class SyncedUsers {
     // if the node holding it dies. Without force, only a user whose roles are older than the TTL is claimed.
     private static final String CLAIM = """
             UPDATE users SET sync_claimed_until = now() + CAST(:claim AS interval)
-            WHERE id = :id
+            WHERE id = :id AND provider = :provider
               AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
               AND (:force OR last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:ttl AS interval))
             RETURNING external_id
@@ -253,6 +258,7 @@ class SyncedUsers {
                         "displayNames",
                         users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
                 .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
+                .param("active", users.stream().map(UpstreamUser::active).toArray(Boolean[]::new))
                 .query((rs, i) -> new Upsert(
                         rs.getObject("id", UUID.class),
                         rs.getString("external_id"),
@@ -332,9 +338,10 @@ class SyncedUsers {
     }
 
     /** Claims the user's sync; empty when it is fresh (without force) or another sync holds it. */
-    Optional<String> claim(UUID userId, Duration claim, boolean force, Duration ttl) {
+    Optional<String> claim(String provider, UUID userId, Duration claim, boolean force, Duration ttl) {
         return jdbc.sql(CLAIM)
                 .param("id", userId)
+                .param("provider", provider)
                 .param("claim", interval(claim))
                 .param("force", force)
                 .param("ttl", interval(ttl))

@@ -6,6 +6,7 @@ import dev.roster.connectors.UpstreamUser.RoleAssignment;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.LogThrottle;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
 import dev.roster.sync.SyncedUsers.Held;
@@ -41,6 +42,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class UserSync {
 
     private static final Logger log = LoggerFactory.getLogger(UserSync.class);
+
+    private final LogThrottle refusalErrors = new LogThrottle(Duration.ofMinutes(1));
 
     private final UpstreamConnector upstream;
     private final SyncedUsers users;
@@ -123,6 +126,7 @@ public class UserSync {
             }
             if (refusal == null) {
                 users.markRolesSynced(userId);
+                bus.publish(UserViews.TOPIC, userId.toString());
             }
             return new Result(userId, outcome, RoleDiff.NONE, wasActive && refusal != null, refusal);
         });
@@ -170,7 +174,9 @@ public class UserSync {
         }
         RoleDiff diff = RoleDiff.NONE;
         List<RoleAssignment> said = user.roles();
-        if (said != null && refusal == null) {
+        // An inactive user's memberships are kept as they are, for audit and a return: a directory that lists a
+        // leaver with no roles is not asking for their removal.
+        if (said != null && refusal == null && active) {
             Reconciled reconciled = reconcile(row.id(), said, actor, options);
             diff = reconciled.diff();
             refusal = reconciled.refusal();
@@ -178,13 +184,21 @@ public class UserSync {
         }
         // A pull that says nothing about roles still leaves the user in step with the directory (nothing to apply);
         // a sign-in token without roles does not: the directory, if there is one, is asked soon.
-        if (refusal == null && (said != null || trigger != SyncTrigger.SIGN_IN)) {
+        boolean synced = refusal == null && (said != null || trigger != SyncTrigger.SIGN_IN);
+        if (synced) {
             users.markRolesSynced(row.id());
         }
-        if (!options.dryRun() && bootstrapAdmins.applies(user.email(), user.emailVerified())) {
+        // Only a sign-in of an active user, with an address the upstream vouches for, makes a bootstrap admin: never
+        // a pull, which would hand platform administration to whoever's record the directory edits.
+        if (!options.dryRun()
+                && trigger == SyncTrigger.SIGN_IN
+                && active
+                && bootstrapAdmins.applies(user.email(), user.emailVerified())) {
             changed |= memberships.grantPlatformAdmin(row.id(), BootstrapAdmins.ACTOR);
         }
-        if (changed) {
+        // The cached view shows last_roles_sync_at, and a refresh reads it there to decide whether to sync: a sync
+        // that moves it is a change of the view, even when nothing else changed (one NOTIFY per transaction anyway).
+        if (changed || synced) {
             bus.publish(UserViews.TOPIC, row.id().toString());
         }
         SyncOutcome outcome =
@@ -224,68 +238,96 @@ public class UserSync {
                     new Wanted(assignment, role.get()),
                     (a, b) -> a.role().priority() >= b.role().priority() ? a : b);
         }
-        List<RoleDiff.Change> added = new ArrayList<>();
-        List<RoleDiff.Change> changedRoles = new ArrayList<>();
-        List<RoleDiff.Change> removed = new ArrayList<>();
-        Map<UUID, Wanted> toWrite = new TreeMap<>();
-        List<Audited> audits = new ArrayList<>();
+        // First the difference, reading only: a refused answer must leave nothing behind, not even a tenant.
+        List<Pending> pending = new ArrayList<>();
         for (var entry : wanted.entrySet()) {
             Wanted w = entry.getValue();
-            var upstreamTenant = w.assignment().tenant();
             Held current = heldByTenant.remove(entry.getKey());
             if (current != null) {
                 if (!current.roleId().equals(w.role().id())) {
-                    var change = new RoleDiff.Change(
-                            entry.getKey(),
-                            current.tenantName(),
-                            current.role(),
-                            w.role().slug());
-                    changedRoles.add(change);
-                    audits.add(new Audited("membership.changed", current.tenantId(), change));
-                    toWrite.put(current.tenantId(), w);
+                    pending.add(new Pending(
+                            "membership.changed",
+                            current.tenantId(),
+                            w,
+                            new RoleDiff.Change(
+                                    entry.getKey(),
+                                    current.tenantName(),
+                                    current.role(),
+                                    w.role().slug())));
                 }
                 continue;
             }
-            Tenant tenant = tenants.findOrCreateFromUpstream(
-                    upstreamTenant.externalId(), upstreamTenant.name(), upstreamTenant.slug(), actor);
-            Held local = heldByTenantId.get(tenant.id());
+            Optional<Tenant> known = tenants.findByExternalId(entry.getKey());
+            Held local = known.map(t -> heldByTenantId.get(t.id())).orElse(null);
             if (local != null && !local.upstream()) {
                 continue; // Assigned in Roster: Roster's word stands.
             }
-            var change = new RoleDiff.Change(
-                    entry.getKey(), tenant.name(), null, w.role().slug());
-            added.add(change);
-            audits.add(new Audited("membership.added", tenant.id(), change));
-            toWrite.put(tenant.id(), w);
+            String name = known.map(Tenant::name).orElse(w.assignment().tenant().name());
+            pending.add(new Pending(
+                    "membership.added",
+                    known.map(Tenant::id).orElse(null),
+                    w,
+                    new RoleDiff.Change(entry.getKey(), name, null, w.role().slug())));
         }
         // What Roster holds from the upstream that the upstream no longer names.
         for (var entry : heldByTenant.entrySet()) {
             Held h = entry.getValue();
-            var change = new RoleDiff.Change(entry.getKey(), h.tenantName(), h.role(), null);
-            removed.add(change);
-            audits.add(new Audited("membership.removed", h.tenantId(), change));
+            pending.add(new Pending(
+                    "membership.removed",
+                    h.tenantId(),
+                    null,
+                    new RoleDiff.Change(entry.getKey(), h.tenantName(), h.role(), null)));
         }
-        RoleDiff diff = new RoleDiff(List.copyOf(added), List.copyOf(changedRoles), List.copyOf(removed));
+        RoleDiff diff = new RoleDiff(
+                changes(pending, "membership.added"),
+                changes(pending, "membership.changed"),
+                changes(pending, "membership.removed"));
         String refusal = options.acceptRemovals()
                 ? null
                 : diff.refusal(upstreamHeld, said.isEmpty(), settings.allowEmptyRoles(), settings.maxRemovalShare());
         if (refusal != null) {
-            log.error(
-                    "refused to apply the upstream's roles for user {}: {} (docs/sync.md, 'Guards')", userId, refusal);
+            logRefusal("refused to apply the upstream's roles for user " + userId + ": " + refusal);
             metrics.refused("roles");
             return new Reconciled(diff, refusal);
         }
-        for (var entry : toWrite.entrySet()) {
-            users.putUpstreamMembership(
-                    userId, entry.getKey(), entry.getValue().role().id());
+        // Then the writes: new tenants in the upstream's order (pending is in it), memberships in tenant id order,
+        // so that concurrent syncs creating the same tenants or touching the same rows cannot deadlock.
+        Map<UUID, Pending> byTenant = new TreeMap<>();
+        for (Pending p : pending) {
+            UUID tenantId = p.tenantId();
+            if (tenantId == null) {
+                var upstreamTenant = p.wanted().assignment().tenant();
+                tenantId = tenants.findOrCreateFromUpstream(
+                                upstreamTenant.externalId(), upstreamTenant.name(), upstreamTenant.slug(), actor)
+                        .id();
+            }
+            byTenant.put(tenantId, p);
         }
-        for (Held h : heldByTenant.values()) {
-            users.removeUpstreamMembership(userId, h.tenantId());
-        }
-        for (Audited a : audits) {
-            auditMembership(actor, userId, a);
+        for (var entry : byTenant.entrySet()) {
+            Pending p = entry.getValue();
+            if (p.wanted() == null) {
+                users.removeUpstreamMembership(userId, entry.getKey());
+            } else {
+                users.putUpstreamMembership(
+                        userId, entry.getKey(), p.wanted().role().id());
+            }
+            auditMembership(actor, userId, p.action(), entry.getKey(), p.change());
         }
         return new Reconciled(diff, null);
+    }
+
+    /** One membership change, before its tenant is created (when it is new) and the change applied. */
+    private record Pending(
+            String action,
+            @Nullable UUID tenantId,
+            @Nullable Wanted wanted,
+            RoleDiff.Change change) {}
+
+    private static List<RoleDiff.Change> changes(List<Pending> pending, String action) {
+        return pending.stream()
+                .filter(p -> p.action().equals(action))
+                .map(Pending::change)
+                .toList();
     }
 
     private record Wanted(RoleAssignment assignment, Role role) {}
@@ -295,16 +337,13 @@ public class UserSync {
         return external != null ? external : "roster:" + h.tenantId();
     }
 
-    private record Audited(String action, UUID tenantId, RoleDiff.Change change) {}
-
     /** As the admin API audits memberships: the membership as target, its tenant (whose admins may read it). */
-    private void auditMembership(String actor, UUID userId, Audited audited) {
-        RoleDiff.Change change = audited.change();
+    private void auditMembership(String actor, UUID userId, String action, UUID tenantId, RoleDiff.Change change) {
         audit.record(
                 actor,
-                audited.action(),
-                "membership:" + userId + ":" + audited.tenantId(),
-                audited.tenantId(),
+                action,
+                "membership:" + userId + ":" + tenantId,
+                tenantId,
                 change.from() == null ? null : Map.of("tenant", change.tenant(), "role", change.from()),
                 change.to() == null
                         ? null
@@ -322,7 +361,7 @@ public class UserSync {
                 String refusal = "the upstream has deactivated " + recent
                         + " users within the hour (roster.sync.max-deprovisions-per-hour = "
                         + settings.maxDeprovisionsPerHour() + "): an outage, not a mass departure";
-                log.error("refused to deactivate user {} ({}): {}", userId, why, refusal);
+                logRefusal("refused to deactivate user " + userId + " (" + why + "): " + refusal);
                 metrics.refused("deprovision");
                 return refusal;
             }
@@ -337,6 +376,19 @@ public class UserSync {
         events.publishEvent(new UserDeactivated(userId));
         bus.publish(UserViews.TOPIC, userId.toString());
         return null;
+    }
+
+    /** Loud, but once a minute at most (with how many since): a directory that lost its data refuses in bulk. */
+    private void logRefusal(String message) {
+        java.util.OptionalLong heldBack = refusalErrors.pass();
+        if (heldBack.isPresent()) {
+            log.error(
+                    "{} (docs/sync.md, 'Guards'; {} more refusals since the previous one logged)",
+                    message,
+                    heldBack.getAsLong());
+        } else {
+            log.debug(message);
+        }
     }
 
     private String actor(SyncTrigger trigger) {

@@ -186,6 +186,14 @@ public class Tenants {
      * yet. Safe against concurrent sign-ins creating the same tenant.
      */
     @Transactional(propagation = Propagation.MANDATORY)
+    /** The tenant (deleted or not) the upstream knows by {@code externalId}, if Roster has it. */
+    public Optional<Tenant> findByExternalId(String externalId) {
+        return jdbc.sql(FIND_BY_EXTERNAL_ID)
+                .param("externalId", externalId)
+                .query(ROW)
+                .optional();
+    }
+
     public Tenant findOrCreateFromUpstream(String externalId, String name, @Nullable String slugHint, String actor) {
         Optional<Tenant> existing = jdbc.sql(FIND_BY_EXTERNAL_ID)
                 .param("externalId", externalId)

@@ -87,6 +87,14 @@ final class DirectoryStub {
         answer(id, okJson(user(id, email, true, roleTenantPairs)));
     }
 
+    /**
+     * The platform admin the tests sign in as exists upstream, with no roles: their sign-in (a token without roles)
+     * schedules a pull, which must not find them gone.
+     */
+    static void knowsThePlatformAdmin() {
+        holds("root-admin", dev.roster.support.TestInfrastructure.ADMIN_EMAIL);
+    }
+
     static void gone(String id) {
         answer(id, aResponse().withStatus(404));
     }

@@ -77,6 +77,7 @@ class DirectorySyncClusterTests extends IntegrationTest {
     @BeforeEach
     void reset() {
         DirectoryStub.reset();
+        DirectoryStub.knowsThePlatformAdmin();
         jdbc.sql("UPDATE sync_jobs SET holder = NULL, lease_until = NULL, last_started_at = NULL")
                 .update();
         jdbc.sql("UPDATE upstream_budget SET paused_until = NULL").update();
@@ -204,15 +205,17 @@ class DirectorySyncClusterTests extends IntegrationTest {
     }
 
     @Test
-    void aRetryAfterSeenByOneNodePausesTheOthersBackgroundCalls() {
+    void aRetryAfterSeenByOneNodePausesTheOthersBackgroundCalls() throws InterruptedException {
         UpstreamBudget budgetB = nodeB.getBean(UpstreamBudget.class);
-        budgetA.pause(Duration.ofSeconds(2));
+        budgetA.pause(Duration.ofSeconds(3));
+        // Node B may still spend the permits it holds for the current second; from the next one on, it waits.
+        Thread.sleep(1100);
 
         long start = System.nanoTime();
         budgetB.acquire(UpstreamBudget.Priority.BACKGROUND);
         double waited = (System.nanoTime() - start) / 1e9;
 
-        assertThat(waited).isGreaterThan(1.5);
+        assertThat(waited).isGreaterThan(1.0);
         // Interactive calls never wait, pause or not.
         budgetA.pause(Duration.ofSeconds(2));
         long interactive = System.nanoTime();

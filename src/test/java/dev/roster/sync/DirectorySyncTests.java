@@ -36,6 +36,7 @@ class DirectorySyncTests extends IntegrationTest {
     @BeforeEach
     void resetDirectory() {
         DirectoryStub.reset();
+        DirectoryStub.knowsThePlatformAdmin();
         admin = signInAsPlatformAdmin();
     }
 
@@ -218,7 +219,86 @@ class DirectorySyncTests extends IntegrationTest {
                 .isTrue();
     }
 
+    @Test
+    void anUnchangedSyncStillShowsItsTimeInMe() {
+        Session s = signInHolding("seen-1", "viewer", "acme");
+        DirectoryStub.holds("seen-1", "seen-1@example.com", "viewer", "acme");
+        forceSync(s.userId(), false); // the directory's profile
+        String before =
+                http.get("/v1/me", s.access()).json().path("last_roles_sync_at").asString();
+
+        assertThat(forceSync(s.userId(), false).path("outcome").asString()).isEqualTo("unchanged");
+
+        String after =
+                http.get("/v1/me", s.access()).json().path("last_roles_sync_at").asString();
+        assertThat(after).isNotEqualTo(before);
+    }
+
+    @Test
+    void anAnswerAboutSomeoneElseIsAnUpstreamError() {
+        Session s = signInHolding("mis-1", "viewer", "acme");
+        DirectoryStub.answer(
+                "mis-1", okJson(DirectoryStub.user("someone-else", "else@example.com", true, "super_admin", "acme")));
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("upstream_error");
+        assertThat(result.path("detail").asString()).startsWith("malformed: ");
+        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE external_id = 'someone-else'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void aPullNeverMakesABootstrapAdminOnlyASignInDoes() {
+        Session s = signInHolding("boot-1", "viewer", "acme");
+        // The directory's record now carries a bootstrap admin's address (verified, as a directory's are).
+        DirectoryStub.holds("boot-1", dev.roster.support.TestInfrastructure.ADMIN_EMAIL, "viewer", "acme");
+
+        forceSync(s.userId(), false);
+
+        assertThat(jdbc.sql("SELECT count(*) FROM memberships WHERE user_id = CAST(:id AS uuid)"
+                                + " AND tenant_id = '00000000-0000-0000-0000-000000000000'")
+                        .param("id", s.userId())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
+    void aLeaverListedInactiveWithNoRolesIsDeactivatedAndKeepsTheMembershipsOnRecord() {
+        Session s = signInHolding("leaver-1", "viewer", "acme", "developer", "globex");
+        DirectoryStub.answer("leaver-1", okJson(DirectoryStub.user("leaver-1", "leaver-1@example.com", false)));
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("changed");
+        assertThat(memberships(s.userId())).containsExactlyInAnyOrder("acme=viewer", "globex=developer");
+        assertThat(jdbc.sql("""
+                        SELECT NOT is_active AND deactivated_by = 'upstream'
+                               AND last_roles_sync_at > now() - interval '1 minute'
+                        FROM users WHERE id = CAST(:id AS uuid)""").param("id", s.userId()).query(Boolean.class).single())
+                .isTrue();
+        assertThat(http.get("/v1/me", s.access()).status()).isEqualTo(401);
+    }
+
     // ---- guards
+
+    @Test
+    void swappingMostOfAUsersMembershipsForOthersIsRefused() {
+        Session s = signInHolding("swap-1", "viewer", "t1", "viewer", "t2", "viewer", "t3");
+        DirectoryStub.holds("swap-1", "swap-1@example.com", "viewer", "x1", "viewer", "x2", "viewer", "x3");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).isEqualTo("refused");
+        assertThat(memberships(s.userId())).containsExactlyInAnyOrder("t1=viewer", "t2=viewer", "t3=viewer");
+        assertThat(jdbc.sql("SELECT count(*) FROM tenants WHERE external_id LIKE 'x%'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
 
     @Test
     void anEmptyAnswerForAUserWithRolesIsRefusedAndChangesNothing() {
@@ -462,7 +542,8 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(byTenantAdmin.path("upstream").asString()).isEqualTo("not_asked");
         assertThat(filtered.path("upstream").asString()).isEqualTo("not_asked");
         assertThat(full.path("upstream").asString()).isEqualTo("not_asked");
-        assertThat(DirectoryStub.server.getAllServeEvents()).isEmpty();
+        assertThat(DirectoryStub.server.getAllServeEvents())
+                .noneMatch(e -> e.getRequest().getUrl().startsWith("/api/v1/users/search"));
     }
 
     // ---- admin endpoints

@@ -33,4 +33,11 @@ class RoleDiffTests {
         assertThat(diff(1, 1).refusal(1, false, false, 0.5)).isNull();
         assertThat(diff(0, 3).refusal(4, false, false, 1.0)).isNull();
     }
+
+    @Test
+    void swappingMostOfSeveralMembershipsIsRefusedButMovingOneIsNot() {
+        assertThat(diff(3, 3).refusal(4, false, false, 0.5)).contains("replace 3 of 4");
+        assertThat(diff(2, 2).refusal(4, false, false, 0.5)).isNull();
+        assertThat(diff(2, 2).refusal(2, false, false, 0.5)).isNull();
+    }
 }
