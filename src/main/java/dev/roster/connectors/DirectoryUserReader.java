@@ -18,6 +18,15 @@ import tools.jackson.databind.JsonNode;
  */
 final class DirectoryUserReader {
 
+    /**
+     * Bounds on one record, so that a directory's bad record cannot create thousands of tenants in one transaction
+     * or carry an id PostgreSQL cannot index: what exceeds them is {@link Kind#MALFORMED}.
+     */
+    static final int MAX_ROLES = 1000;
+
+    static final int MAX_ID_LENGTH = 255;
+    static final int MAX_TEXT_LENGTH = 2048;
+
     private final DirectorySettings.Fields fields;
     private final boolean emailVerifiedDefault;
 
@@ -102,6 +111,10 @@ final class DirectoryUserReader {
         if (!roles.isArray()) {
             throw malformed("the '" + fields.roles() + "' of user '" + userId + "' is not an array");
         }
+        if (roles.size() > MAX_ROLES) {
+            throw malformed("user '" + userId + "' has " + roles.size() + " roles, more than the " + MAX_ROLES
+                    + " Roster takes from one record");
+        }
         var assignments = new ArrayList<RoleAssignment>();
         for (JsonNode entry : roles) {
             RoleAssignment assignment = entry.isObject() ? roleAssignment(entry) : null;
@@ -145,7 +158,11 @@ final class DirectoryUserReader {
         if (!value.isString() && !value.isIntegralNumber()) {
             throw malformed("'" + field + "' is neither a string nor an integer");
         }
-        return scalar(value);
+        String id = scalar(value);
+        if (id != null && id.length() > MAX_ID_LENGTH) {
+            throw malformed("'" + field + "' is longer than " + MAX_ID_LENGTH + " characters");
+        }
+        return id;
     }
 
     private static @Nullable String text(JsonNode node, String field) {
@@ -157,6 +174,9 @@ final class DirectoryUserReader {
             throw malformed("'" + field + "' is not a string");
         }
         String text = value.stringValue();
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw malformed("'" + field + "' is longer than " + MAX_TEXT_LENGTH + " characters");
+        }
         return text.isBlank() ? null : text;
     }
 

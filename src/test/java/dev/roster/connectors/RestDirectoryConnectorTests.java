@@ -396,7 +396,16 @@ class RestDirectoryConnectorTests extends UpstreamDirectoryContract {
                 "roles-not-a-list", "{\"id\": \"x\", \"email\": \"x@example.com\", \"roles\": \"admin\"}",
                 "role-without-tenant", "{\"id\": \"x\", \"email\": \"x@example.com\", \"roles\": [{\"role\": \"a\"}]}",
                 "active-not-a-flag", "{\"id\": \"x\", \"email\": \"x@example.com\", \"is_active\": \"yes\"}",
-                "level-not-a-number", "{\"id\": \"x\", \"email\": \"x@example.com\", \"hierarchy_level\": 1.5}");
+                "level-not-a-number", "{\"id\": \"x\", \"email\": \"x@example.com\", \"hierarchy_level\": 1.5}",
+                "tenant-key-too-long",
+                        "{\"id\": \"x\", \"email\": \"x@example.com\", \"roles\": [{\"role\": \"viewer\", \"on\": {\"tenant\": \""
+                                + "t".repeat(256) + "\"}}]}",
+                "too-many-roles",
+                        "{\"id\": \"x\", \"email\": \"x@example.com\", \"roles\": ["
+                                + String.join(
+                                        ",",
+                                        java.util.Collections.nCopies(1001, "{\"role\": \"viewer\", \"on\": \"t\"}"))
+                                + "]}");
         answers.forEach((id, body) ->
                 directory.stubFor(get(urlEqualTo("/api/v1/users/" + id)).willReturn(okJson(body))));
         directory.stubFor(get(urlPathEqualTo("/api/v1/users/search")).willReturn(okJson("{\"people\": []}")));
@@ -410,7 +419,7 @@ class RestDirectoryConnectorTests extends UpstreamDirectoryContract {
 
     @Test
     void anAnswerLargerThanTheLimitIsMalformed() {
-        String padding = "x".repeat(4096);
+        String padding = "x".repeat(1500);
         directory.stubFor(get(urlEqualTo("/api/v1/users/ext-1"))
                 .willReturn(
                         okJson("{\"id\": \"ext-1\", \"email\": \"a@example.com\", \"image\": \"" + padding + "\"}")));
