@@ -44,11 +44,13 @@ public enum ErrorCode {
     USER_NOT_FOUND(HttpStatus.NOT_FOUND),
     ROLE_NOT_FOUND(HttpStatus.NOT_FOUND),
     MEMBERSHIP_NOT_FOUND(HttpStatus.NOT_FOUND),
+    GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),
     EXTERNAL_ID_TAKEN(HttpStatus.CONFLICT),
     ROLE_IN_USE(HttpStatus.CONFLICT),
+    GRANT_EXISTS(HttpStatus.CONFLICT),
     ROOT_TENANT(HttpStatus.CONFLICT),
     LAST_PLATFORM_ADMIN(HttpStatus.CONFLICT),
     VERSION_CONFLICT(HttpStatus.PRECONDITION_FAILED),

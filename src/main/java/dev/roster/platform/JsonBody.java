@@ -187,6 +187,59 @@ public final class JsonBody {
         return java.util.List.copyOf(texts);
     }
 
+    /**
+     * The field's array of JSON objects, each read as {@link #parse} reads a body (only {@code fields}); required,
+     * 1 to {@code maxItems} of them. A refusal names the field and the entry ({@code checks[3].permission}).
+     */
+    public java.util.List<JsonBody> objects(String field, int maxItems, String... fields) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw invalid(field, "is required.");
+        }
+        if (!value.isArray()) {
+            throw invalid(field, "must be an array of objects.");
+        }
+        if (value.isEmpty() || value.size() > maxItems) {
+            throw invalid(field, "takes 1 to " + maxItems + " entries.");
+        }
+        var known = Set.of(fields);
+        var objects = new java.util.ArrayList<JsonBody>(value.size());
+        for (JsonNode item : value) {
+            if (!(item instanceof ObjectNode object)) {
+                throw invalid(field, "must be an array of objects.");
+            }
+            for (String name : object.propertyNames()) {
+                if (!known.contains(name)) {
+                    throw invalid(
+                            field,
+                            "has an entry with the unknown field '" + Text.printable(name) + "'; its entries take "
+                                    + String.join(", ", fields) + ".");
+                }
+            }
+            objects.add(new JsonBody(object));
+        }
+        return java.util.List.copyOf(objects);
+    }
+
+    /** The field's whole number, at least {@code min}, or null when absent (or null). */
+    public @Nullable Long wholeNumber(String field, long min, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw invalid(field, "is required.");
+            }
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw invalid(field, "must be an integer.");
+        }
+        long n = value.asLong();
+        if (n < min) {
+            throw invalid(field, "must be at least " + min + ".");
+        }
+        return n;
+    }
+
     public static RosterException invalid(String field, String problem) {
         return ErrorCode.INVALID_FIELD.problem("'" + field + "' " + problem);
     }

@@ -1,0 +1,89 @@
+package dev.roster.authz;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * What a check is decided from, read from the database when a cache misses: a user's standing (active, and their
+ * role in each tenant), and one tenant's liveness and grants. Its own SQL over users, memberships, roles, tenants
+ * and grants, so that this package stays below the features that write them.
+ */
+@Repository
+class CheckSources {
+
+    // The user and every membership they hold, with its role's URN kind: one primary-key probe, one range of the
+    // memberships primary key (user_id, tenant_id), a primary-key probe per role.
+    private static final String STANDING = """
+            SELECT u.is_active, m.tenant_id, m.role_id, r.tenant_id AS role_tenant_id
+            FROM users u
+            LEFT JOIN memberships m ON m.user_id = u.id
+            LEFT JOIN roles r ON r.id = m.role_id
+            WHERE u.id = :user
+            """;
+
+    // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx.
+    private static final String TENANT_GRANTS = """
+            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector
+            FROM tenants t
+            LEFT JOIN grants g ON g.tenant_id = t.id
+            WHERE t.id = :tenant
+            """;
+
+    private final JdbcClient jdbc;
+
+    CheckSources(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The user's standing, or null when there is no such user. */
+    @Nullable
+    UserStanding standing(UUID userId) {
+        record Row(
+                boolean active,
+                @Nullable UUID tenantId,
+                @Nullable UUID roleId,
+                @Nullable UUID roleTenantId) {}
+        List<Row> rows = jdbc.sql(STANDING)
+                .param("user", userId)
+                .query((rs, i) -> new Row(
+                        rs.getBoolean("is_active"),
+                        rs.getObject("tenant_id", UUID.class),
+                        rs.getObject("role_id", UUID.class),
+                        rs.getObject("role_tenant_id", UUID.class)))
+                .list();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        var roles = new HashMap<UUID, UserStanding.Role>();
+        for (Row row : rows) {
+            if (row.tenantId() != null && row.roleId() != null) {
+                String urn =
+                        (row.roleTenantId() == null ? GrantSyntax.GLOBAL_ROLE : GrantSyntax.TENANT_ROLE) + row.roleId();
+                roles.put(row.tenantId(), new UserStanding.Role(row.roleId(), urn));
+            }
+        }
+        return new UserStanding(userId, rows.getFirst().active(), Map.copyOf(roles));
+    }
+
+    /** The tenant's grant index, or null when there is no such tenant (deleted ones included: they have one). */
+    @Nullable
+    GrantIndex grants(UUID tenantId) {
+        var grants = new ArrayList<GrantIndex.Entry>();
+        Boolean[] live = {null};
+        jdbc.sql(TENANT_GRANTS).param("tenant", tenantId).query(rs -> {
+            live[0] = rs.getBoolean("live");
+            UUID id = rs.getObject("id", UUID.class);
+            if (id != null) {
+                grants.add(new GrantIndex.Entry(
+                        id, rs.getString("principal_urn"), rs.getString("permission"), rs.getString("selector")));
+            }
+        });
+        return live[0] == null ? null : GrantIndex.of(live[0], grants);
+    }
+}
