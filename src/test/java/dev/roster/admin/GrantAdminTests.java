@@ -41,7 +41,8 @@ class GrantAdminTests extends AdminApiTest {
         assertThat(body.path("selector").asString()).isEqualTo("docs/*");
         assertThat(body.path("tenant_id").asString()).isEqualTo(tenant);
         assertThat(body.path("version").asLong()).isPositive();
-        assertThat(created.header("Roster-Version")).isEqualTo(Long.toString(body.path("version").asLong()));
+        assertThat(created.header("Roster-Version"))
+                .isEqualTo(Long.toString(body.path("version").asLong()));
         assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'grant.created' AND target = 'grant:"
                         + body.path("id").asString() + "' AND tenant_id = '" + tenant + "'"))
                 .isEqualTo(1);
@@ -60,7 +61,8 @@ class GrantAdminTests extends AdminApiTest {
 
     @Test
     void theSameGrantTwiceIsAConflict() {
-        assertThat(grant(admin, "user:" + alice.id(), "docs:read", "*").status()).isEqualTo(201);
+        assertThat(grant(admin, "user:" + alice.id(), "docs:read", "*").status())
+                .isEqualTo(201);
 
         assertProblem(grant(admin, "user:" + alice.id(), "docs:read", "*"), 409, "grant_exists");
         assertThat(count("SELECT count(*) FROM grants")).isEqualTo(1);
@@ -128,7 +130,8 @@ class GrantAdminTests extends AdminApiTest {
     void listingPagesInIdOrderWithExactTotalsAndFilters() {
         String developers = "role:global:" + DEVELOPER_ID;
         for (int i = 0; i < 5; i++) {
-            assertThat(grant(admin, "user:" + alice.id(), "docs:read", "docs/" + i + "*").status())
+            assertThat(grant(admin, "user:" + alice.id(), "docs:read", "docs/" + i + "*")
+                            .status())
                     .isEqualTo(201);
         }
         assertThat(grant(admin, developers, "docs:read", "*").status()).isEqualTo(201);
@@ -152,13 +155,15 @@ class GrantAdminTests extends AdminApiTest {
         assertThat(values(byBoth, "permission")).containsExactly("docs:read");
 
         assertProblem(http.get("/v1/tenants/" + tenant + "/grants?principal=alice", admin), 400, "invalid_parameter");
-        assertProblem(
-                http.get("/v1/tenants/" + tenant + "/grants?permission=DOCS", admin), 400, "invalid_parameter");
+        assertProblem(http.get("/v1/tenants/" + tenant + "/grants?permission=DOCS", admin), 400, "invalid_parameter");
     }
 
     @Test
     void deleteAnswersItsVersionThenTheGrantIsGone() {
-        String id = grant(admin, "user:" + alice.id(), "docs:read", "*").json().path("id").asString();
+        String id = grant(admin, "user:" + alice.id(), "docs:read", "*")
+                .json()
+                .path("id")
+                .asString();
 
         Http.Response deleted = http.delete("/v1/tenants/" + tenant + "/grants/" + id, admin);
 
@@ -176,7 +181,10 @@ class GrantAdminTests extends AdminApiTest {
     @Test
     void aGrantOfAnotherTenantCannotBeDeletedThroughThisOne() {
         String other = createTenant(admin, "other");
-        String id = grant(admin, "user:" + alice.id(), "docs:read", "*").json().path("id").asString();
+        String id = grant(admin, "user:" + alice.id(), "docs:read", "*")
+                .json()
+                .path("id")
+                .asString();
 
         assertProblem(http.delete("/v1/tenants/" + other + "/grants/" + id, admin), 404, "grant_not_found");
         assertThat(count("SELECT count(*) FROM grants")).isEqualTo(1);
