@@ -103,7 +103,29 @@ class PermissionMatrixTests extends IntegrationTest {
                     Kind.PLATFORM_ADMIN,
                     409),
             new Route("DELETE", "/v1/users/{U}/cache", null, Kind.PLATFORM_ADMIN, 204),
-            new Route("GET", "/v1/sync/status", null, Kind.PLATFORM_ADMIN, 200));
+            new Route("GET", "/v1/sync/status", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("GET", "/v1/tenants/{T}/grants", null, Kind.TENANT_ADMIN, 200),
+            new Route(
+                    "POST",
+                    "/v1/tenants/{T}/grants",
+                    "{\"principal\":\"user:{U}\",\"permission\":\"docs:write\",\"selector\":\"*\"}",
+                    Kind.TENANT_ADMIN,
+                    201),
+            new Route("DELETE", "/v1/tenants/{T}/grants/{G}", null, Kind.TENANT_ADMIN, 200),
+            // Asking about oneself: anyone signed in, member of the tenant or not.
+            new Route(
+                    "POST",
+                    "/v1/authz/check",
+                    "{\"tenant_id\":\"{T}\",\"permission\":\"docs:read\",\"resource\":\"x\"}",
+                    Kind.SIGNED_IN,
+                    200),
+            new Route(
+                    "POST",
+                    "/v1/authz/check:batch",
+                    "{\"checks\":[{\"tenant_id\":\"{T}\",\"permission\":\"docs:read\"}]}",
+                    Kind.SIGNED_IN,
+                    200),
+            new Route("GET", "/v1/authz/permissions?tenant_id={T}", null, Kind.SIGNED_IN, 200));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();
@@ -176,7 +198,8 @@ class PermissionMatrixTests extends IntegrationTest {
                     adminRoutes.add(verb.name() + " "
                             + pattern.replace("{tenantId}", "{T}")
                                     .replace("{userId}", "{U}")
-                                    .replace("{roleId}", "{R}"));
+                                    .replace("{roleId}", "{R}")
+                                    .replace("{grantId}", "{G}"));
                 }
             }
         });
@@ -195,10 +218,18 @@ class PermissionMatrixTests extends IntegrationTest {
         String target = insertUser("target@example.com");
         insertMembership(target, tenant, DEVELOPER);
         String role = insertCustomRole(tenant);
+        String grant = insertGrant(tenant, target);
         String token = callerToken(who, tenantA, tenantC);
 
-        String path = route.path().replace("{T}", tenant).replace("{U}", target).replace("{R}", role);
-        Http.Response response = http.call(route.method(), path, token, route.body());
+        String path = route.path()
+                .replace("{T}", tenant)
+                .replace("{U}", target)
+                .replace("{R}", role)
+                .replace("{G}", grant);
+        String body = route.body() == null
+                ? null
+                : route.body().replace("{T}", tenant).replace("{U}", target);
+        Http.Response response = http.call(route.method(), path, token, body);
 
         Expected expected = expected(route, who, scope);
         assertThat(response.status())
@@ -264,6 +295,15 @@ class PermissionMatrixTests extends IntegrationTest {
                 .param("t", tenant)
                 .param("r", role)
                 .update();
+    }
+
+    private String insertGrant(String tenant, String user) {
+        return jdbc.sql("INSERT INTO grants (id, tenant_id, principal_urn, permission)"
+                        + " VALUES (gen_random_uuid(), CAST(:t AS uuid), :p, 'docs:read') RETURNING id::text")
+                .param("t", tenant)
+                .param("p", "user:" + user)
+                .query(String.class)
+                .single();
     }
 
     private String insertCustomRole(String tenant) {
