@@ -19,7 +19,7 @@ class CheckSources {
 
     // The user and every membership they hold, with its role's URN kind: one primary-key probe, one range of the
     // memberships primary key (user_id, tenant_id), a primary-key probe per role.
-    private static final String STANDING = """
+    static final String STANDING = """
             SELECT u.is_active, m.tenant_id, m.role_id, r.tenant_id AS role_tenant_id
             FROM users u
             LEFT JOIN memberships m ON m.user_id = u.id
@@ -28,7 +28,7 @@ class CheckSources {
             """;
 
     // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx.
-    private static final String TENANT_GRANTS = """
+    static final String TENANT_GRANTS = """
             SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector
             FROM tenants t
             LEFT JOIN grants g ON g.tenant_id = t.id

@@ -19,18 +19,18 @@ class Grants {
     private static final String COLUMNS =
             "id, tenant_id, principal_urn, permission, selector, created_at, created_by, version";
 
-    private static final String PAGE = """
+    static final String PAGE = """
             SELECT %s FROM grants
             WHERE tenant_id = :tenantId %%s
             ORDER BY id
             LIMIT :limit
             """.formatted(COLUMNS);
 
-    private static final String COUNT = "SELECT count(*) FROM grants WHERE tenant_id = :tenantId %s";
+    static final String COUNT = "SELECT count(*) FROM grants WHERE tenant_id = :tenantId %s";
 
-    private static final String BY_PRINCIPAL = " AND principal_urn = :principal";
+    static final String BY_PRINCIPAL = " AND principal_urn = :principal";
     private static final String BY_PERMISSION = " AND permission = :permission";
-    private static final String AFTER = " AND id > :after";
+    static final String AFTER = " AND id > :after";
 
     // A clash on the unique key (the same grant exists) inserts nothing.
     private static final String INSERT_IF_ABSENT = """

@@ -1,0 +1,52 @@
+package dev.roster.authz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.roster.support.IntegrationTest;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cache miss of a check reads one tenant's grants by an index range, among 100,000 grants of 100 tenants, and one
+ * user's memberships by their primary key: never a scan of either table.
+ */
+class CheckSourcesPlanTests extends IntegrationTest {
+
+    UUID tenant;
+
+    @BeforeEach
+    void oneHundredThousandGrants() {
+        jdbc.sql("""
+                INSERT INTO tenants (id, slug, name)
+                SELECT gen_random_uuid(), 'plan-' || i, 'Plan ' || i FROM generate_series(1, 100) i
+                """).update();
+        jdbc.sql("""
+                INSERT INTO grants (id, tenant_id, principal_urn, permission, selector)
+                SELECT gen_random_uuid(), t.id, 'user:' || gen_random_uuid(), 'docs:read', 'docs/' || i
+                FROM tenants t, generate_series(1, 1000) i WHERE t.slug LIKE 'plan-%'
+                """).update();
+        tenant = jdbc.sql("SELECT id FROM tenants WHERE slug = 'plan-7'")
+                .query(UUID.class)
+                .single();
+        jdbc.sql("VACUUM ANALYZE grants, tenants").update();
+    }
+
+    private String explain(String sql) {
+        return String.join("\n", jdbc.sql("EXPLAIN " + sql).query(String.class).list());
+    }
+
+    @Test
+    void aTenantsGrantsAreOneIndexRange() {
+        String plan = explain(CheckSources.TENANT_GRANTS.replace(":tenant", "'" + tenant + "'"));
+
+        assertThat(plan).as(plan).contains("grants_tenant_id").doesNotContain("Seq Scan on grants");
+    }
+
+    @Test
+    void aUsersStandingIsPrimaryKeyProbes() {
+        String plan = explain(CheckSources.STANDING.replace(":user", "'" + UUID.randomUUID() + "'"));
+
+        assertThat(plan).as(plan).doesNotContain("Seq Scan on users").doesNotContain("Seq Scan on memberships");
+    }
+}
