@@ -412,6 +412,20 @@ class AuthorizationCheckTests extends AdminApiTest {
     }
 
     @Test
+    void checksAreTimedByOutcome() {
+        grant("user:" + alice.id(), "docs:read", "*");
+        check(alice.token(), "docs:read", "x");
+        check(alice.token(), "docs:write", "x");
+
+        String metrics = management.get("/actuator/prometheus", null).body();
+
+        assertThat(metrics)
+                .contains("roster_authz_check_seconds_count{outcome=\"allowed\"")
+                .contains("roster_authz_check_seconds_count{outcome=\"denied\"")
+                .doesNotContain(alice.id());
+    }
+
+    @Test
     void minVersionInTheBodyIsHonoured() {
         String id = grant("user:" + alice.id(), "docs:read", "*");
         long version = http.delete("/v1/tenants/" + tenant + "/grants/" + id, admin)

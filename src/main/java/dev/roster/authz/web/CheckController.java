@@ -8,7 +8,9 @@ import dev.roster.authz.AuthorizationCheck.Reason;
 import dev.roster.authz.GrantSyntax;
 import dev.roster.authz.Rule;
 import dev.roster.platform.AuthenticatedUser;
+import dev.roster.platform.ErrorCode;
 import dev.roster.platform.JsonBody;
+import dev.roster.platform.Problems;
 import dev.roster.platform.Versions;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -70,6 +72,7 @@ class CheckController {
     }
 
     /** {@code {"tenant_id": "…", "permission": "docs:read", "resource": "docs/42"}} → {@code {allowed, reason}}. */
+    @Problems({ErrorCode.ROLE_REQUIRED, ErrorCode.STALE_READ})
     @PostMapping(path = "/check", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.SIGNED_IN)
     CheckAnswer check(
@@ -91,6 +94,7 @@ class CheckController {
     }
 
     /** Up to 100 checks in one request, answered in order; refused as a whole if any may not be asked. */
+    @Problems({ErrorCode.ROLE_REQUIRED, ErrorCode.STALE_READ})
     @PostMapping(path = "/check:batch", consumes = MediaType.APPLICATION_JSON_VALUE)
     @Allow(Rule.SIGNED_IN)
     BatchAnswer batch(
@@ -120,6 +124,7 @@ class CheckController {
     }
 
     /** The grants that apply to the user (default: the caller) in the tenant, for UIs that grey out buttons. */
+    @Problems({ErrorCode.ROLE_REQUIRED})
     @GetMapping("/permissions")
     @Allow(Rule.SIGNED_IN)
     PermissionsAnswer permissions(
