@@ -86,10 +86,12 @@ final class GrantIndex {
     }
 
     private final boolean live;
+    private final int size;
     private final Map<String, Map<String, Selectors>> byPrincipal;
 
-    private GrantIndex(boolean live, Map<String, Map<String, Selectors>> byPrincipal) {
+    private GrantIndex(boolean live, int size, Map<String, Map<String, Selectors>> byPrincipal) {
         this.live = live;
+        this.size = size;
         this.byPrincipal = byPrincipal;
     }
 
@@ -101,7 +103,12 @@ final class GrantIndex {
                     .computeIfAbsent(grant.permission(), p -> new Selectors())
                     .add(grant);
         }
-        return new GrantIndex(live, byPrincipal);
+        return new GrantIndex(live, grants.size(), byPrincipal);
+    }
+
+    /** The number of grants. */
+    int size() {
+        return size;
     }
 
     /** False when the tenant is (softly) deleted. */

@@ -49,6 +49,29 @@ public final class ExactCache<K, V> {
     }
 
     /**
+     * As {@link #create}, bounded by total weight instead of entries: for values whose sizes differ by orders of
+     * magnitude (a tenant's grant index: a handful of grants, or 100,000).
+     */
+    public static <K, V> ExactCache<K, V> createWeighed(
+            String name,
+            long maximumWeight,
+            com.github.benmanes.caffeine.cache.Weigher<? super K, ? super V> weigher,
+            InvalidationBus bus,
+            String topic,
+            Function<String, K> keyParser,
+            MeterRegistry meters) {
+        Cache<K, V> cache = Caffeine.newBuilder()
+                .maximumWeight(maximumWeight)
+                .weigher(weigher)
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(meters, cache, name);
+        var exact = new ExactCache<K, V>(cache, bus);
+        bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
+        return exact;
+    }
+
+    /**
      * The cached value, else {@code loader}'s, cached unless an invalidation raced it or this node is not listening
      * for invalidations right now. Null is never cached.
      */
