@@ -52,6 +52,19 @@ class Grants {
     private static final String TENANT_ROLE_EXISTS =
             "SELECT 1 FROM roles WHERE id = :id AND tenant_id = :tenantId FOR KEY SHARE";
 
+    // The built-in roles rbac:enable grants to that exist, kept until commit (a concurrent delete waits).
+    private static final String GLOBAL_ROLES_PRESENT =
+            "SELECT id FROM roles WHERE id IN (:ids) AND tenant_id IS NULL FOR KEY SHARE";
+
+    private static final String STAMP_ALL = "UPDATE grants SET version = :version WHERE id IN (:ids)";
+
+    // A system grant rbac:enable seeded (not the same grant an admin added: created_by tells them apart).
+    private static final String DELETE_SEEDED = """
+            DELETE FROM grants
+            WHERE tenant_id = :tenantId AND principal_urn = :principal AND permission = :permission
+              AND selector = :selector AND created_by = :createdBy
+            """;
+
     private static final RowMapper<Grant> ROW = (rs, i) -> new Grant(
             rs.getObject("id", UUID.class),
             rs.getObject("tenant_id", UUID.class),
@@ -128,6 +141,31 @@ class Grants {
                 .param("tenantId", tenantId)
                 .query(ROW)
                 .optional();
+    }
+
+    List<UUID> globalRolesPresent(List<UUID> ids) {
+        return jdbc.sql(GLOBAL_ROLES_PRESENT)
+                .param("ids", ids)
+                .query(UUID.class)
+                .list();
+    }
+
+    /** Records the version of the grants' creation, on rows this transaction just wrote. */
+    void stampAll(List<UUID> ids, long version) {
+        if (!ids.isEmpty()) {
+            jdbc.sql(STAMP_ALL).param("ids", ids).param("version", version).update();
+        }
+    }
+
+    boolean deleteSeeded(UUID tenantId, String principal, String permission, String selector, String createdBy) {
+        return jdbc.sql(DELETE_SEEDED)
+                        .param("tenantId", tenantId)
+                        .param("principal", principal)
+                        .param("permission", permission)
+                        .param("selector", selector)
+                        .param("createdBy", createdBy)
+                        .update()
+                > 0;
     }
 
     boolean userExists(UUID id) {

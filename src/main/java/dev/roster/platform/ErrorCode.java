@@ -56,6 +56,7 @@ public enum ErrorCode {
     VERSION_CONFLICT(HttpStatus.PRECONDITION_FAILED),
     STALE_READ(HttpStatus.CONFLICT),
     DIRECTORY_NOT_CONFIGURED(HttpStatus.CONFLICT),
+    RBAC_PREFLIGHT_FAILED(HttpStatus.CONFLICT),
 
     // The signed-in user's own data.
     INVALID_SETTINGS(HttpStatus.BAD_REQUEST),

@@ -60,6 +60,14 @@ public class Tenants {
             WHERE id = :id AND deleted_at IS NULL
             """;
 
+    private static final String LOCK_RBAC_ENABLED =
+            "SELECT rbac_enabled FROM tenants WHERE id = :id AND deleted_at IS NULL FOR UPDATE";
+
+    private static final String SET_RBAC_ENABLED = """
+            UPDATE tenants SET rbac_enabled = :enabled, updated_at = now(), version = :version
+            WHERE id = :id AND deleted_at IS NULL
+            """;
+
     private static final String STAMP = "UPDATE tenants SET version = :version WHERE id = :id RETURNING " + COLUMNS;
 
     // Keyset pages in id order; the whole platform (platform admins) or the caller's own tenants (everyone else).
@@ -140,6 +148,27 @@ public class Tenants {
                 .param("version", version)
                 .query(ROW)
                 .single();
+    }
+
+    /**
+     * Locks the live tenant (until commit) and reads whether RBAC is enabled there; empty when there is no such live
+     * tenant. For {@code rbac:enable}/{@code :disable} (grants), which change the flag with
+     * {@link #setRbacEnabled}.
+     */
+    public Optional<Boolean> lockRbacEnabled(UUID id) {
+        return jdbc.sql(LOCK_RBAC_ENABLED).param("id", id).query(Boolean.class).optional();
+    }
+
+    /**
+     * Sets the flag on a tenant this transaction locked with {@link #lockRbacEnabled}, stamping it with
+     * {@code version} (the transaction's, drawn after its last row write).
+     */
+    public void setRbacEnabled(UUID id, boolean enabled, long version) {
+        jdbc.sql(SET_RBAC_ENABLED)
+                .param("id", id)
+                .param("enabled", enabled)
+                .param("version", version)
+                .update();
     }
 
     void update(Tenant changed) {

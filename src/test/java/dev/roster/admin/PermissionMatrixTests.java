@@ -112,6 +112,8 @@ class PermissionMatrixTests extends IntegrationTest {
                     Kind.TENANT_ADMIN,
                     201),
             new Route("DELETE", "/v1/tenants/{T}/grants/{G}", null, Kind.TENANT_ADMIN, 200),
+            new Route("POST", "/v1/tenants/{T}/rbac:enable", null, Kind.PLATFORM_ADMIN_IN_TENANT, 200),
+            new Route("POST", "/v1/tenants/{T}/rbac:disable", null, Kind.PLATFORM_ADMIN_IN_TENANT, 200),
             // Asking about oneself: anyone signed in, member of the tenant or not.
             new Route(
                     "POST",
