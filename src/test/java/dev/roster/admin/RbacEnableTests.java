@@ -238,7 +238,7 @@ class RbacEnableTests extends AdminApiTest {
     @Test
     void theDocumentedTableIsTheCodesTable() throws IOException {
         String docs = Files.readString(Path.of("docs/authorization.md"));
-        int start = docs.indexOf("## System grants");
+        int start = docs.indexOf("\n## System grants\n");
         assertThat(start).isNotNegative();
         String section = docs.substring(start, docs.indexOf("\n## ", start + 1));
         Pattern row =
