@@ -125,6 +125,26 @@ class RbacEnableTests extends AdminApiTest {
     }
 
     @Test
+    void concurrentEnablesSeedTheTableOnce() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var answers = new ArrayList<java.util.concurrent.Future<Http.Response>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> enable(admin, tenant)));
+            }
+            int seeded = 0;
+            for (var answer : answers) {
+                Http.Response response = answer.get();
+                assertThat(response.status()).as(response.body()).isEqualTo(200);
+                seeded += response.json().path("seeded").asInt();
+            }
+            assertThat(seeded).isEqualTo(SystemGrants.size());
+        }
+        assertThat(grantRows(tenant)).isEqualTo(tableRows());
+        assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'tenant.rbac_enabled'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void enableReseedsASystemGrantAnAdminDeleted() {
         assertThat(enable(admin, tenant).status()).isEqualTo(200);
         jdbc.sql("DELETE FROM grants WHERE permission = 'app:read' AND principal_urn = :p")
