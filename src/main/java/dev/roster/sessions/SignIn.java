@@ -86,10 +86,12 @@ public class SignIn {
         if (session == null) {
             throw new AccountDeactivated();
         }
-        // A first sign-in whose token said nothing about roles: the directory (if any) is asked right away.
-        scheduleSyncIfStale(session.userId());
         // After the commit: the user's view is read (and cached) only once the sign-in's changes are visible.
-        return tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
+        Issued issued =
+                tokens(session.userId(), session.sessionId(), session.refreshToken(), TokenResponse.ACCESS_TOKEN_TYPE);
+        // A first sign-in whose token said nothing about roles: the directory (if any) is asked right away.
+        scheduleSyncIfStale(issued.me());
+        return issued.response();
     }
 
     /**
@@ -129,7 +131,7 @@ public class SignIn {
      * the refusal.
      */
     public TokenResponse refresh(String refreshToken) {
-        record Outcome(Sessions.Rotation rotation, @Nullable TokenResponse tokens) {}
+        record Outcome(Sessions.Rotation rotation, @Nullable Issued issued) {}
         Outcome outcome = tx.execute(status -> {
             Sessions.Rotation rotation = sessions.rotate(refreshToken);
             return new Outcome(
@@ -140,8 +142,9 @@ public class SignIn {
         });
         return switch (outcome.rotation()) {
             case Sessions.Rotation.Rotated r -> {
-                scheduleSyncIfStale(r.userId());
-                yield Objects.requireNonNull(outcome.tokens());
+                Issued issued = Objects.requireNonNull(outcome.issued());
+                scheduleSyncIfStale(issued.me());
+                yield issued.response();
             }
             case Sessions.Rotation.Reused r -> throw RefreshTokenRejected.reused();
             case Sessions.Rotation.Rejected r -> throw RefreshTokenRejected.invalid();
@@ -149,14 +152,14 @@ public class SignIn {
     }
 
     /**
-     * Queues a background sync when the user's roles are older than the TTL. The user's view is cached by now, so
-     * the check costs nothing; nothing it does can fail the answer, which is already committed.
+     * Queues a background sync when the user's roles are older than the TTL, judged from the view the answer was
+     * made from (no further read); nothing it does can fail the answer, which is already committed.
      */
-    private void scheduleSyncIfStale(UUID userId) {
+    private void scheduleSyncIfStale(Me me) {
         try {
-            views.me(userId).ifPresent(me -> refreshSync.afterRefresh(me.id(), me.lastRolesSyncAt()));
+            refreshSync.afterRefresh(me.id(), me.lastRolesSyncAt());
         } catch (RuntimeException e) {
-            log.warn("could not schedule the background role sync of user {}", userId, e);
+            log.warn("could not schedule the background role sync of user {}", me.id(), e);
         }
     }
 
@@ -164,12 +167,17 @@ public class SignIn {
         sessions.revoke(sessionId, "logout");
     }
 
-    private TokenResponse tokens(UUID userId, UUID sessionId, String refreshToken, @Nullable String issuedTokenType) {
+    /** The answer, and the user's view it was made from. */
+    private record Issued(TokenResponse response, Me me) {}
+
+    private Issued tokens(UUID userId, UUID sessionId, String refreshToken, @Nullable String issuedTokenType) {
         Me me = views.me(userId).orElseThrow(RefreshTokenRejected::invalid);
         if (!me.isActive()) {
             throw new AccountDeactivated();
         }
         String accessToken = accessTokens.mint(userId, sessionId, me.email(), me.defaultTenantId());
-        return new TokenResponse(accessToken, "Bearer", accessTokens.ttl().toSeconds(), refreshToken, issuedTokenType);
+        return new Issued(
+                new TokenResponse(accessToken, "Bearer", accessTokens.ttl().toSeconds(), refreshToken, issuedTokenType),
+                me);
     }
 }

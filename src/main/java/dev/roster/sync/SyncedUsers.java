@@ -17,6 +17,29 @@ import org.springframework.stereotype.Repository;
 @Repository
 class SyncedUsers {
 
+    // The user's own fields, as every upsert from the upstream writes them: name fields the upstream leaves out keep
+    // their stored value (an OIDC token often carries only some).
+    private static final String NAMES_SET = """
+                email = EXCLUDED.email,
+                email_verified = EXCLUDED.email_verified,
+                username = coalesce(EXCLUDED.username, u.username),
+                first_name = coalesce(EXCLUDED.first_name, u.first_name),
+                last_name = coalesce(EXCLUDED.last_name, u.last_name),
+                middle_name = coalesce(EXCLUDED.middle_name, u.middle_name),
+                display_name = coalesce(EXCLUDED.display_name, u.display_name),
+                image = coalesce(EXCLUDED.image, u.image),
+            """;
+
+    // Whether those fields change: only then does updated_at move.
+    private static final String NAMES_CHANGED = """
+            (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
+             coalesce(EXCLUDED.first_name, u.first_name), coalesce(EXCLUDED.last_name, u.last_name),
+             coalesce(EXCLUDED.middle_name, u.middle_name), coalesce(EXCLUDED.display_name, u.display_name),
+             coalesce(EXCLUDED.image, u.image))
+            IS DISTINCT FROM
+            (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image)
+            """;
+
     // Name fields the upstream leaves out keep their stored value (an OIDC token often carries only some); the
     // organization is the directory's to state, so when it says anything about it, it says everything.
     // (xmax = 0) is true only for a fresh insert; updated_at moves only when something really changed, so
@@ -34,14 +57,7 @@ class SyncedUsers {
                     :customTeam, :hierarchyLevel, :reportsTo, (SELECT id FROM manager), coalesce(:leader, false),
                     now())
             ON CONFLICT (provider, external_id) DO UPDATE SET
-                email = EXCLUDED.email,
-                email_verified = EXCLUDED.email_verified,
-                username = coalesce(EXCLUDED.username, u.username),
-                first_name = coalesce(EXCLUDED.first_name, u.first_name),
-                last_name = coalesce(EXCLUDED.last_name, u.last_name),
-                middle_name = coalesce(EXCLUDED.middle_name, u.middle_name),
-                display_name = coalesce(EXCLUDED.display_name, u.display_name),
-                image = coalesce(EXCLUDED.image, u.image),
+            %1$s
                 position_title = CASE WHEN :hasOrganization THEN EXCLUDED.position_title ELSE u.position_title END,
                 division = CASE WHEN :hasOrganization THEN EXCLUDED.division ELSE u.division END,
                 department = CASE WHEN :hasOrganization THEN EXCLUDED.department ELSE u.department END,
@@ -54,13 +70,7 @@ class SyncedUsers {
                 is_leader = CASE WHEN :hasOrganization THEN EXCLUDED.is_leader ELSE u.is_leader END,
                 last_synced_at = now(),
                 updated_at = CASE WHEN
-                    (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
-                     coalesce(EXCLUDED.first_name, u.first_name), coalesce(EXCLUDED.last_name, u.last_name),
-                     coalesce(EXCLUDED.middle_name, u.middle_name), coalesce(EXCLUDED.display_name, u.display_name),
-                     coalesce(EXCLUDED.image, u.image))
-                    IS DISTINCT FROM
-                    (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name,
-                     u.display_name, u.image)
+                    %2$s
                     OR (:hasOrganization AND
                         (EXCLUDED.position_title, EXCLUDED.division, EXCLUDED.department, EXCLUDED.section,
                          EXCLUDED.custom_team, EXCLUDED.hierarchy_level, EXCLUDED.reports_to_id, EXCLUDED.is_leader)
@@ -69,7 +79,7 @@ class SyncedUsers {
                          u.reports_to_id, u.is_leader))
                     THEN now() ELSE u.updated_at END
             RETURNING id, (xmax = 0) AS created, is_active, deactivated_by, updated_at = now() AS changed
-            """;
+            """.formatted(NAMES_SET, NAMES_CHANGED);
 
     // Many profiles at once (the search fallback): one statement, no roles. A user new to Roster comes in as the
     // directory says (an inactive leaver stays inactive, marked as the upstream's doing); a known user's activity
@@ -89,26 +99,13 @@ class SyncedUsers {
                       display_name, image, active)
             ORDER BY x.external_id
             ON CONFLICT (provider, external_id) DO UPDATE SET
-                email = EXCLUDED.email,
-                email_verified = EXCLUDED.email_verified,
-                username = coalesce(EXCLUDED.username, u.username),
-                first_name = coalesce(EXCLUDED.first_name, u.first_name),
-                last_name = coalesce(EXCLUDED.last_name, u.last_name),
-                middle_name = coalesce(EXCLUDED.middle_name, u.middle_name),
-                display_name = coalesce(EXCLUDED.display_name, u.display_name),
-                image = coalesce(EXCLUDED.image, u.image),
+            %1$s
                 last_synced_at = now(),
                 updated_at = CASE WHEN
-                    (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
-                     coalesce(EXCLUDED.first_name, u.first_name), coalesce(EXCLUDED.last_name, u.last_name),
-                     coalesce(EXCLUDED.middle_name, u.middle_name), coalesce(EXCLUDED.display_name, u.display_name),
-                     coalesce(EXCLUDED.image, u.image))
-                    IS DISTINCT FROM
-                    (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name,
-                     u.display_name, u.image)
+                    %2$s
                     THEN now() ELSE u.updated_at END
             RETURNING id, external_id, (xmax = 0) AS created, updated_at = now() AS changed
-            """;
+            """.formatted(NAMES_SET, NAMES_CHANGED);
 
     private static final String CURRENT_MEMBERSHIPS = """
             SELECT m.tenant_id, t.external_id, t.name AS tenant_name, r.id AS role_id, r.slug AS role,

@@ -3,12 +3,10 @@ package dev.roster.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.roster.RosterApplication;
 import dev.roster.support.Http;
-import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,12 +30,8 @@ class AuthorizationTwoNodesTests extends AdminApiTest {
 
     @BeforeAll
     static void startSecondNode() {
-        var properties = new HashMap<String, Object>(TestInfrastructure.rosterProperties());
-        properties.put("ROSTER_PORT", "0");
-        nodeB = new SpringApplicationBuilder(RosterApplication.class)
-                .properties(properties)
-                .run();
-        b = new Http("http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port"));
+        nodeB = startAnotherNode(Map.of());
+        b = httpOf(nodeB);
     }
 
     @AfterAll

@@ -418,6 +418,16 @@ class RestDirectoryConnectorTests extends UpstreamDirectoryContract {
     }
 
     @Test
+    void aBaseUrlWithCredentialsIsRefusedWithoutRepeatingThem() {
+        assertThatThrownBy(() -> restConnector(
+                        Map.of("roster.directory.base-url", "http://svc:s3cret@directory.test"),
+                        UpstreamBudget.UNLIMITED))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("credentials")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void anAnswerLargerThanTheLimitIsMalformed() {
         String padding = "x".repeat(1500);
         directory.stubFor(get(urlEqualTo("/api/v1/users/ext-1"))

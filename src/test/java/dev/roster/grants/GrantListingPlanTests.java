@@ -14,23 +14,7 @@ class GrantListingPlanTests extends IntegrationTest {
 
     @BeforeEach
     void oneHundredThousandGrants() {
-        jdbc.sql("""
-                INSERT INTO tenants (id, slug, name)
-                SELECT gen_random_uuid(), 'plan-' || i, 'Plan ' || i FROM generate_series(1, 100) i
-                """).update();
-        jdbc.sql("""
-                INSERT INTO grants (id, tenant_id, principal_urn, permission, selector)
-                SELECT gen_random_uuid(), t.id, 'user:' || gen_random_uuid(), 'docs:read', 'docs/' || i
-                FROM tenants t, generate_series(1, 1000) i WHERE t.slug LIKE 'plan-%'
-                """).update();
-        tenant = jdbc.sql("SELECT id FROM tenants WHERE slug = 'plan-7'")
-                .query(UUID.class)
-                .single();
-        jdbc.sql("VACUUM ANALYZE grants, tenants").update();
-    }
-
-    private String explain(String sql) {
-        return String.join("\n", jdbc.sql("EXPLAIN " + sql).query(String.class).list());
+        tenant = hundredThousandGrants();
     }
 
     @Test

@@ -49,10 +49,6 @@ class MemberListingPlanTests extends IntegrationTest {
         jdbc.sql("VACUUM ANALYZE users, memberships, tenants, roles").update();
     }
 
-    private String explain(String sql) {
-        return String.join("\n", jdbc.sql("EXPLAIN " + sql).query(String.class).list());
-    }
-
     @Test
     void aPageIsOneIndexRangeAndPrimaryKeyLookups() {
         String firstPage = explain(

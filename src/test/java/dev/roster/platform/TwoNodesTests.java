@@ -3,17 +3,13 @@ package dev.roster.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.roster.RosterApplication;
 import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
-import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
@@ -28,12 +24,8 @@ class TwoNodesTests extends IntegrationTest {
 
     @BeforeAll
     static void startSecondNode() {
-        var properties = new HashMap<String, Object>(TestInfrastructure.rosterProperties());
-        properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
-        nodeB = new SpringApplicationBuilder(RosterApplication.class)
-                .properties(properties)
-                .run();
-        b = new Http("http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port"));
+        nodeB = startAnotherNode(Map.of());
+        b = httpOf(nodeB);
     }
 
     @AfterAll

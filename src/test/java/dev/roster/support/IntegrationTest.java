@@ -3,6 +3,7 @@ package dev.roster.support;
 import dev.roster.RosterApplication;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -63,6 +64,50 @@ public abstract class IntegrationTest {
                 .update();
         jdbc.sql("UPDATE refresh_token_successors SET sealed_at = sealed_at - interval '1 minute'")
                 .update();
+    }
+
+    /** PostgreSQL's plan for {@code sql} (parameters already written in), one line per node. */
+    protected String explain(String sql) {
+        return String.join("\n", jdbc.sql("EXPLAIN " + sql).query(String.class).list());
+    }
+
+    /**
+     * Starts another Roster node on the same database and upstream as this test's (any free ports), with
+     * {@code extra} settings on top; the caller closes it.
+     */
+    protected static org.springframework.context.ConfigurableApplicationContext startAnotherNode(
+            Map<String, String> extra) {
+        var properties = new java.util.HashMap<String, Object>(TestInfrastructure.rosterProperties());
+        properties.putAll(extra);
+        properties.put("ROSTER_PORT", "0"); // application.yaml reads server.port from it
+        return new org.springframework.boot.builder.SpringApplicationBuilder(dev.roster.RosterApplication.class)
+                .properties(properties)
+                .run();
+    }
+
+    /** A client of {@code node}'s API port. */
+    protected static Http httpOf(org.springframework.context.ConfigurableApplicationContext node) {
+        return new Http("http://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port"));
+    }
+
+    /**
+     * 100 tenants {@code plan-1…100} of 1,000 grants each, vacuumed and analysed as autovacuum leaves them; the id of
+     * {@code plan-7}. For the plan tests of the grant reads.
+     */
+    protected UUID hundredThousandGrants() {
+        jdbc.sql("""
+                INSERT INTO tenants (id, slug, name)
+                SELECT gen_random_uuid(), 'plan-' || i, 'Plan ' || i FROM generate_series(1, 100) i
+                """).update();
+        jdbc.sql("""
+                INSERT INTO grants (id, tenant_id, principal_urn, permission, selector)
+                SELECT gen_random_uuid(), t.id, 'user:' || gen_random_uuid(), 'docs:read', 'docs/' || i
+                FROM tenants t, generate_series(1, 1000) i WHERE t.slug LIKE 'plan-%'
+                """).update();
+        jdbc.sql("VACUUM ANALYZE grants, tenants").update();
+        return jdbc.sql("SELECT id FROM tenants WHERE slug = 'plan-7'")
+                .query(UUID.class)
+                .single();
     }
 
     /** An ID token from the upstream OIDC provider, for Roster's audience. */

@@ -4,11 +4,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.roster.RosterApplication;
 import dev.roster.connectors.UpstreamBudget;
 import dev.roster.support.Http;
 import dev.roster.support.IntegrationTest;
-import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,13 +51,8 @@ class DirectorySyncClusterTests extends IntegrationTest {
 
     @BeforeAll
     static void startSecondNode() {
-        var properties = new HashMap<String, Object>(TestInfrastructure.rosterProperties());
-        properties.putAll(clusterProperties());
-        properties.put("ROSTER_PORT", "0");
-        nodeB = new SpringApplicationBuilder(RosterApplication.class)
-                .properties(properties)
-                .run();
-        b = new Http("http://127.0.0.1:" + nodeB.getEnvironment().getProperty("local.server.port"));
+        nodeB = startAnotherNode(clusterProperties());
+        b = httpOf(nodeB);
     }
 
     @AfterAll

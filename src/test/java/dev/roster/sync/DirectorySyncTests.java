@@ -33,6 +33,9 @@ class DirectorySyncTests extends IntegrationTest {
 
     private String admin;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private Sweep sweep;
+
     @BeforeEach
     void resetDirectory() {
         DirectoryStub.reset();
@@ -116,6 +119,41 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(String.class)
                         .list())
                 .containsExactly("membership.added", "membership.changed");
+    }
+
+    @Test
+    void aFirstSignInWithoutRolesAsksTheDirectoryAtOnce() {
+        DirectoryStub.holds("first-1", "first-1@example.com", "developer", "acme");
+
+        signIn("first-1", "first-1@example.com");
+
+        String id = userId("first-1@example.com");
+        await().atMost(Duration.ofSeconds(10)).until(() -> memberships(id).equals(List.of("acme=developer")));
+    }
+
+    @Test
+    void theSweepLeavesAUserWhosePullFailedUntilItsNextRun() {
+        Session s = signInHolding("swf-1", "viewer", "acme");
+        DirectoryStub.answer("swf-1", aResponse().withStatus(500));
+        jdbc.sql("UPDATE users SET last_roles_sync_at = now() - interval '13 hours' WHERE id = CAST(:id AS uuid)")
+                .param("id", s.userId())
+                .update();
+        jdbc.sql("UPDATE users SET last_roles_sync_at = now() WHERE id <> CAST(:id AS uuid)")
+                .param("id", s.userId())
+                .update();
+        jdbc.sql("UPDATE sync_jobs SET holder = NULL, lease_until = NULL, last_started_at = NULL")
+                .update();
+
+        Sweep.Report report = sweep.runIfDue().orElseThrow();
+
+        assertThat(report.outcomes()).containsEntry(SyncOutcome.UPSTREAM_ERROR, 1);
+        // Held for the sweep interval (10 min by default), not the 0 s error back-off of these tests.
+        assertThat(jdbc.sql("SELECT sync_claimed_until > now() + interval '9 minutes' FROM users"
+                                + " WHERE id = CAST(:id AS uuid)")
+                        .param("id", s.userId())
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
     }
 
     @Test
