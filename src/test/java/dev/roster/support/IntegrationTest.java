@@ -46,13 +46,31 @@ public abstract class IntegrationTest {
 
     @BeforeEach
     void cleanDatabaseAndConnect() {
-        jdbc.sql(
-                        "TRUNCATE users, sessions, refresh_tokens, refresh_token_successors, memberships, member_counts, member_count_deltas, audit_log, grants CASCADE")
-                .update();
-        jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
-                .update();
+        emptyTables();
         http = new Http("http://127.0.0.1:" + port);
         management = new Http("http://127.0.0.1:" + managementPort);
+    }
+
+    /**
+     * Empties the tables tests write. The application's background work (member-count compaction, sync, session
+     * cleanup) may hold a row lock on one of them while it waits for another, and TRUNCATE takes its locks one table
+     * at a time, so PostgreSQL may pick the TRUNCATE as a deadlock's victim: it is then simply tried again.
+     */
+    private void emptyTables() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.sql(
+                                "TRUNCATE users, sessions, refresh_tokens, refresh_token_successors, memberships, member_counts, member_count_deltas, audit_log, grants CASCADE")
+                        .update();
+                jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
+                        .update();
+                return;
+            } catch (org.springframework.dao.PessimisticLockingFailureException deadlock) {
+                if (attempt == 5) {
+                    throw deadlock;
+                }
+            }
+        }
     }
 
     /**
