@@ -30,9 +30,6 @@ public class AuthorizationCheck {
     /** Invalidation topic: a tenant's grants changed; the key is the tenant id. */
     public static final String GRANTS_TOPIC = "grant";
 
-    /** How many grants (plus one per tenant) this node's tenant indexes hold at most; a grant costs a few hundred bytes. */
-    static final long MAX_CACHED_GRANTS = 1_000_000;
-
     static final String USER_TOPIC = "user";
     static final String TENANT_TOPIC = "tenant";
 
@@ -69,13 +66,14 @@ public class AuthorizationCheck {
     private final Timer allowed;
     private final Timer denied;
 
-    AuthorizationCheck(CheckSources sources, InvalidationBus bus, MeterRegistry meters) {
+    AuthorizationCheck(CheckSources sources, AuthzSettings settings, InvalidationBus bus, MeterRegistry meters) {
         this.sources = sources;
-        this.standings = ExactCache.create("authz_users", 200_000, bus, USER_TOPIC, UUID::fromString, meters);
+        this.standings = ExactCache.create(
+                "authz_users", settings.cache().maxUsers(), bus, USER_TOPIC, UUID::fromString, meters);
         // Weighed by grants: one tenant with 100,000 grants counts as much as 100,000 tenants with one.
         this.tenants = ExactCache.createWeighed(
                 "authz_tenants",
-                MAX_CACHED_GRANTS,
+                settings.cache().maxGrants(),
                 (UUID tenant, GrantIndex index) -> 1 + index.size(),
                 bus,
                 GRANTS_TOPIC,

@@ -2,6 +2,7 @@ package dev.roster.platform;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,10 +24,23 @@ public final class ExactCache<K, V> {
     private final Cache<K, V> cache;
     private final InvalidationBus bus;
     private final AtomicLong generation = new AtomicLong();
+    private final Counter keyInvalidations;
+    private final Counter fullInvalidations;
 
-    private ExactCache(Cache<K, V> cache, InvalidationBus bus) {
+    private ExactCache(Cache<K, V> cache, InvalidationBus bus, String name, MeterRegistry meters) {
         this.cache = cache;
         this.bus = bus;
+        CaffeineCacheMetrics.monitor(meters, cache, name);
+        this.keyInvalidations = invalidations(meters, name, "key");
+        this.fullInvalidations = invalidations(meters, name, "all");
+    }
+
+    private static Counter invalidations(MeterRegistry meters, String name, String scope) {
+        return Counter.builder("roster.cache.invalidations")
+                .description("Invalidations this node's cache received (scope=all: emptied after a reconnect)")
+                .tag("cache", name)
+                .tag("scope", scope)
+                .register(meters);
     }
 
     /**
@@ -42,8 +56,7 @@ public final class ExactCache<K, V> {
             MeterRegistry meters) {
         Cache<K, V> cache =
                 Caffeine.newBuilder().maximumSize(maximumSize).recordStats().build();
-        CaffeineCacheMetrics.monitor(meters, cache, name);
-        var exact = new ExactCache<K, V>(cache, bus);
+        var exact = new ExactCache<K, V>(cache, bus, name, meters);
         bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
         return exact;
     }
@@ -65,8 +78,7 @@ public final class ExactCache<K, V> {
                 .weigher(weigher)
                 .recordStats()
                 .build();
-        CaffeineCacheMetrics.monitor(meters, cache, name);
-        var exact = new ExactCache<K, V>(cache, bus);
+        var exact = new ExactCache<K, V>(cache, bus, name, meters);
         bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
         return exact;
     }
@@ -96,11 +108,13 @@ public final class ExactCache<K, V> {
     }
 
     public void invalidate(K key) {
+        keyInvalidations.increment();
         generation.incrementAndGet();
         cache.invalidate(key);
     }
 
     public void invalidateAll() {
+        fullInvalidations.increment();
         generation.incrementAndGet();
         cache.invalidateAll();
     }

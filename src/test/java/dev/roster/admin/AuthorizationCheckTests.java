@@ -426,6 +426,34 @@ class AuthorizationCheckTests extends AdminApiTest {
     }
 
     @Test
+    void theCachesCountTheirHitsMissesAndTheInvalidationsTheyReceive() {
+        grant("user:" + alice.id(), "docs:read", "*");
+        double hitsBefore = metric("cache_gets_total{cache=\"authz_tenants\",result=\"hit\"}");
+        double invalidationsBefore = metric("roster_cache_invalidations_total{cache=\"authz_tenants\",scope=\"key\"}");
+
+        check(alice.token(), "docs:read", "x"); // a miss, or a hit if an earlier check loaded the index
+        check(alice.token(), "docs:read", "y"); // a hit
+        grant("user:" + alice.id(), "docs:write", "*"); // drops the tenant's index on this node
+
+        assertThat(metric("cache_gets_total{cache=\"authz_tenants\",result=\"hit\"}"))
+                .isGreaterThanOrEqualTo(hitsBefore + 1);
+        assertThat(metric("cache_gets_total{cache=\"authz_users\",result=\"miss\"}"))
+                .isGreaterThanOrEqualTo(1);
+        assertThat(metric("roster_cache_invalidations_total{cache=\"authz_tenants\",scope=\"key\"}"))
+                .isGreaterThanOrEqualTo(invalidationsBefore + 1);
+    }
+
+    /** The value of one Prometheus series (name and labels exactly as exposed, labels in their order), else 0. */
+    double metric(String series) {
+        for (String line : management.get("/actuator/prometheus", null).body().split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void minVersionInTheBodyIsHonoured() {
         String id = grant("user:" + alice.id(), "docs:read", "*");
         long version = http.delete("/v1/tenants/" + tenant + "/grants/" + id, admin)
