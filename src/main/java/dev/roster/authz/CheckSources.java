@@ -27,18 +27,30 @@ class CheckSources {
             WHERE u.id = :user
             """;
 
-    // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx.
+    // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx. A legacy role:<slug>
+    // grant also gets the canonical URN of the role it stands for (a roles_tenant_id_slug_key probe, only for those).
     static final String TENANT_GRANTS = """
-            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector
+            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector, legacy.urn AS role_urn
+            FROM tenants t
+            LEFT JOIN grants g ON g.tenant_id = t.id
+            LEFT JOIN LATERAL (%s) legacy ON true
+            WHERE t.id = :tenant
+            """.formatted(GrantSyntax.RESOLVE_LEGACY_ROLE);
+
+    // Where legacy grants are ignored: a role:<slug> grant applies to nobody.
+    static final String TENANT_GRANTS_CANONICAL = """
+            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector, NULL AS role_urn
             FROM tenants t
             LEFT JOIN grants g ON g.tenant_id = t.id
             WHERE t.id = :tenant
             """;
 
     private final JdbcClient jdbc;
+    private final String tenantGrants;
 
-    CheckSources(JdbcClient jdbc) {
+    CheckSources(JdbcClient jdbc, AuthzSettings settings) {
         this.jdbc = jdbc;
+        this.tenantGrants = settings.legacySlugPrincipals().honoured() ? TENANT_GRANTS : TENANT_GRANTS_CANONICAL;
     }
 
     /** The user's standing, or null when there is no such user. */
@@ -76,12 +88,18 @@ class CheckSources {
     GrantIndex grants(UUID tenantId) {
         var grants = new ArrayList<GrantIndex.Entry>();
         Boolean[] live = {null};
-        jdbc.sql(TENANT_GRANTS).param("tenant", tenantId).query(rs -> {
+        jdbc.sql(tenantGrants).param("tenant", tenantId).query(rs -> {
             live[0] = rs.getBoolean("live");
             UUID id = rs.getObject("id", UUID.class);
             if (id != null) {
+                String principal = rs.getString("principal_urn");
+                String roleUrn = rs.getString("role_urn");
                 grants.add(new GrantIndex.Entry(
-                        id, rs.getString("principal_urn"), rs.getString("permission"), rs.getString("selector")));
+                        id,
+                        principal,
+                        rs.getString("permission"),
+                        rs.getString("selector"),
+                        roleUrn == null ? principal : roleUrn));
             }
         });
         return live[0] == null ? null : GrantIndex.of(live[0], grants);

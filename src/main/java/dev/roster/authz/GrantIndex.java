@@ -16,8 +16,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class GrantIndex {
 
-    /** A grant as checks report it. */
-    record Entry(UUID id, String principal, String permission, String selector) {}
+    /**
+     * A grant as checks report it ({@code principal} as written), and the principal it applies to: the same, or for
+     * a legacy {@code role:<slug>} grant the canonical URN of the role it stands for.
+     */
+    record Entry(UUID id, String principal, String permission, String selector, String appliesTo) {
+
+        Entry(UUID id, String principal, String permission, String selector) {
+            this(id, principal, permission, selector, principal);
+        }
+
+        boolean legacy() {
+            return !principal.equals(appliesTo);
+        }
+    }
 
     /** The grants of one principal and permission, by selector. */
     private static final class Selectors {
@@ -27,15 +39,20 @@ final class GrantIndex {
         final Map<String, Entry> exact = new HashMap<>(2);
         final Map<String, Entry> prefixes = new HashMap<>(2);
 
+        /** A legacy grant and its rewritten twin may both exist until the backfill merges them: the canonical wins. */
         void add(Entry entry) {
             String selector = entry.selector();
             if (selector.equals("*")) {
-                any = entry;
+                any = preferred(any, entry);
             } else if (selector.endsWith("*")) {
-                prefixes.put(selector.substring(0, selector.length() - 1), entry);
+                prefixes.merge(selector.substring(0, selector.length() - 1), entry, Selectors::preferred);
             } else {
-                exact.put(selector, entry);
+                exact.merge(selector, entry, Selectors::preferred);
             }
+        }
+
+        private static Entry preferred(@Nullable Entry held, Entry added) {
+            return held == null || (held.legacy() && !added.legacy()) ? added : held;
         }
 
         /** The most specific grant whose selector matches: exact, then the longest prefix, then {@code *}. */
@@ -99,7 +116,7 @@ final class GrantIndex {
         var byPrincipal = new HashMap<String, Map<String, Selectors>>();
         for (Entry grant : grants) {
             byPrincipal
-                    .computeIfAbsent(grant.principal(), p -> new HashMap<>(4))
+                    .computeIfAbsent(grant.appliesTo(), p -> new HashMap<>(4))
                     .computeIfAbsent(grant.permission(), p -> new Selectors())
                     .add(grant);
         }

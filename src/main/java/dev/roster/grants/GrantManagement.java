@@ -1,6 +1,8 @@
 package dev.roster.grants;
 
 import dev.roster.authz.AuthorizationCheck;
+import dev.roster.authz.AuthzSettings;
+import dev.roster.authz.AuthzSettings.LegacySlugPrincipals;
 import dev.roster.authz.Caller;
 import dev.roster.authz.GrantSyntax;
 import dev.roster.authz.GrantSyntax.Principal;
@@ -9,6 +11,7 @@ import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -26,11 +29,13 @@ public class GrantManagement {
     private final Grants grants;
     private final AuditLog audit;
     private final InvalidationBus bus;
+    private final LegacySlugPrincipals legacy;
 
-    GrantManagement(Grants grants, AuditLog audit, InvalidationBus bus) {
+    GrantManagement(Grants grants, AuditLog audit, InvalidationBus bus, AuthzSettings settings) {
         this.grants = grants;
         this.audit = audit;
         this.bus = bus;
+        this.legacy = settings.legacySlugPrincipals();
     }
 
     /** A page of the tenant's grants in id order, optionally of one principal and/or permission, with the total. */
@@ -40,9 +45,11 @@ public class GrantManagement {
             @Nullable String permission,
             @Nullable String cursor,
             int limit) {
-        if (principal != null && GrantSyntax.principal(principal) == null) {
+        if (principal != null
+                && GrantSyntax.principal(principal) == null
+                && GrantSyntax.legacyRoleSlug(principal) == null) {
             throw ErrorCode.INVALID_PARAMETER.problem(
-                    "'principal' must be user:<uuid>, role:global:<uuid> or role:tenant:<uuid>.");
+                    "'principal' must be user:<uuid>, role:global:<uuid>, role:tenant:<uuid> (or a legacy role:<slug>).");
         }
         if (permission != null && !GrantSyntax.isPermission(permission)) {
             throw ErrorCode.INVALID_PARAMETER.problem("'permission' must be resource:action (the action may be '*').");
@@ -62,6 +69,11 @@ public class GrantManagement {
      */
     @Transactional
     public Grant create(Caller caller, UUID tenantId, String principalUrn, String permission, String selector) {
+        String legacySlug = GrantSyntax.legacyRoleSlug(principalUrn);
+        if (legacySlug != null) {
+            requireLegacyWritable(tenantId, legacySlug, permission, selector);
+            return insert(caller, tenantId, principalUrn, permission, selector);
+        }
         Principal principal = GrantSyntax.requirePrincipal("principal", principalUrn);
         GrantSyntax.requirePermission("permission", permission);
         GrantSyntax.requireSelector("selector", selector);
@@ -79,6 +91,31 @@ public class GrantManagement {
                         case TENANT_ROLE -> "names no role of this tenant.";
                     });
         }
+        return insert(caller, tenantId, principalUrn, permission, selector);
+    }
+
+    /**
+     * A legacy {@code role:<slug>} grant is written only while {@code ROSTER_AUTHZ_LEGACY_SLUG_PRINCIPALS=write} (an
+     * import from an older system), and only for a slug that names a role here or a global one.
+     */
+    private void requireLegacyWritable(UUID tenantId, String slug, String permission, String selector) {
+        if (legacy != LegacySlugPrincipals.WRITE) {
+            throw JsonBody.invalid(
+                    "principal",
+                    "is a legacy role:<slug> principal, which this Roster does not accept on write"
+                            + " (ROSTER_AUTHZ_LEGACY_SLUG_PRINCIPALS="
+                            + legacy.name().toLowerCase(java.util.Locale.ROOT)
+                            + "); name the role as role:global:<uuid> or role:tenant:<uuid>.");
+        }
+        GrantSyntax.requirePermission("permission", permission);
+        GrantSyntax.requireSelector("selector", selector);
+        if (!grants.roleSlugExists(tenantId, slug)) {
+            throw JsonBody.invalid(
+                    "principal", "names no role of this tenant and no global role (slug '" + slug + "').");
+        }
+    }
+
+    private Grant insert(Caller caller, UUID tenantId, String principalUrn, String permission, String selector) {
         Grant inserted = grants.insert(tenantId, principalUrn, permission, selector, caller.actor())
                 .orElseThrow(() -> ErrorCode.GRANT_EXISTS.problem("This tenant already grants " + permission + " on '"
                         + selector + "' to " + principalUrn + "."));
@@ -95,18 +132,33 @@ public class GrantManagement {
         Grant deleted = grants.delete(tenantId, grantId)
                 .orElseThrow(() -> ErrorCode.GRANT_NOT_FOUND.problem(
                         "There is no grant " + grantId + " in tenant " + tenantId + "."));
-        audit.record(
-                caller.actor(),
-                "grant.deleted",
-                target(grantId),
-                tenantId,
-                Map.of(
-                        "principal", deleted.principal(),
-                        "permission", deleted.permission(),
-                        "selector", deleted.selector()),
-                null);
+        audit.record(caller.actor(), "grant.deleted", target(grantId), tenantId, removed(deleted), null);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return deleted;
+    }
+
+    /**
+     * Deletes every grant of {@code principal} in the tenant, each audited as deleted by {@code actor}, in the
+     * caller's transaction: what a role's deletion does to the grants naming it.
+     */
+    @Transactional
+    public int deleteAllOf(String actor, UUID tenantId, String principal) {
+        List<Grant> deleted = grants.deleteOfPrincipal(tenantId, principal);
+        for (Grant grant : deleted) {
+            audit.record(actor, "grant.deleted", target(grant.id()), tenantId, removed(grant), null);
+        }
+        if (!deleted.isEmpty()) {
+            bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
+        }
+        return deleted.size();
+    }
+
+    /** What the audit log keeps of a deleted grant. */
+    private static Map<String, String> removed(Grant grant) {
+        return Map.of(
+                "principal", grant.principal(),
+                "permission", grant.permission(),
+                "selector", grant.selector());
     }
 
     private static String target(UUID grantId) {

@@ -51,6 +51,12 @@ class Grants {
             "SELECT 1 FROM roles WHERE id = :id AND tenant_id IS NULL FOR KEY SHARE";
     private static final String TENANT_ROLE_EXISTS =
             "SELECT 1 FROM roles WHERE id = :id AND tenant_id = :tenantId FOR KEY SHARE";
+    private static final String SLUG_EXISTS =
+            "SELECT 1 FROM roles WHERE slug = :slug AND (tenant_id = :tenantId OR tenant_id IS NULL) LIMIT 1";
+
+    // The grants of one principal in one tenant (a role's, when the role goes).
+    private static final String DELETE_OF_PRINCIPAL =
+            "DELETE FROM grants WHERE tenant_id = :tenantId AND principal_urn = :principal RETURNING " + COLUMNS;
 
     // The built-in roles rbac:enable grants to that exist, kept until commit (a concurrent delete waits).
     private static final String GLOBAL_ROLES_PRESENT =
@@ -182,6 +188,24 @@ class Grants {
                 .query(Integer.class)
                 .optional()
                 .isPresent();
+    }
+
+    /** Whether {@code slug} names a role of the tenant or a global one: what a legacy {@code role:<slug>} needs. */
+    boolean roleSlugExists(UUID tenantId, String slug) {
+        return jdbc.sql(SLUG_EXISTS)
+                .param("slug", slug)
+                .param("tenantId", tenantId)
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+    }
+
+    List<Grant> deleteOfPrincipal(UUID tenantId, String principal) {
+        return jdbc.sql(DELETE_OF_PRINCIPAL)
+                .param("tenantId", tenantId)
+                .param("principal", principal)
+                .query(ROW)
+                .list();
     }
 
     boolean tenantRoleExists(UUID tenantId, UUID id) {

@@ -1,6 +1,8 @@
 package dev.roster.roles;
 
+import dev.roster.authz.AuthorizationCheck;
 import dev.roster.authz.Caller;
+import dev.roster.grants.GrantManagement;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -21,11 +23,13 @@ public class RoleManagement {
     public static final int MAX_PRIORITY = 1000;
 
     private final Roles roles;
+    private final GrantManagement grants;
     private final AuditLog audit;
     private final InvalidationBus bus;
 
-    RoleManagement(Roles roles, AuditLog audit, InvalidationBus bus) {
+    RoleManagement(Roles roles, GrantManagement grants, AuditLog audit, InvalidationBus bus) {
         this.roles = roles;
+        this.grants = grants;
         this.audit = audit;
         this.bus = bus;
     }
@@ -62,6 +66,8 @@ public class RoleManagement {
                 .orElseThrow(() -> slugTaken(slug));
         Role created = roles.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "role.created", created.urn(), tenantId, null, created);
+        // A legacy role:<slug> grant of this tenant may now stand for the new role.
+        bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return created;
     }
 
@@ -103,8 +109,11 @@ public class RoleManagement {
             throw ErrorCode.ROLE_IN_USE.problem(
                     "Role " + before.slug() + " is still held by members; assign them another role first.");
         }
+        // Its grants go with it, audited one by one: a later role cannot inherit them by chance.
+        grants.deleteAllOf(caller.actor(), tenantId, before.urn());
         roles.delete(roleId);
         audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
+        bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
     }
 
     private String requireSlug(String slug) {
