@@ -11,6 +11,7 @@ public record Tenant(
         String name,
         @Nullable String externalId,
         @Nullable UUID parentId,
+        boolean rbacEnabled,
         long version,
         Instant createdAt,
         Instant updatedAt) {}

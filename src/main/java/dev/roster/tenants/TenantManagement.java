@@ -126,6 +126,7 @@ public class TenantManagement {
                 patch.name() == null ? before.name() : patch.name(),
                 externalId,
                 parentId,
+                before.rbacEnabled(),
                 before.version(),
                 before.createdAt(),
                 before.updatedAt());

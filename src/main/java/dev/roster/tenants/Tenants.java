@@ -25,7 +25,8 @@ public class Tenants {
      */
     public static final String TOPIC = "tenant";
 
-    private static final String COLUMNS = "id, slug, name, external_id, parent_id, version, created_at, updated_at";
+    private static final String COLUMNS =
+            "id, slug, name, external_id, parent_id, rbac_enabled, version, created_at, updated_at";
 
     private static final String FIND_BY_EXTERNAL_ID =
             "SELECT " + COLUMNS + " FROM tenants WHERE external_id = :externalId";
@@ -80,7 +81,7 @@ public class Tenants {
     private static final String COUNT_ALL = "SELECT count(*) FROM tenants WHERE deleted_at IS NULL";
 
     private static final String PAGE_OF_MEMBER = """
-            SELECT t.id, t.slug, t.name, t.external_id, t.parent_id, t.version, t.created_at, t.updated_at
+            SELECT t.id, t.slug, t.name, t.external_id, t.parent_id, t.rbac_enabled, t.version, t.created_at, t.updated_at
             FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
             WHERE m.user_id = :user AND (CAST(:after AS uuid) IS NULL OR m.tenant_id > CAST(:after AS uuid))
             ORDER BY m.tenant_id LIMIT :limit
@@ -97,6 +98,7 @@ public class Tenants {
             rs.getString("name"),
             rs.getString("external_id"),
             rs.getObject("parent_id", UUID.class),
+            rs.getBoolean("rbac_enabled"),
             rs.getLong("version"),
             rs.getObject("created_at", OffsetDateTime.class).toInstant(),
             rs.getObject("updated_at", OffsetDateTime.class).toInstant());

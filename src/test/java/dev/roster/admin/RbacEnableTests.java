@@ -75,6 +75,11 @@ class RbacEnableTests extends AdminApiTest {
         JsonNode body = enabled.json();
         assertThat(body.path("tenant_id").asString()).isEqualTo(tenant);
         assertThat(body.path("rbac_enabled").asBoolean()).isTrue();
+        assertThat(http.get("/v1/tenants/" + tenant, admin)
+                        .json()
+                        .path("rbac_enabled")
+                        .asBoolean())
+                .isTrue();
         assertThat(body.path("seeded").asInt()).isEqualTo(SystemGrants.size()).isEqualTo(27);
         assertThat(body.path("version").asLong()).isPositive();
         assertThat(grantRows(tenant)).isEqualTo(tableRows());
