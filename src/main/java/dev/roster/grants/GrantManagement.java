@@ -6,6 +6,8 @@ import dev.roster.authz.AuthzSettings.LegacySlugPrincipals;
 import dev.roster.authz.Caller;
 import dev.roster.authz.GrantSyntax;
 import dev.roster.authz.GrantSyntax.Principal;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -28,12 +30,14 @@ public class GrantManagement {
 
     private final Grants grants;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
     private final LegacySlugPrincipals legacy;
 
-    GrantManagement(Grants grants, AuditLog audit, InvalidationBus bus, AuthzSettings settings) {
+    GrantManagement(Grants grants, AuditLog audit, Outbox outbox, InvalidationBus bus, AuthzSettings settings) {
         this.grants = grants;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
         this.legacy = settings.legacySlugPrincipals();
     }
@@ -121,6 +125,7 @@ public class GrantManagement {
                         + selector + "' to " + principalUrn + "."));
         Grant created = grants.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "grant.created", target(created.id()), tenantId, null, created);
+        outbox.append(Outbox.TENANT, tenantId.toString(), "grant.created", created, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return created;
     }
@@ -133,6 +138,7 @@ public class GrantManagement {
                 .orElseThrow(() -> ErrorCode.GRANT_NOT_FOUND.problem(
                         "There is no grant " + grantId + " in tenant " + tenantId + "."));
         audit.record(caller.actor(), "grant.deleted", target(grantId), tenantId, removed(deleted), null);
+        outbox.append(Outbox.TENANT, tenantId.toString(), "grant.deleted", deleted, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return deleted;
     }
@@ -146,6 +152,7 @@ public class GrantManagement {
         List<Grant> deleted = grants.deleteOfPrincipal(tenantId, principal);
         for (Grant grant : deleted) {
             audit.record(actor, "grant.deleted", target(grant.id()), tenantId, removed(grant), null);
+            outbox.append(Outbox.TENANT, tenantId.toString(), "grant.deleted", grant, Origin.LOCAL);
         }
         if (!deleted.isEmpty()) {
             bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());

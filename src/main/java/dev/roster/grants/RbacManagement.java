@@ -3,6 +3,8 @@ package dev.roster.grants;
 import dev.roster.authz.AuthorizationCheck;
 import dev.roster.authz.Caller;
 import dev.roster.grants.SystemGrants.RoleGrants;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -31,12 +33,14 @@ public class RbacManagement {
     private final Grants grants;
     private final Tenants tenants;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
 
-    RbacManagement(Grants grants, Tenants tenants, AuditLog audit, InvalidationBus bus) {
+    RbacManagement(Grants grants, Tenants tenants, AuditLog audit, Outbox outbox, InvalidationBus bus) {
         this.grants = grants;
         this.tenants = tenants;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
     }
 
@@ -86,6 +90,14 @@ public class RbacManagement {
                 tenantId,
                 Map.of("rbac_enabled", wasEnabled),
                 Map.of("rbac_enabled", true, "seeded", seeded.size(), "system_grants", SystemGrants.size()));
+        if (!seeded.isEmpty() || !wasEnabled) {
+            outbox.append(
+                    Outbox.TENANT,
+                    tenantId.toString(),
+                    "tenant.rbac_enabled",
+                    Map.of("tenant_id", tenantId, "seeded", seeded.size()),
+                    Origin.LOCAL);
+        }
         publish(tenantId, !seeded.isEmpty(), !wasEnabled);
         return new Outcome(tenantId, true, seeded.size());
     }
@@ -120,6 +132,14 @@ public class RbacManagement {
                 tenantId,
                 Map.of("rbac_enabled", wasEnabled),
                 Map.of("rbac_enabled", false, "removed", removed));
+        if (removed > 0 || wasEnabled) {
+            outbox.append(
+                    Outbox.TENANT,
+                    tenantId.toString(),
+                    "tenant.rbac_disabled",
+                    Map.of("tenant_id", tenantId, "removed", removed),
+                    Origin.LOCAL);
+        }
         publish(tenantId, removed > 0, wasEnabled);
         return new Outcome(tenantId, false, removed);
     }

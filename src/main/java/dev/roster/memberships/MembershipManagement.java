@@ -3,6 +3,8 @@ package dev.roster.memberships;
 import dev.roster.authz.Access;
 import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -38,6 +40,7 @@ public class MembershipManagement {
     private final Roles roles;
     private final Access access;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
 
     MembershipManagement(
@@ -47,7 +50,9 @@ public class MembershipManagement {
             Roles roles,
             Access access,
             AuditLog audit,
+            Outbox outbox,
             InvalidationBus bus) {
+        this.outbox = outbox;
         this.jdbc = jdbc;
         this.members = members;
         this.tenants = tenants;
@@ -110,6 +115,7 @@ public class MembershipManagement {
                 before.map(b -> Map.of("role_id", b.roleId(), "source", b.source()))
                         .orElse(null),
                 Map.of("role_id", role.id(), "role", role.slug(), "source", "local"));
+        event(before.isEmpty() ? "membership.assigned" : "membership.changed", userId, tenantId, role);
         boolean created;
         try {
             created = members.upsertLocal(userId, tenantId, role.id());
@@ -142,6 +148,7 @@ public class MembershipManagement {
                 tenantId,
                 Map.of("role_id", before.roleId(), "source", before.source()),
                 null);
+        event("membership.revoked", userId, tenantId, null);
         members.delete(userId, tenantId);
         bus.publish(UserViews.TOPIC, userId.toString());
     }
@@ -158,6 +165,20 @@ public class MembershipManagement {
             return false;
         }
         members.upsertLocal(userId, BuiltInRoles.ROOT_TENANT, BuiltInRoles.SUPER_ADMIN);
+        outbox.append(
+                Outbox.USER,
+                userId.toString(),
+                before.isEmpty() ? "membership.assigned" : "membership.changed",
+                Map.of(
+                        "user_id",
+                        userId,
+                        "tenant_id",
+                        BuiltInRoles.ROOT_TENANT,
+                        "role_id",
+                        BuiltInRoles.SUPER_ADMIN,
+                        "role",
+                        "super_admin"),
+                Origin.LOCAL);
         audit.record(
                 actor,
                 "platform_admin.granted",
@@ -181,6 +202,7 @@ public class MembershipManagement {
         }
         access.requireAnotherPlatformAdmin(userId);
         members.delete(userId, BuiltInRoles.ROOT_TENANT);
+        event("membership.revoked", userId, BuiltInRoles.ROOT_TENANT, null);
         audit.record(
                 actor,
                 "platform_admin.revoked",
@@ -221,5 +243,17 @@ public class MembershipManagement {
 
     private static String target(UUID userId, UUID tenantId) {
         return "membership:" + userId + ":" + tenantId;
+    }
+
+    /** Tells the outbox's targets (the upstream, subscribers) of a local membership change, in this transaction. */
+    private void event(String type, UUID userId, UUID tenantId, @Nullable Role role) {
+        var payload = new java.util.LinkedHashMap<String, Object>();
+        payload.put("user_id", userId);
+        payload.put("tenant_id", tenantId);
+        if (role != null) {
+            payload.put("role_id", role.id());
+            payload.put("role", role.slug());
+        }
+        outbox.append(Outbox.USER, userId.toString(), type, payload, Origin.LOCAL);
     }
 }

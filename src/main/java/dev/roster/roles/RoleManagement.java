@@ -3,6 +3,8 @@ package dev.roster.roles;
 import dev.roster.authz.AuthorizationCheck;
 import dev.roster.authz.Caller;
 import dev.roster.grants.GrantManagement;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -25,12 +27,14 @@ public class RoleManagement {
     private final Roles roles;
     private final GrantManagement grants;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
 
-    RoleManagement(Roles roles, GrantManagement grants, AuditLog audit, InvalidationBus bus) {
+    RoleManagement(Roles roles, GrantManagement grants, AuditLog audit, Outbox outbox, InvalidationBus bus) {
         this.roles = roles;
         this.grants = grants;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
     }
 
@@ -66,6 +70,7 @@ public class RoleManagement {
                 .orElseThrow(() -> slugTaken(slug));
         Role created = roles.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "role.created", created.urn(), tenantId, null, created);
+        outbox.append(Outbox.TENANT, tenantId.toString(), "role.created", created, Origin.LOCAL);
         // A legacy role:<slug> grant of this tenant may now stand for the new role.
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return created;
@@ -96,6 +101,7 @@ public class RoleManagement {
         roles.update(changed);
         Role after = roles.stamp(roleId, bus.version());
         audit.record(caller.actor(), "role.updated", after.urn(), tenantId, before, after);
+        outbox.append(Outbox.TENANT, tenantId.toString(), "role.updated", after, Origin.LOCAL);
         // Members' views show their role's slug and order by priority.
         bus.publish(Tenants.TOPIC, tenantId.toString());
         return after;
@@ -113,6 +119,7 @@ public class RoleManagement {
         grants.deleteAllOf(caller.actor(), tenantId, before.urn());
         roles.delete(roleId);
         audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
+        outbox.append(Outbox.TENANT, tenantId.toString(), "role.deleted", before, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
     }
 

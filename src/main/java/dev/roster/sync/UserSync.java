@@ -4,6 +4,8 @@ import dev.roster.connectors.UpstreamConnector;
 import dev.roster.connectors.UpstreamUser;
 import dev.roster.connectors.UpstreamUser.RoleAssignment;
 import dev.roster.memberships.MembershipManagement;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.LogThrottle;
@@ -52,6 +54,7 @@ public class UserSync {
     private final MembershipManagement memberships;
     private final BootstrapAdmins bootstrapAdmins;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
@@ -66,6 +69,7 @@ public class UserSync {
             MembershipManagement memberships,
             BootstrapAdmins bootstrapAdmins,
             AuditLog audit,
+            Outbox outbox,
             InvalidationBus bus,
             ApplicationEventPublisher events,
             TransactionTemplate tx,
@@ -78,6 +82,7 @@ public class UserSync {
         this.memberships = memberships;
         this.bootstrapAdmins = bootstrapAdmins;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
         this.events = events;
         this.tx = tx;
@@ -169,6 +174,12 @@ public class UserSync {
                     "user:" + row.id(),
                     Map.of("is_active", false),
                     Map.of("is_active", true));
+            outbox.append(
+                    Outbox.USER,
+                    row.id().toString(),
+                    "user.reactivated",
+                    Map.of("user_id", row.id(), "is_active", true),
+                    Origin.UPSTREAM);
             active = true;
             changed = true;
         }
@@ -312,6 +323,20 @@ public class UserSync {
                         userId, entry.getKey(), p.wanted().role().id());
             }
             auditMembership(actor, userId, p.action(), entry.getKey(), p.change());
+            var payload = new java.util.LinkedHashMap<String, Object>();
+            payload.put("user_id", userId);
+            payload.put("tenant_id", entry.getKey());
+            if (p.wanted() != null) {
+                payload.put("role_id", p.wanted().role().id());
+                payload.put("role", p.wanted().role().slug());
+            }
+            // The event types of the admin API's changes: subscribers see one vocabulary whoever made the change.
+            String type = switch (p.action()) {
+                case "membership.added" -> "membership.assigned";
+                case "membership.removed" -> "membership.revoked";
+                default -> p.action();
+            };
+            outbox.append(Outbox.USER, userId.toString(), type, payload, Origin.UPSTREAM);
         }
         return new Reconciled(diff, null);
     }
@@ -373,6 +398,12 @@ public class UserSync {
                 "user:" + userId,
                 Map.of("is_active", true),
                 Map.of("is_active", false, "reason", why));
+        outbox.append(
+                Outbox.USER,
+                userId.toString(),
+                "user.deactivated",
+                Map.of("user_id", userId, "is_active", false),
+                Origin.UPSTREAM);
         events.publishEvent(new UserDeactivated(userId));
         bus.publish(UserViews.TOPIC, userId.toString());
         return null;

@@ -2,6 +2,8 @@ package dev.roster.tenants;
 
 import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -39,12 +41,14 @@ public class TenantManagement {
     private final Tenants tenants;
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
 
-    TenantManagement(Tenants tenants, JdbcClient jdbc, AuditLog audit, InvalidationBus bus) {
+    TenantManagement(Tenants tenants, JdbcClient jdbc, AuditLog audit, Outbox outbox, InvalidationBus bus) {
         this.tenants = tenants;
         this.jdbc = jdbc;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
     }
 
@@ -73,6 +77,7 @@ public class TenantManagement {
                 .orElseThrow(() -> conflict(request.slug(), request.externalId()));
         Tenant created = tenants.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "tenant.created", target(created.id()), created.id(), null, created);
+        outbox.append(Outbox.TENANT, created.id().toString(), "tenant.created", created, Origin.LOCAL);
         bus.publish(Tenants.TOPIC, created.id().toString());
         return created;
     }
@@ -136,6 +141,7 @@ public class TenantManagement {
         tenants.update(changed);
         Tenant after = tenants.stamp(id, bus.version());
         audit.record(caller.actor(), "tenant.updated", target(id), id, before, after);
+        outbox.append(Outbox.TENANT, id.toString(), "tenant.updated", after, Origin.LOCAL);
         bus.publish(Tenants.TOPIC, id.toString());
         return after;
     }
@@ -149,6 +155,7 @@ public class TenantManagement {
         }
         Tenant before = tenants.lock(id).orElseThrow(() -> notFound(id));
         audit.record(caller.actor(), "tenant.deleted", target(id), id, before, null);
+        outbox.append(Outbox.TENANT, id.toString(), "tenant.deleted", before, Origin.LOCAL);
         tenants.softDelete(id);
         tenants.stamp(id, bus.version());
         bus.publish(Tenants.TOPIC, id.toString());

@@ -1,5 +1,7 @@
 package dev.roster.tenants;
 
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import java.text.Normalizer;
 import java.time.OffsetDateTime;
@@ -105,10 +107,12 @@ public class Tenants {
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final Outbox outbox;
 
-    Tenants(JdbcClient jdbc, AuditLog audit) {
+    Tenants(JdbcClient jdbc, AuditLog audit, Outbox outbox) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.outbox = outbox;
     }
 
     public Optional<Tenant> find(UUID id) {
@@ -245,6 +249,9 @@ public class Tenants {
                         created.get().id(),
                         null,
                         created.get());
+                // Made from the upstream's data: the upstream knows it, subscribers may not.
+                outbox.append(
+                        Outbox.TENANT, created.get().id().toString(), "tenant.created", created.get(), Origin.UPSTREAM);
                 return created.get();
             }
             existing = jdbc.sql(FIND_BY_EXTERNAL_ID)

@@ -2,6 +2,8 @@ package dev.roster.users;
 
 import dev.roster.authz.Access;
 import dev.roster.authz.Caller;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -33,14 +35,21 @@ public class UserManagement {
     private final JdbcClient jdbc;
     private final Access access;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
     private final ApplicationEventPublisher events;
 
     UserManagement(
-            JdbcClient jdbc, Access access, AuditLog audit, InvalidationBus bus, ApplicationEventPublisher events) {
+            JdbcClient jdbc,
+            Access access,
+            AuditLog audit,
+            Outbox outbox,
+            InvalidationBus bus,
+            ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.access = access;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
         this.events = events;
     }
@@ -83,6 +92,12 @@ public class UserManagement {
                 "user:" + userId,
                 Map.of("is_active", !active),
                 Map.of("is_active", active));
+        outbox.append(
+                Outbox.USER,
+                userId.toString(),
+                active ? "user.reactivated" : "user.deactivated",
+                Map.of("user_id", userId, "is_active", active),
+                Origin.LOCAL);
         bus.publish(UserViews.TOPIC, userId.toString());
     }
 }

@@ -1,0 +1,148 @@
+package dev.roster.outbox;
+
+import dev.roster.platform.InvalidationBus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes events in the transaction of the change they report: the event exists if and only if the change commits.
+ *
+ * <p>{@link #append} only collects; just before the commit the transaction's events are written, one row per target
+ * that must hear of each, all stamped with the transaction's version as their sequence. Versions are drawn under a
+ * lock held until commit, so a later commit has a higher sequence: per aggregate, sequence order is commit order,
+ * without any per-aggregate counter to lock. The relays of every node are woken by the transaction's one
+ * notification.
+ */
+@Component
+public class Outbox {
+
+    /** Aggregate type of a user's events: their memberships, their activation. Ordered per user. */
+    public static final String USER = "user";
+
+    /** Aggregate type of a tenant's events: the tenant, its roles, its grants. Ordered per tenant. */
+    public static final String TENANT = "tenant";
+
+    /** Invalidation topic that wakes the relays; the key says nothing. */
+    public static final String TOPIC = "outbox";
+
+    private static final String INSERT = """
+            INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, sequence, event_type, payload, origin,
+                                created_at, next_attempt_at)
+            VALUES (:eventId, :target, :aggregateType, :aggregateId, :sequence, :eventType, CAST(:payload AS jsonb),
+                    :origin, :createdAt, :due)
+            """;
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final InvalidationBus bus;
+    private final Clock clock;
+    private final OutboxSettings settings;
+    private final ObjectProvider<OutboxTarget> targets;
+
+    Outbox(
+            JdbcClient jdbc,
+            JsonMapper json,
+            InvalidationBus bus,
+            Clock clock,
+            OutboxSettings settings,
+            ObjectProvider<OutboxTarget> targets) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.bus = bus;
+        this.clock = clock;
+        this.settings = settings;
+        this.targets = targets;
+    }
+
+    /**
+     * Records that {@code eventType} happened to an aggregate ({@code user}, {@code tenant}, … and its id), with
+     * {@code payload} (serialised as the API's JSON), for every target that must hear of it. Inside the writer's
+     * transaction; nothing is written if no target wants it.
+     */
+    public void append(String aggregateType, String aggregateId, String eventType, Object payload, Origin origin) {
+        var routed = new ArrayList<String>();
+        targets.orderedStream().forEach(t -> routed.addAll(t.targetsFor(eventType, origin)));
+        if (routed.isEmpty()) {
+            return;
+        }
+        pending()
+                .events
+                .add(new Pending.Event(
+                        aggregateType, aggregateId, eventType, json.writeValueAsString(payload), origin, routed));
+    }
+
+    private Pending pending() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("outbox events are appended inside the change's transaction");
+        }
+        Pending p = (Pending) TransactionSynchronizationManager.getResource(Pending.class);
+        if (p == null) {
+            // The bus announces the commit (and the relay's wake-up): make sure it takes part.
+            bus.join();
+            p = new Pending();
+            TransactionSynchronizationManager.bindResource(Pending.class, p);
+            TransactionSynchronizationManager.registerSynchronization(p);
+        }
+        return p;
+    }
+
+    /** One transaction's events, written just before it commits. */
+    private final class Pending implements TransactionSynchronization {
+
+        record Event(
+                String aggregateType,
+                String aggregateId,
+                String eventType,
+                String payload,
+                Origin origin,
+                List<String> targets) {}
+
+        final List<Event> events = new ArrayList<>();
+
+        /** Before the bus's own (which announces the version this draws). */
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            long sequence = bus.version();
+            Instant now = clock.instant();
+            Instant due = now.plus(settings.schedule().getFirst());
+            for (Event event : events) {
+                UUID eventId = UUID.randomUUID();
+                for (String target : event.targets()) {
+                    jdbc.sql(INSERT)
+                            .param("eventId", eventId)
+                            .param("target", target)
+                            .param("aggregateType", event.aggregateType())
+                            .param("aggregateId", event.aggregateId())
+                            .param("sequence", sequence)
+                            .param("eventType", event.eventType())
+                            .param("payload", event.payload())
+                            .param("origin", event.origin().column())
+                            .param("createdAt", java.sql.Timestamp.from(now))
+                            .param("due", java.sql.Timestamp.from(due))
+                            .update();
+                }
+            }
+            bus.publish(TOPIC, "due");
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(Pending.class);
+        }
+    }
+}

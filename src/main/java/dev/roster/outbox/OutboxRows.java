@@ -1,0 +1,111 @@
+package dev.roster.outbox;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The relay's SQL over {@code outbox}: claims, and the outcome of each attempt. */
+@Repository
+class OutboxRows {
+
+    static final int MAX_ERROR = 1_000;
+
+    // Of a kind this node delivers (a node without some target, say mid-upgrade, leaves its events to the others);
+    // due, unclaimed (or claimed by a node that let the claim lapse), and first of its (target, aggregate) among the
+    // undelivered: an event waits for the earlier ones to the same target about the same aggregate. SKIP LOCKED: two
+    // relays claiming at once take different events.
+    static final String CLAIM = """
+            UPDATE outbox SET claimed_until = :until
+            WHERE id IN (
+                SELECT o.id FROM outbox o
+                WHERE o.delivered_at IS NULL AND o.dead_at IS NULL AND o.next_attempt_at <= :now
+                  AND (o.claimed_until IS NULL OR o.claimed_until <= :now)
+                  AND split_part(o.target, ':', 1) IN (:kinds)
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox p
+                      WHERE p.target = o.target AND p.aggregate_type = o.aggregate_type
+                        AND p.aggregate_id = o.aggregate_id
+                        AND p.delivered_at IS NULL AND p.dead_at IS NULL
+                        AND (p.sequence, p.id) < (o.sequence, o.id))
+                ORDER BY o.next_attempt_at, o.id
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id, event_id, target, aggregate_type, aggregate_id, sequence, event_type, payload::text AS payload,
+                      origin, created_at, attempts
+            """;
+
+    private static final String DELIVERED = """
+            UPDATE outbox SET delivered_at = :now, attempts = attempts + 1, claimed_until = NULL, last_error = NULL
+            WHERE id = :id AND delivered_at IS NULL
+            """;
+
+    private static final String FAILED = """
+            UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, last_error = :error,
+                              next_attempt_at = :next, dead_at = :dead
+            WHERE id = :id AND delivered_at IS NULL AND dead_at IS NULL
+            """;
+
+    private static final String RELEASE =
+            "UPDATE outbox SET claimed_until = NULL WHERE id IN (:ids) AND delivered_at IS NULL AND dead_at IS NULL";
+
+    private static final RowMapper<OutboxEvent> ROW = (rs, i) -> new OutboxEvent(
+            rs.getLong("id"),
+            rs.getObject("event_id", UUID.class),
+            rs.getString("target"),
+            rs.getString("aggregate_type"),
+            rs.getString("aggregate_id"),
+            rs.getLong("sequence"),
+            rs.getString("event_type"),
+            rs.getString("payload"),
+            Origin.valueOf(rs.getString("origin").toUpperCase(Locale.ROOT)),
+            rs.getTimestamp("created_at").toInstant(),
+            rs.getInt("attempts") + 1);
+
+    private final JdbcClient jdbc;
+
+    OutboxRows(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Claims up to {@code limit} due events of {@code kinds} of target until {@code until}, in the order due. */
+    List<OutboxEvent> claim(Collection<String> kinds, Instant now, Instant until, int limit) {
+        if (kinds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(CLAIM)
+                .param("kinds", kinds)
+                .param("now", Timestamp.from(now))
+                .param("until", Timestamp.from(until))
+                .param("limit", limit)
+                .query(ROW)
+                .list();
+    }
+
+    void delivered(long id, Instant now) {
+        jdbc.sql(DELIVERED).param("id", id).param("now", Timestamp.from(now)).update();
+    }
+
+    /** A failed attempt: due again at {@code next}, or dead from {@code dead} on. */
+    void failed(long id, String error, Instant next, @Nullable Instant dead) {
+        jdbc.sql(FAILED)
+                .param("id", id)
+                .param("error", error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error)
+                .param("next", Timestamp.from(next))
+                .param("dead", dead == null ? null : Timestamp.from(dead))
+                .update();
+    }
+
+    /** Gives up this node's claims on events it will not deliver (shutting down): any node may take them at once. */
+    void release(Collection<Long> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql(RELEASE).param("ids", ids).update();
+        }
+    }
+}
