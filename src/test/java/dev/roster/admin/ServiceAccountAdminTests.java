@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -118,6 +119,27 @@ class ServiceAccountAdminTests extends AdminApiTest {
                 .isTrue();
         assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'service_account.secret_rotated'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void withNoOverlapARotationEndsTheReplacedSecretAtOnce() {
+        ServiceAccountCredentials account = createServiceAccount(admin, "leaked");
+        try (var strict = startAnotherNode(Map.of("roster.service-accounts.secret-overlap", "0s"))) {
+            Http.Response rotated =
+                    httpOf(strict).post("/v1/service-accounts/" + account.id() + "/secret:rotate", admin);
+
+            assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+            assertThat(rotated.json().path("previous_secret_expires_at").isNull())
+                    .isTrue();
+            assertThat(clientCredentials(account.clientId(), account.clientSecret())
+                            .status())
+                    .isEqualTo(401);
+            assertThat(clientCredentials(
+                                    account.clientId(),
+                                    rotated.json().path("client_secret").asString())
+                            .status())
+                    .isEqualTo(200);
+        }
     }
 
     @Test
