@@ -97,6 +97,32 @@ class ServiceAccountTokenTests extends AdminApiTest {
     }
 
     @Test
+    void noTokenIssuedWhileTheAccountIsDeactivatedOutlivesTheDeactivation() throws Exception {
+        var issued = new java.util.ArrayList<java.util.concurrent.Future<Http.Response>>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int i = 0; i < 40; i++) {
+                issued.add(pool.submit(() -> clientCredentials(account.clientId(), account.clientSecret())));
+            }
+            assertThat(http.delete("/v1/service-accounts/" + account.id(), admin)
+                            .status())
+                    .isEqualTo(200);
+        }
+
+        for (var answer : issued) {
+            Http.Response response = answer.get();
+            if (response.status() == 200) {
+                assertThat(http.get(
+                                        "/v1/me",
+                                        response.json().path("access_token").asString())
+                                .status())
+                        .isEqualTo(401);
+            } else {
+                assertInvalidClient(response);
+            }
+        }
+    }
+
+    @Test
     void formFieldsAuthenticateTheClientToo() {
         Http.Response response = http.postForm(
                 "/v1/auth/token",
