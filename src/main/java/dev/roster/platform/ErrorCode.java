@@ -45,6 +45,7 @@ public enum ErrorCode {
     ROLE_NOT_FOUND(HttpStatus.NOT_FOUND),
     MEMBERSHIP_NOT_FOUND(HttpStatus.NOT_FOUND),
     GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    SERVICE_ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),

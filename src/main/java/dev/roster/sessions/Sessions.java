@@ -135,6 +135,21 @@ public class Sessions {
     }
 
     /**
+     * A session without a refresh token, for one client-credentials access token: it ends when the token does, and
+     * with the account's deactivation (which revokes every session of the user), like any session.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    UUID createWithoutRefreshToken(UUID userId, Instant expiresAt) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql(INSERT_SESSION)
+                .param("id", id)
+                .param("userId", userId)
+                .param("expiresAt", timestamp(expiresAt))
+                .update();
+        return id;
+    }
+
+    /**
      * Uses {@code refreshToken} once: its successor, or why not. Presented again within the grace window, it answers
      * the same successor; after the window, a reuse revokes the session in this transaction.
      */

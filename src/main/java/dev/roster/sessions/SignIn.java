@@ -4,12 +4,16 @@ import dev.roster.connectors.InvalidUpstreamToken;
 import dev.roster.connectors.UpstreamAuthentication;
 import dev.roster.connectors.UpstreamConnector;
 import dev.roster.platform.LogThrottle;
+import dev.roster.serviceaccounts.ClientCredentials;
+import dev.roster.serviceaccounts.InvalidClient;
 import dev.roster.sync.RefreshSync;
 import dev.roster.sync.SyncTrigger;
 import dev.roster.sync.UserSync;
 import dev.roster.users.Me;
 import dev.roster.users.UserViews;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -40,6 +44,8 @@ public class SignIn {
     private final AccessTokens accessTokens;
     private final TransactionTemplate tx;
     private final ExchangedTokens exchanged;
+    private final ClientCredentials clients;
+    private final Clock clock;
 
     SignIn(
             UpstreamConnector upstream,
@@ -49,7 +55,9 @@ public class SignIn {
             Sessions sessions,
             AccessTokens accessTokens,
             TransactionTemplate tx,
-            ExchangedTokens exchanged) {
+            ExchangedTokens exchanged,
+            ClientCredentials clients,
+            Clock clock) {
         this.upstream = upstream;
         this.sync = sync;
         this.refreshSync = refreshSync;
@@ -58,6 +66,8 @@ public class SignIn {
         this.accessTokens = accessTokens;
         this.tx = tx;
         this.exchanged = exchanged;
+        this.clients = clients;
+        this.clock = clock;
     }
 
     /**
@@ -161,6 +171,28 @@ public class SignIn {
         } catch (RuntimeException e) {
             log.warn("could not schedule the background role sync of user {}", me.id(), e);
         }
+    }
+
+    /**
+     * RFC 6749 §4.4: a service account's access token, and no refresh token (§4.4.3: the client authenticates again
+     * instead). Each token gets a session of its own, ending with the token, so that deactivating the account ends
+     * its tokens on the next request on every node, as for any user. No upstream call, no role sync: a service
+     * account's roles are Roster's own.
+     */
+    public TokenResponse clientCredentials(String clientId, String clientSecret) {
+        // The session outlives the token by a hair (it is minted a moment later): the token's exp is what ends it.
+        Instant expiresAt = clock.instant().plus(accessTokens.ttl()).plusSeconds(5);
+        record Opened(UUID userId, UUID sessionId) {}
+        Opened opened = Objects.requireNonNull(tx.execute(status -> {
+            UUID userId = clients.authenticate(clientId, clientSecret);
+            return new Opened(userId, sessions.createWithoutRefreshToken(userId, expiresAt));
+        }));
+        Me me = views.me(opened.userId()).orElseThrow(InvalidClient::new);
+        if (!me.isActive()) {
+            throw new InvalidClient();
+        }
+        String accessToken = accessTokens.mint(opened.userId(), opened.sessionId(), me.email(), me.defaultTenantId());
+        return new TokenResponse(accessToken, "Bearer", accessTokens.ttl().toSeconds(), null, null);
     }
 
     public void signOut(UUID sessionId) {

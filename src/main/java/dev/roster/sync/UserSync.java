@@ -11,6 +11,7 @@ import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.LogThrottle;
 import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
+import dev.roster.serviceaccounts.ServiceAccount;
 import dev.roster.sync.SyncedUsers.Held;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.Tenants;
@@ -106,9 +107,17 @@ public class UserSync {
             boolean active,
             @Nullable String detail) {}
 
-    /** The name users of the current upstream are stored under ({@code users.provider}). */
+    /**
+     * The name users of the current upstream are stored under ({@code users.provider}). Every sync selects and
+     * upserts users by it, so it must never be the service accounts' provider: they are Roster's own and no upstream
+     * speaks for them.
+     */
     public String provider() {
-        return upstream.provider();
+        String provider = upstream.provider();
+        if (ServiceAccount.PROVIDER.equals(provider)) {
+            throw new IllegalStateException("the upstream's provider may not be " + ServiceAccount.PROVIDER);
+        }
+        return provider;
     }
 
     /** Applies the upstream's answer about a user it knows. */

@@ -127,7 +127,12 @@ class PermissionMatrixTests extends IntegrationTest {
                     "{\"checks\":[{\"tenant_id\":\"{T}\",\"permission\":\"docs:read\"}]}",
                     Kind.SIGNED_IN,
                     200),
-            new Route("GET", "/v1/authz/permissions?tenant_id={T}", null, Kind.SIGNED_IN, 200));
+            new Route("GET", "/v1/authz/permissions?tenant_id={T}", null, Kind.SIGNED_IN, 200),
+            new Route("POST", "/v1/service-accounts", "{\"name\":\"backend\"}", Kind.PLATFORM_ADMIN, 201),
+            new Route("GET", "/v1/service-accounts", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("GET", "/v1/service-accounts/{S}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/service-accounts/{S}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("DELETE", "/v1/service-accounts/{S}", null, Kind.PLATFORM_ADMIN, 200));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();
@@ -201,7 +206,8 @@ class PermissionMatrixTests extends IntegrationTest {
                             + pattern.replace("{tenantId}", "{T}")
                                     .replace("{userId}", "{U}")
                                     .replace("{roleId}", "{R}")
-                                    .replace("{grantId}", "{G}"));
+                                    .replace("{grantId}", "{G}")
+                                    .replace("{serviceAccountId}", "{S}"));
                 }
             }
         });
@@ -221,13 +227,15 @@ class PermissionMatrixTests extends IntegrationTest {
         insertMembership(target, tenant, DEVELOPER);
         String role = insertCustomRole(tenant);
         String grant = insertGrant(tenant, target);
+        String serviceAccount = insertServiceAccount();
         String token = callerToken(who, tenantA, tenantC);
 
         String path = route.path()
                 .replace("{T}", tenant)
                 .replace("{U}", target)
                 .replace("{R}", role)
-                .replace("{G}", grant);
+                .replace("{G}", grant)
+                .replace("{S}", serviceAccount);
         String body = route.body() == null
                 ? null
                 : route.body().replace("{T}", tenant).replace("{U}", target);
@@ -306,6 +314,18 @@ class PermissionMatrixTests extends IntegrationTest {
                 .param("p", "user:" + user)
                 .query(String.class)
                 .single();
+    }
+
+    private String insertServiceAccount() {
+        String id = jdbc.sql("INSERT INTO users (id, provider, external_id, email) VALUES (gen_random_uuid(),"
+                        + " 'roster:service-account', 'sa_matrix', 'sa_matrix@service-accounts.roster.invalid')"
+                        + " RETURNING id::text")
+                .query(String.class)
+                .single();
+        jdbc.sql("INSERT INTO service_accounts (user_id, client_id, name) VALUES (CAST(:id AS uuid), 'sa_matrix', 'M')")
+                .param("id", id)
+                .update();
+        return id;
     }
 
     private String insertCustomRole(String tenant) {

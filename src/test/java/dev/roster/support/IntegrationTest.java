@@ -204,6 +204,44 @@ public abstract class IntegrationTest {
         return response.json().path("id").asString();
     }
 
+    /** A service account as its creation answered it: its id (a user id), client id and the secret shown once. */
+    public record ServiceAccountCredentials(String id, String clientId, String clientSecret) {}
+
+    /** Creates a service account through the admin API (as {@code adminToken}). */
+    protected ServiceAccountCredentials createServiceAccount(String adminToken, String name) {
+        Http.Response response =
+                http.postJson("/v1/service-accounts", adminToken, "{\"name\":\"" + name + "\"}", Map.of());
+        if (response.status() != 201) {
+            throw new AssertionError("service account creation failed: " + response.status() + " " + response.body());
+        }
+        JsonNode body = response.json();
+        return new ServiceAccountCredentials(
+                body.path("id").asString(),
+                body.path("client_id").asString(),
+                body.path("client_secret").asString());
+    }
+
+    /** The client-credentials grant with HTTP Basic client authentication (RFC 6749 §2.3.1). */
+    protected Http.Response clientCredentials(String clientId, String clientSecret) {
+        String basic = java.util.Base64.getEncoder()
+                .encodeToString((java.net.URLEncoder.encode(clientId, java.nio.charset.StandardCharsets.UTF_8) + ":"
+                                + java.net.URLEncoder.encode(clientSecret, java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return http.send(http.request("/v1/auth/token", null)
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")));
+    }
+
+    /** A service account's access token, asserting the grant succeeded. */
+    protected String serviceAccountToken(ServiceAccountCredentials account) {
+        Http.Response response = clientCredentials(account.clientId(), account.clientSecret());
+        if (response.status() != 200) {
+            throw new AssertionError("client credentials failed: " + response.status() + " " + response.body());
+        }
+        return response.json().path("access_token").asString();
+    }
+
     /** Assigns a role through the admin API and returns the answer. */
     protected Http.Response assign(String token, String tenantId, String userId, String role) {
         return http.putJson("/v1/tenants/" + tenantId + "/members/" + userId, token, "{\"role\":\"" + role + "\"}");

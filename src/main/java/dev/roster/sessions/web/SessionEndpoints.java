@@ -12,6 +12,7 @@ import dev.roster.sessions.TokenResponse;
 import dev.roster.sessions.TokenSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -71,7 +72,9 @@ class SessionEndpoints {
             TokenResponse tokens = signIn.refresh(refreshToken);
             var response = ResponseEntity.ok().cacheControl(CacheControl.noStore());
             if (viaCookie) {
-                response.header(HttpHeaders.SET_COOKIE, cookie(tokens.refreshToken(), cookieLifetime, request));
+                response.header(
+                        HttpHeaders.SET_COOKIE,
+                        cookie(Objects.requireNonNull(tokens.refreshToken()), cookieLifetime, request));
             }
             return response.body(tokens);
         } catch (RefreshTokenRejected e) {

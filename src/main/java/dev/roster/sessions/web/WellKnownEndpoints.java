@@ -43,8 +43,13 @@ class WellKnownEndpoints {
                         "token_endpoint", base + "/v1/auth/token",
                         "userinfo_endpoint", base + "/v1/me",
                         "grant_types_supported",
-                                List.of("urn:ietf:params:oauth:grant-type:token-exchange", "refresh_token"),
-                        "token_endpoint_auth_methods_supported", List.of("none"),
+                                List.of(
+                                        "urn:ietf:params:oauth:grant-type:token-exchange",
+                                        "refresh_token",
+                                        "client_credentials"),
+                        // "none" for the sign-in and refresh grants (public clients); service accounts, by secret.
+                        "token_endpoint_auth_methods_supported",
+                                List.of("none", "client_secret_basic", "client_secret_post"),
                         "id_token_signing_alg_values_supported", List.of("RS256"),
                         "subject_types_supported", List.of("public"),
                         "response_types_supported", List.of("none"),

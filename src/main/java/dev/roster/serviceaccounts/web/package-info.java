@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.serviceaccounts.web;
+
+import org.jspecify.annotations.NullMarked;
