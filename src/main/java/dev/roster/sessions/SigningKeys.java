@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.SecretEncryption;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -36,7 +37,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The RSA keys that sign Roster's access tokens, kept in {@code signing_keys} (private halves encrypted by
- * {@link KeyEncryption}). A rotated-in key is published in the JWKS at once but signs only from its
+ * {@link SecretEncryption}). A rotated-in key is published in the JWKS at once but signs only from its
  * {@code activates_at}, once verifiers' cached copies of the JWKS have expired; the key it replaces signs until then
  * (its {@code retired_at}) and stays published, and accepted, until every token it signed has expired. Each node
  * switches at the activation instant by itself (a reload scheduled for it; the five-minute reload is a fallback).
@@ -90,7 +91,7 @@ public class SigningKeys {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final KeyEncryption encryption;
+    private final SecretEncryption encryption;
     private final InvalidationBus bus;
     private final TaskScheduler scheduler;
     private final Duration grace;
@@ -108,7 +109,7 @@ public class SigningKeys {
     SigningKeys(
             JdbcClient jdbc,
             TransactionTemplate tx,
-            KeyEncryption encryption,
+            SecretEncryption encryption,
             InvalidationBus bus,
             TaskScheduler scheduler,
             TokenSettings tokens,

@@ -1,9 +1,8 @@
-package dev.roster.sessions;
+package dev.roster.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.roster.platform.RosterProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -11,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
-/** The key that encrypts signing keys: where it comes from, and the refusals that keep a node from starting wrong. */
-class KeyEncryptionTests {
+/** The key that encrypts secrets at rest (signing keys, webhook secrets): where it comes from, and the refusals that keep a node from starting wrong. */
+class SecretEncryptionTests {
 
-    private static KeyEncryption keyEncryption(java.util.Map<String, String> settings) {
+    private static SecretEncryption keyEncryption(java.util.Map<String, String> settings) {
         var binder = new Binder(new MapConfigurationPropertySource(settings));
-        return new KeyEncryption(
+        return new SecretEncryption(
                 binder.bindOrCreate("roster", RosterProperties.class),
-                binder.bindOrCreate("roster.keys", KeySettings.class));
+                settings.getOrDefault("roster.keys.encryption-key", ""));
     }
 
     @Test

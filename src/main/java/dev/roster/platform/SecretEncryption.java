@@ -1,6 +1,5 @@
-package dev.roster.sessions;
+package dev.roster.platform;
 
-import dev.roster.platform.RosterProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,29 +15,31 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Encrypts signing keys at rest (AES-256-GCM, 12-byte random nonce prepended, the key id as associated data).
+ * Encrypts secrets Roster must be able to read back at rest: token signing keys, webhook signing secrets (AES-256-GCM,
+ * 12-byte random nonce prepended, the secret's id as associated data, so a ciphertext moved to another row does not
+ * decrypt).
  *
  * <p>The key-encryption key comes from {@code ROSTER_KEYS_ENCRYPTION_KEY} (32 bytes, base64). In dev mode without it,
  * Roster creates {@code <home>/key-encryption.key} readable by its owner only; outside dev mode it refuses to start.
  */
 @Component
-class KeyEncryption {
+public class SecretEncryption {
 
-    private static final Logger log = LoggerFactory.getLogger(KeyEncryption.class);
+    private static final Logger log = LoggerFactory.getLogger(SecretEncryption.class);
     private static final int NONCE_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
 
-    KeyEncryption(RosterProperties roster, KeySettings keys) {
-        this.key = new SecretKeySpec(loadKey(roster, keys), "AES");
+    SecretEncryption(RosterProperties roster, @Value("${roster.keys.encryption-key:}") String configured) {
+        this.key = new SecretKeySpec(loadKey(roster, configured), "AES");
     }
 
-    private static byte[] loadKey(RosterProperties roster, KeySettings keys) {
-        String configured = keys.encryptionKey();
+    private static byte[] loadKey(RosterProperties roster, String configured) {
         if (configured != null && !configured.isBlank()) {
             return decode(configured.trim(), "ROSTER_KEYS_ENCRYPTION_KEY");
         }
@@ -76,7 +77,7 @@ class KeyEncryption {
         return bytes;
     }
 
-    byte[] encrypt(byte[] plaintext, String associatedData) {
+    public byte[] encrypt(byte[] plaintext, String associatedData) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
@@ -88,11 +89,11 @@ class KeyEncryption {
             System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
             return out;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("could not encrypt a signing key", e);
+            throw new IllegalStateException("could not encrypt a secret", e);
         }
     }
 
-    byte[] decrypt(byte[] blob, String associatedData) {
+    public byte[] decrypt(byte[] blob, String associatedData) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, blob, 0, NONCE_BYTES));
@@ -100,7 +101,7 @@ class KeyEncryption {
             return cipher.doFinal(blob, NONCE_BYTES, blob.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(
-                    "could not decrypt signing key " + associatedData + ": wrong ROSTER_KEYS_ENCRYPTION_KEY?", e);
+                    "could not decrypt secret " + associatedData + ": wrong ROSTER_KEYS_ENCRYPTION_KEY?", e);
         }
     }
 }
