@@ -81,6 +81,30 @@ public class Outbox {
                         aggregateType, aggregateId, eventType, json.writeValueAsString(payload), origin, routed));
     }
 
+    /**
+     * As {@link #append}, for the given targets only, whatever the targets' routing says: an event meant for one
+     * destination (a subscription's test event).
+     */
+    public void appendTo(
+            List<String> targets,
+            String aggregateType,
+            String aggregateId,
+            String eventType,
+            Object payload,
+            Origin origin) {
+        if (!targets.isEmpty()) {
+            pending()
+                    .events
+                    .add(new Pending.Event(
+                            aggregateType,
+                            aggregateId,
+                            eventType,
+                            json.writeValueAsString(payload),
+                            origin,
+                            List.copyOf(targets)));
+        }
+    }
+
     private Pending pending() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             throw new IllegalStateException("outbox events are appended inside the change's transaction");

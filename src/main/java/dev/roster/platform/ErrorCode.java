@@ -46,6 +46,7 @@ public enum ErrorCode {
     MEMBERSHIP_NOT_FOUND(HttpStatus.NOT_FOUND),
     GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
     SERVICE_ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    WEBHOOK_SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),

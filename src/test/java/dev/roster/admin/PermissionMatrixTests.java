@@ -132,7 +132,19 @@ class PermissionMatrixTests extends IntegrationTest {
             new Route("GET", "/v1/service-accounts", null, Kind.PLATFORM_ADMIN, 200),
             new Route("GET", "/v1/service-accounts/{S}", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/service-accounts/{S}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
-            new Route("DELETE", "/v1/service-accounts/{S}", null, Kind.PLATFORM_ADMIN, 200));
+            new Route("DELETE", "/v1/service-accounts/{S}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route(
+                    "POST",
+                    "/v1/webhook-subscriptions",
+                    "{\"url\":\"https://8.8.8.8/hook\",\"event_types\":[\"none.such\"]}",
+                    Kind.PLATFORM_ADMIN,
+                    201),
+            new Route("GET", "/v1/webhook-subscriptions", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("GET", "/v1/webhook-subscriptions/{W}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("PATCH", "/v1/webhook-subscriptions/{W}", "{\"enabled\":false}", Kind.PLATFORM_ADMIN, 200),
+            new Route("DELETE", "/v1/webhook-subscriptions/{W}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/webhook-subscriptions/{W}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/webhook-subscriptions/{W}:test", null, Kind.PLATFORM_ADMIN, 202));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();
@@ -207,7 +219,8 @@ class PermissionMatrixTests extends IntegrationTest {
                                     .replace("{userId}", "{U}")
                                     .replace("{roleId}", "{R}")
                                     .replace("{grantId}", "{G}")
-                                    .replace("{serviceAccountId}", "{S}"));
+                                    .replace("{serviceAccountId}", "{S}")
+                                    .replace("{subscriptionId}", "{W}"));
                 }
             }
         });
@@ -228,6 +241,7 @@ class PermissionMatrixTests extends IntegrationTest {
         String role = insertCustomRole(tenant);
         String grant = insertGrant(tenant, target);
         String serviceAccount = insertServiceAccount();
+        String subscription = insertWebhookSubscription();
         String token = callerToken(who, tenantA, tenantC);
 
         String path = route.path()
@@ -235,7 +249,8 @@ class PermissionMatrixTests extends IntegrationTest {
                 .replace("{U}", target)
                 .replace("{R}", role)
                 .replace("{G}", grant)
-                .replace("{S}", serviceAccount);
+                .replace("{S}", serviceAccount)
+                .replace("{W}", subscription);
         String body = route.body() == null
                 ? null
                 : route.body().replace("{T}", tenant).replace("{U}", target);
@@ -326,6 +341,14 @@ class PermissionMatrixTests extends IntegrationTest {
                 .param("id", id)
                 .update();
         return id;
+    }
+
+    private String insertWebhookSubscription() {
+        return jdbc.sql(
+                        "INSERT INTO webhook_subscriptions (id, url, enabled) VALUES (gen_random_uuid(), 'https://8.8.8.8/x', false)"
+                                + " RETURNING id::text")
+                .query(String.class)
+                .single();
     }
 
     private String insertCustomRole(String tenant) {

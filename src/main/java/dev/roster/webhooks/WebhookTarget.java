@@ -1,0 +1,222 @@
+package dev.roster.webhooks;
+
+import com.standardwebhooks.Webhook;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.OutboxEvent;
+import dev.roster.outbox.OutboxTarget;
+import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.SecretEncryption;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Delivers outbox events to change-feed subscribers as Standard Webhooks: a JSON body {@code {type, timestamp, data,
+ * aggregate, sequence}} under 20 kB, the headers {@code webhook-id} (the event id, the same on every attempt),
+ * {@code webhook-timestamp} and {@code webhook-signature} ({@code v1,<base64 HMAC-SHA256 of id.timestamp.body>}, one
+ * per live secret while a rotation overlaps). A 2xx is delivered; a redirect is not followed and counts as a failure;
+ * {@code 410 Gone} disables the subscription; anything else is retried, after {@code Retry-After} when given.
+ */
+@Component
+public class WebhookTarget implements OutboxTarget {
+
+    static final String KIND = "webhook";
+    static final int MAX_BODY_BYTES = 20_000;
+
+    private final Subscriptions subscriptions;
+    private final SubscriptionManagement management;
+    private final UrlPolicy policy;
+    private final SecretEncryption encryption;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final HttpClient client;
+    private final WebhookSettings settings;
+    private final AtomicLong generation = new AtomicLong();
+    private volatile @Nullable List<Subscription> routing;
+
+    WebhookTarget(
+            Subscriptions subscriptions,
+            SubscriptionManagement management,
+            UrlPolicy policy,
+            SecretEncryption encryption,
+            JsonMapper json,
+            Clock clock,
+            WebhookSettings settings,
+            InvalidationBus bus) {
+        this.subscriptions = subscriptions;
+        this.management = management;
+        this.policy = policy;
+        this.encryption = encryption;
+        this.json = json;
+        this.clock = clock;
+        this.settings = settings;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.timeout())
+                .build();
+        bus.subscribe(SubscriptionManagement.TOPIC, key -> forget(), this::forget);
+    }
+
+    static String target(UUID subscription) {
+        return KIND + ":" + subscription;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** Every enabled subscription that wants this event type, whatever the change's origin. */
+    @Override
+    public List<String> targetsFor(String eventType, Origin origin) {
+        var targets = new ArrayList<String>(0);
+        for (Subscription s : routing()) {
+            if (s.wants(eventType)) {
+                targets.add(target(s.id()));
+            }
+        }
+        return targets;
+    }
+
+    /** The subscriptions, loaded once per change to them (the load is kept only if no change raced it). */
+    private List<Subscription> routing() {
+        List<Subscription> known = routing;
+        if (known != null) {
+            return known;
+        }
+        long before = generation.get();
+        List<Subscription> loaded = subscriptions.all();
+        synchronized (this) {
+            if (generation.get() == before) {
+                routing = loaded;
+            }
+        }
+        return loaded;
+    }
+
+    private void forget() {
+        synchronized (this) {
+            generation.incrementAndGet();
+            routing = null;
+        }
+    }
+
+    @Override
+    public Delivery deliver(OutboxEvent event) {
+        UUID id = UUID.fromString(event.target().substring(KIND.length() + 1));
+        Optional<Subscription> found = subscriptions.find(id);
+        if (found.isEmpty()) {
+            return new Delivery.Gone("the subscription was deleted");
+        }
+        Subscription subscription = found.get();
+        if (!subscription.enabled() && !event.eventType().equals(SubscriptionManagement.TEST_EVENT)) {
+            return new Delivery.Gone("the subscription is disabled"
+                    + (subscription.disabledReason() == null ? "" : " (" + subscription.disabledReason() + ")"));
+        }
+        URI url = URI.create(subscription.url());
+        String refusal = policy.refusal(url);
+        if (refusal != null) {
+            return Delivery.failed("url " + refusal);
+        }
+        String body = body(event);
+        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            return new Delivery.Gone("the event is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        long timestamp = clock.instant().getEpochSecond();
+        String messageId = event.eventId().toString();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Roster-Webhooks/1")
+                .header("webhook-id", messageId)
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", signatures(id, messageId, timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<Void> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            return Delivery.failed(
+                    "network: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Delivery.failed("interrupted (shutting down)");
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return Delivery.delivered();
+        }
+        if (status == 410) {
+            management.disableGone(id, "the endpoint answered 410 Gone");
+            return new Delivery.Gone("HTTP 410 Gone: the subscription is now disabled");
+        }
+        if (status >= 300 && status < 400) {
+            return Delivery.failed("HTTP " + status + ": redirects are not followed");
+        }
+        return new Delivery.Failed(
+                "HTTP " + status,
+                retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
+    }
+
+    private String body(OutboxEvent event) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", event.eventType());
+        body.put("timestamp", event.createdAt().toString());
+        body.put("data", json.readTree(event.payload()));
+        body.put("aggregate", java.util.Map.of("type", event.aggregateType(), "id", event.aggregateId()));
+        body.put("sequence", event.sequence());
+        return json.writeValueAsString(body);
+    }
+
+    private String signatures(UUID subscription, String messageId, long timestamp, String body) {
+        var signatures = new ArrayList<String>(2);
+        for (Subscriptions.SealedSecret secret : subscriptions.liveSecrets(subscription)) {
+            byte[] key = encryption.decrypt(secret.sealed(), SubscriptionManagement.associatedData(secret.id()));
+            try {
+                signatures.add(new Webhook(key).sign(messageId, timestamp, body));
+            } catch (Exception e) {
+                throw new IllegalStateException("could not sign a webhook", e);
+            }
+        }
+        return String.join(" ", signatures);
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
+    static @Nullable Duration retryAfter(@Nullable String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
+    }
+}

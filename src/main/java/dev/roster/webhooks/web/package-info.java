@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.webhooks.web;
+
+import org.jspecify.annotations.NullMarked;
