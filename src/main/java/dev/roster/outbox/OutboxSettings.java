@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     after this long (it must exceed the slowest target's timeout)
  * @param pollInterval how often the relay looks for due events when no notification woke it
  * @param shutdownGrace on shutdown, how long deliveries in flight may finish before their claims are released
+ * @param retention delivered events are deleted after this long
+ * @param deadRetention dead events (not replayed) are deleted after this long
  */
 @ConfigurationProperties("roster.outbox")
 public record OutboxSettings(
@@ -31,7 +33,9 @@ public record OutboxSettings(
         @DefaultValue("16") int concurrency,
         @DefaultValue("1m") Duration claimTimeout,
         @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("10s") Duration shutdownGrace) {
+        @DefaultValue("10s") Duration shutdownGrace,
+        @DefaultValue("7d") Duration retention,
+        @DefaultValue("30d") Duration deadRetention) {
 
     public OutboxSettings {
         if (schedule.isEmpty()) {

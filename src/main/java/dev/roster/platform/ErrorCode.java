@@ -47,9 +47,11 @@ public enum ErrorCode {
     GRANT_NOT_FOUND(HttpStatus.NOT_FOUND),
     SERVICE_ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND),
     WEBHOOK_SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND),
+    OUTBOX_EVENT_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),
+    OUTBOX_EVENT_PENDING(HttpStatus.CONFLICT),
     EXTERNAL_ID_TAKEN(HttpStatus.CONFLICT),
     ROLE_IN_USE(HttpStatus.CONFLICT),
     GRANT_EXISTS(HttpStatus.CONFLICT),

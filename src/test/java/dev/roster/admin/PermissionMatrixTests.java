@@ -144,7 +144,10 @@ class PermissionMatrixTests extends IntegrationTest {
             new Route("PATCH", "/v1/webhook-subscriptions/{W}", "{\"enabled\":false}", Kind.PLATFORM_ADMIN, 200),
             new Route("DELETE", "/v1/webhook-subscriptions/{W}", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/webhook-subscriptions/{W}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
-            new Route("POST", "/v1/webhook-subscriptions/{W}:test", null, Kind.PLATFORM_ADMIN, 202));
+            new Route("POST", "/v1/webhook-subscriptions/{W}:test", null, Kind.PLATFORM_ADMIN, 202),
+            new Route("GET", "/v1/outbox", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/outbox/{E}:replay", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/outbox:replay-dead", null, Kind.PLATFORM_ADMIN, 200));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();
@@ -220,7 +223,8 @@ class PermissionMatrixTests extends IntegrationTest {
                                     .replace("{roleId}", "{R}")
                                     .replace("{grantId}", "{G}")
                                     .replace("{serviceAccountId}", "{S}")
-                                    .replace("{subscriptionId}", "{W}"));
+                                    .replace("{subscriptionId}", "{W}")
+                                    .replace("{eventId}", "{E}"));
                 }
             }
         });
@@ -242,6 +246,7 @@ class PermissionMatrixTests extends IntegrationTest {
         String grant = insertGrant(tenant, target);
         String serviceAccount = insertServiceAccount();
         String subscription = insertWebhookSubscription();
+        String deadEvent = insertDeadOutboxEvent();
         String token = callerToken(who, tenantA, tenantC);
 
         String path = route.path()
@@ -250,7 +255,8 @@ class PermissionMatrixTests extends IntegrationTest {
                 .replace("{R}", role)
                 .replace("{G}", grant)
                 .replace("{S}", serviceAccount)
-                .replace("{W}", subscription);
+                .replace("{W}", subscription)
+                .replace("{E}", deadEvent);
         String body = route.body() == null
                 ? null
                 : route.body().replace("{T}", tenant).replace("{U}", target);
@@ -349,6 +355,16 @@ class PermissionMatrixTests extends IntegrationTest {
                                 + " RETURNING id::text")
                 .query(String.class)
                 .single();
+    }
+
+    private String insertDeadOutboxEvent() {
+        return jdbc.sql("""
+                        INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, sequence, event_type, payload,
+                                            origin, created_at, next_attempt_at, attempts, dead_at, last_error)
+                        VALUES (gen_random_uuid(), 'nowhere', 'user', 'u', 1, 'matrix.test', '{}', 'local', now(), now(),
+                                8, now(), 'HTTP 500')
+                        RETURNING id::text
+                        """).query(String.class).single();
     }
 
     private String insertCustomRole(String tenant) {

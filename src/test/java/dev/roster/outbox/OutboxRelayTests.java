@@ -1,40 +1,25 @@
 package dev.roster.outbox;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.roster.RosterApplication;
-import dev.roster.support.IntegrationTest;
 import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The outbox and its relay against a WireMock receiver: events exist iff their transaction commits, arrive in commit
@@ -42,88 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the test moves) ends in dead, {@code Retry-After} and {@code 410} are honoured, a lapsed claim is taken over, and
  * two nodes draining one outbox deliver each event once.
  */
-@Import(OutboxRelayTests.StubTargets.class)
-@TestPropertySource(
-        properties = {
-            "roster.outbox.schedule=0s,2s,1h",
-            "roster.outbox.jitter=0",
-            "roster.outbox.poll-interval=100ms",
-            "roster.outbox.claim-timeout=10s"
-        })
-class OutboxRelayTests extends IntegrationTest {
-
-    static final WireMockServer receiver = new WireMockServer(options().dynamicPort());
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    static {
-        receiver.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(receiver::stop));
-    }
-
-    @TestConfiguration
-    static class StubTargets {
-
-        @Bean
-        StubTarget stubTarget() {
-            return new StubTarget();
-        }
-
-        @Bean
-        @Primary
-        MutableClock testClock() {
-            return new MutableClock();
-        }
-    }
-
-    @Autowired
-    Outbox outbox;
-
-    @Autowired
-    TransactionTemplate tx;
-
-    @Autowired
-    MutableClock clock;
-
-    @BeforeEach
-    void emptyOutboxAndReceiver() {
-        jdbc.sql("TRUNCATE outbox").update();
-        receiver.resetAll();
-        receiver.stubFor(post(anyUrl()).willReturn(aResponse().withStatus(204)));
-        StubTarget.base = receiver.baseUrl();
-        StubTarget.routes = List.of("stub:a");
-        clock.reset();
-    }
-
-    @AfterEach
-    void stopRouting() {
-        StubTarget.routes = List.of();
-        clock.reset();
-    }
-
-    void append(String aggregateId, String type) {
-        tx.executeWithoutResult(s -> outbox.append(Outbox.USER, aggregateId, type, Map.of("n", type), Origin.LOCAL));
-    }
-
-    /** What the receiver got at {@code path}, in arrival order. */
-    static List<JsonNode> received(String path) {
-        var out = new ArrayList<JsonNode>();
-        receiver.getAllServeEvents().reversed().stream()
-                .filter(e -> e.getRequest().getUrl().equals(path))
-                .forEach(e -> out.add(JSON.readTree(e.getRequest().getBodyAsString())));
-        return out;
-    }
-
-    static List<String> types(List<JsonNode> events) {
-        return events.stream().map(e -> e.path("type").asString()).toList();
-    }
-
-    Map<String, Object> row(String type) {
-        return jdbc.sql("SELECT attempts, next_attempt_at, delivered_at, dead_at, last_error, claimed_until"
-                        + " FROM outbox WHERE event_type = :t")
-                .param("t", type)
-                .query()
-                .singleRow();
-    }
+class OutboxRelayTests extends OutboxTest {
 
     @Test
     void anAdminWriteCarriesItsEventAndAFailedOrRolledBackOneNone() {
@@ -291,7 +195,7 @@ class OutboxRelayTests extends IntegrationTest {
         properties.put("ROSTER_PORT", "0");
         properties.put("roster.outbox.poll-interval", "100ms");
         properties.put("roster.outbox.jitter", "0");
-        try (var nodeB = new SpringApplicationBuilder(RosterApplication.class, StubTargets.class)
+        try (var nodeB = new SpringApplicationBuilder(RosterApplication.class, OutboxTest.StubTargets.class)
                 .properties(properties)
                 .run()) {
             int users = 20;
@@ -319,19 +223,6 @@ class OutboxRelayTests extends IntegrationTest {
                             .query(Long.class)
                             .single())
                     .isZero();
-        }
-    }
-
-    private static Instant instant(Object timestamp) {
-        return ((java.sql.Timestamp) timestamp).toInstant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Several relay polls' worth of time, for asserting that something did not happen. */
-    private static void pause() {
-        try {
-            Thread.sleep(600);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

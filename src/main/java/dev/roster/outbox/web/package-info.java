@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.outbox.web;
+
+import org.jspecify.annotations.NullMarked;
