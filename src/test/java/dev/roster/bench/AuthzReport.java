@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The {@code authz} scenario's outcome: the report of every scenario (rows, targets, dataset), plus the grants
- * generated and how the two check caches were used in each phase ({@code warm}, {@code cold}), which shows that the
- * cold phase really missed. Kept as {@code bench/results/authz.json}, the report's fields at the top level.
+ * generated and how the two check caches were used: in the whole warm phase ({@code warm}), and in each row of the
+ * cold one (by its label), which shows how many lookups really missed. Kept as {@code bench/results/authz.json}, the report's fields at the top level.
  */
 record AuthzReport(
         @JsonUnwrapped Report report,
@@ -30,7 +30,7 @@ record AuthzReport(
                 grants.largeTenantGrants(),
                 grants.largeTenantMembers());
         authzCacheGets.forEach((phase, caches) -> {
-            var line = new StringBuilder(String.format(Locale.ROOT, "check caches, %s phase:", phase));
+            var line = new StringBuilder(String.format(Locale.ROOT, "check caches, %s:", phase));
             caches.forEach((cache, use) -> line.append(String.format(
                     Locale.ROOT,
                     " %s %.1f %% hits (%,d of %,d);",
