@@ -2,10 +2,12 @@ package dev.roster.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -76,21 +78,35 @@ final class BenchRun {
         }
     }
 
+    /**
+     * What a scenario adds to the dataset of {@code me} (e.g. grants), before the directory is made to mirror it;
+     * {@code regenerated} when that dataset was just generated again (which wipes what the addition wrote).
+     */
+    interface Addition {
+        void ensure(Dataset dataset, boolean regenerated) throws Exception;
+    }
+
     private final String scenario;
     private final BenchOptions options;
-    private final RosterServer server;
+    private final Path jar;
+    private final Map<String, String> serverSettings;
+    /** Replaced by {@link #restart}. */
+    private RosterServer server;
+
     private final SignIns signIns;
     private final JavaLoad javaLoad;
     private final @Nullable Wrk wrk;
     private final Path home;
     /** Generators for endpoints loaded over their own number of connections. */
-    private final Map<Integer, LoadGenerator> byConnections = new java.util.HashMap<>();
+    private final Map<Integer, LoadGenerator> byConnections = new HashMap<>();
     /** Endpoints that wrk was asked for but cannot drive, so the Java load generator did. */
     private final Set<String> loadedByJava = new LinkedHashSet<>();
 
-    private BenchRun(String scenario, BenchOptions options, RosterServer server, Path home) {
-        this.scenario = scenario;
+    private BenchRun(Setup setup, BenchOptions options, Path jar, RosterServer server, Path home) {
+        this.scenario = setup.name();
         this.options = options;
+        this.jar = jar;
+        this.serverSettings = setup.serverSettings();
         this.server = server;
         this.signIns = new SignIns(server.baseUrl());
         this.home = home;
@@ -164,9 +180,12 @@ final class BenchRun {
 
         step("starting Roster on port %d (home %s)", port, root.relativize(home));
         Results results;
-        try (RosterServer server = RosterServer.start(jar, home, port, setup.serverSettings())) {
-            results = scenario.measure(new BenchRun(setup.name(), options, server, home));
+        var run = new BenchRun(setup, options, jar, RosterServer.start(jar, home, port, setup.serverSettings()), home);
+        try {
+            results = scenario.measure(run);
             step("stopping Roster");
+        } finally {
+            run.server.close(); // the one running now (see restart)
         }
         step("server log: %s", root.relativize(home.resolve("server.log")));
         return results;
@@ -208,6 +227,11 @@ final class BenchRun {
      * scenario sets a short roles TTL.
      */
     Dataset dataset(Dataset.Size size) throws Exception {
+        return dataset(size, (dataset, regenerated) -> {});
+    }
+
+    /** As {@link #dataset(Dataset.Size)}, with the scenario's {@code addition} made before the directory mirrors it. */
+    Dataset dataset(Dataset.Size size, Addition addition) throws Exception {
         var dataset = new Dataset(server.postgresPort(), baseUrl() + "/demo"); // the demo provider's issuer
         step("dataset: %,d users, %,d tenants, %,d memberships", size.users(), size.tenants(), size.memberships());
         if (size.largeTenantMembers() > 0) {
@@ -216,12 +240,26 @@ final class BenchRun {
         long started = System.nanoTime();
         boolean generated = dataset.ensure(size);
         step("dataset %s in %.1f s", generated ? "generated" : "reused", secondsSince(started));
+        addition.ensure(dataset, generated);
         started = System.nanoTime();
         int written = dataset.mirrorIntoDirectory();
         step(
                 "the directory says what Roster holds about every user (%,d rows written), all synced now, in %.1f s",
                 written, secondsSince(started));
         return dataset;
+    }
+
+    /**
+     * Stops Roster and starts it again on the same home and port, with {@code settings} on top of the scenario's
+     * (e.g. its caches off). Tokens stay valid (the signing keys are in the database) until they expire.
+     */
+    void restart(Map<String, String> settings) throws IOException, InterruptedException {
+        step("restarting Roster with %s", settings);
+        server.close();
+        var all = new HashMap<>(serverSettings);
+        all.putAll(settings);
+        int port = URI.create(server.baseUrl()).getPort();
+        server = RosterServer.start(jar, home, port, all);
     }
 
     /** Signs in every email (see {@link SignIns}); the tokens in the same order. */
@@ -244,13 +282,25 @@ final class BenchRun {
                 TRIVIAL_PATH,
                 new Workload.Gets(List.of(new Workload.Get(TRIVIAL_PATH, null)))));
         all.addAll(endpoints);
+        return measure(all, 0);
+    }
+
+    /**
+     * As {@link #load}, without loading the trivial endpoint again: the ratios are to {@code trivial}, a row of an
+     * earlier {@link #load} of this run (e.g. before a {@link #restart}).
+     */
+    List<Report.Row> loadBeside(Report.Row trivial, List<Endpoint> endpoints) throws Exception {
+        return measure(endpoints, trivial.rps());
+    }
+
+    /** The warm-up pass and the measured runs; {@code trivialRps} 0: the first endpoint is the trivial one. */
+    private List<Report.Row> measure(List<Endpoint> all, double trivialRps) throws Exception {
         step("warming the server up: %d s on each endpoint", seconds(options.warmup()));
         for (Endpoint endpoint : all) {
             send(endpoint, options.warmup());
         }
         var timings = new ServerTimings(server.managementUrl());
         var rows = new ArrayList<Report.Row>();
-        double trivialRps = 0;
         for (Endpoint endpoint : all) {
             step(
                     "%s: %d s warm-up, %d s measured",
@@ -261,7 +311,7 @@ final class BenchRun {
             LoadResult result = generatorFor(endpoint, workload).run(workload, options.duration());
             ServerTimings.Scrape after = timings.scrape();
             double serverP99 = ServerTimings.percentileMs(after.since(before, endpoint.uriTag()), 99);
-            if (rows.isEmpty()) {
+            if (trivialRps == 0) {
                 trivialRps = result.requestsPerSecond();
             }
             rows.add(Report.Row.of(endpoint.label(), result, serverP99, trivialRps));

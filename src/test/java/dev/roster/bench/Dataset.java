@@ -304,6 +304,11 @@ final class Dataset {
         this.provider = provider;
     }
 
+    /** The JDBC URL of the dataset's database (user {@code postgres}, no password: the embedded one). */
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     /** Makes the database hold exactly {@code size} for the provider; true when it had to generate it. */
     boolean ensure(Size size) throws SQLException {
         try (Connection db = connect()) {
@@ -504,11 +509,11 @@ final class Dataset {
         });
     }
 
-    private interface SqlWork {
+    interface SqlWork {
         void run() throws SQLException;
     }
 
-    private static void inTransaction(Connection db, SqlWork work) throws SQLException {
+    static void inTransaction(Connection db, SqlWork work) throws SQLException {
         db.setAutoCommit(false);
         try {
             work.run();
@@ -521,17 +526,19 @@ final class Dataset {
         }
     }
 
-    private Connection connect() throws SQLException {
+    /** A new connection to the dataset's database, as its owner. */
+    Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, "postgres", "");
     }
 
-    private static void execute(Connection db, String sql) throws SQLException {
+    static void execute(Connection db, String sql) throws SQLException {
         try (Statement statement = db.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    private static int update(Connection db, String sql, Object... parameters) throws SQLException {
+    /** Runs {@code sql} with {@code parameters} ({@code String[]}: a {@code text[]}); answers the rows changed. */
+    static int update(Connection db, String sql, Object... parameters) throws SQLException {
         try (PreparedStatement statement = db.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 if (parameters[i] instanceof String[] texts) {

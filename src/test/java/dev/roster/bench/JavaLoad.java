@@ -49,6 +49,7 @@ final class JavaLoad implements LoadGenerator {
             case Workload.Puts puts -> puts.requests().size();
             case Workload.ReadsAfterPuts reads -> reads.steps().size();
             case Workload.Gets ignored -> connections;
+            case Workload.Posts ignored -> connections;
             case Workload.Refreshes ignored -> connections;
         };
         if (dealt < connections) {
@@ -140,8 +141,8 @@ final class JavaLoad implements LoadGenerator {
         private long errors;
 
         /**
-         * Worker {@code index} starts at its share of the GETs, or takes every connections-th refresh token, put or
-         * read after a put.
+         * Worker {@code index} starts at its share of the GETs (or POSTs), or takes every connections-th refresh token,
+         * put or read after a put.
          */
         Worker(int index, Workload workload, List<String> allRefreshTokens, long deadline) {
             this.workload = workload;
@@ -149,6 +150,8 @@ final class JavaLoad implements LoadGenerator {
             switch (workload) {
                 case Workload.Gets gets ->
                     next = (int) ((long) index * gets.requests().size() / connections);
+                case Workload.Posts posts ->
+                    next = (int) ((long) index * posts.requests().size() / connections);
                 case Workload.Refreshes ignored -> {
                     for (int i = index; i < allRefreshTokens.size(); i += connections) {
                         refreshTokens.add(allRefreshTokens.get(i));
@@ -181,6 +184,16 @@ final class JavaLoad implements LoadGenerator {
                     Workload.Get get = gets.requests().get(next);
                     next = (next + 1) % gets.requests().size();
                     timed(get(get.path(), get.bearer()));
+                }
+                case Workload.Posts posts -> {
+                    Workload.Post post = posts.requests().get(next);
+                    next = (next + 1) % posts.requests().size();
+                    timed(HttpRequest.newBuilder(URI.create(baseUrl + post.path()))
+                            .timeout(REQUEST_TIMEOUT)
+                            .header("Authorization", "Bearer " + post.bearer())
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(post.body()))
+                            .build());
                 }
                 case Workload.Refreshes ignored -> {
                     String token = refreshTokens.isEmpty() ? "exhausted" : refreshTokens.removeFirst();

@@ -59,8 +59,8 @@ record Report(
     }
 
     /**
-     * A goal for one row and whether this run met it: {@code metric} ({@code server_p99_ms} or
-     * {@code successful_rps}) {@code at_most} or {@code at_least} {@code bound}. Unmet when there is nothing to judge
+     * A goal for one row and whether this run met it: {@code metric} ({@code server_p99_ms}, {@code successful_rps}
+     * or {@code ratio_to_trivial}) {@code at_most} or {@code at_least} {@code bound}. Unmet when there is nothing to judge
      * (no successful request).
      */
     record Target(
@@ -84,16 +84,25 @@ record Report(
             return new Target(row.endpoint(), "successful_rps", "at_least", rps, actual, actual >= rps);
         }
 
+        /** The row's requests per second at least {@code ratio} times those of the trivial endpoint. */
+        static Target ratioToTrivialAtLeast(Row row, double ratio) {
+            return new Target(
+                    row.endpoint(),
+                    "ratio_to_trivial",
+                    "at_least",
+                    ratio,
+                    row.ratioToTrivial(),
+                    row.ratioToTrivial() >= ratio);
+        }
+
         /** E.g. {@code server p99 <= 5 ms}. */
         String describe() {
-            boolean latency = metric.equals("server_p99_ms");
-            return String.format(
-                    Locale.ROOT,
-                    "%s %s %,.0f%s",
-                    latency ? "server p99" : "successful requests/s",
-                    comparison.equals("at_most") ? "<=" : ">=",
-                    bound,
-                    latency ? " ms" : "");
+            String comparing = comparison.equals("at_most") ? "<=" : ">=";
+            return switch (metric) {
+                case "server_p99_ms" -> String.format(Locale.ROOT, "server p99 %s %,.0f ms", comparing, bound);
+                case "ratio_to_trivial" -> String.format(Locale.ROOT, "ratio to trivial %s %.2f", comparing, bound);
+                default -> String.format(Locale.ROOT, "successful requests/s %s %,.0f", comparing, bound);
+            };
         }
 
         /** What this run measured, in the metric's unit. */
@@ -101,9 +110,11 @@ record Report(
             if (actual == null) {
                 return "n/a";
             }
-            return metric.equals("server_p99_ms")
-                    ? String.format(Locale.ROOT, "%.3f ms", actual)
-                    : String.format(Locale.ROOT, "%,.1f/s", actual);
+            return switch (metric) {
+                case "server_p99_ms" -> String.format(Locale.ROOT, "%.3f ms", actual);
+                case "ratio_to_trivial" -> String.format(Locale.ROOT, "%.3f", actual);
+                default -> String.format(Locale.ROOT, "%,.1f/s", actual);
+            };
         }
     }
 

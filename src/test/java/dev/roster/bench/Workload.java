@@ -14,6 +14,15 @@ sealed interface Workload {
     /** One GET: a path with its query, and the access token to send as {@code Bearer}, if any. */
     record Get(String path, @Nullable String bearer) {}
 
+    /** JSON POSTs that change nothing (e.g. authorization checks), sent in turn like {@link Gets}. */
+    record Posts(List<Post> requests) implements Workload {}
+
+    /**
+     * One POST of a JSON body to {@code path}, with the access token to send as {@code Bearer}. The body holds no
+     * whitespace (wrk's data file is split on it).
+     */
+    record Post(String path, String bearer, String body) {}
+
     /**
      * JSON PUTs that each change what they target. The puts are dealt out: each connection (wrk: each thread) owns
      * every n-th one, so that no two send the same target, and sends its own in turn, each with {@code body} on its

@@ -55,6 +55,25 @@ final class Wrk implements LoadGenerator {
             end
             """;
 
+    /** Data file lines: {@code <path> <bearer> <JSON body>}, as {@link #GETS_LUA} otherwise. */
+    private static final String POSTS_LUA = COMMON_LUA + """
+
+            function init(args)
+              prepared = {}
+              for line in io.lines(args[1]) do
+                local path, bearer, body = line:match("^(%S+) (%S+) (%S+)$")
+                local headers = {["Authorization"] = "Bearer " .. bearer, ["Content-Type"] = "application/json"}
+                prepared[#prepared + 1] = wrk.format("POST", path, headers, body)
+              end
+              position = math.floor(id * #prepared / tonumber(args[2]))
+            end
+
+            function request()
+              position = position % #prepared + 1
+              return prepared[position]
+            end
+            """;
+
     /**
      * Data file lines: one refresh token. Each thread keeps a queue of its own tokens: request pops one, response
      * pushes the successor from the answer. An empty queue (more connections than tokens) sends "exhausted", which
@@ -194,6 +213,19 @@ final class Wrk implements LoadGenerator {
                                 .map(g -> g.path() + " " + (g.bearer() == null ? "-" : g.bearer()))
                                 .collect(Collectors.joining("\n", "", "\n")));
                 Files.writeString(script, GETS_LUA);
+            }
+            case Workload.Posts posts -> {
+                var lines = new StringBuilder();
+                for (Workload.Post post : posts.requests()) {
+                    if (post.body().chars().anyMatch(Character::isWhitespace)) {
+                        throw new IllegalArgumentException(
+                                "a POST body for wrk must hold no whitespace: " + post.body());
+                    }
+                    lines.append(String.join(" ", post.path(), post.bearer(), post.body()))
+                            .append('\n');
+                }
+                Files.writeString(data, lines);
+                Files.writeString(script, POSTS_LUA);
             }
             case Workload.Refreshes refreshes -> {
                 Files.writeString(data, String.join("\n", refreshes.tokens().takeAll()) + "\n");
