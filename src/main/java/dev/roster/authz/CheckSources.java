@@ -27,30 +27,28 @@ class CheckSources {
             WHERE u.id = :user
             """;
 
-    // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx. A legacy role:<slug>
-    // grant also gets the canonical URN of the role it stands for (a roles_tenant_id_slug_key probe, only for those).
+    // The tenant (deleted or not) and all its grants: one range of grants_tenant_id_id_idx.
     static final String TENANT_GRANTS = """
-            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector, legacy.urn AS role_urn
-            FROM tenants t
-            LEFT JOIN grants g ON g.tenant_id = t.id
-            LEFT JOIN LATERAL (%s) legacy ON true
-            WHERE t.id = :tenant
-            """.formatted(GrantSyntax.RESOLVE_LEGACY_ROLE);
-
-    // Where legacy grants are ignored: a role:<slug> grant applies to nobody.
-    static final String TENANT_GRANTS_CANONICAL = """
-            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector, NULL AS role_urn
+            SELECT t.deleted_at IS NULL AS live, g.id, g.principal_urn, g.permission, g.selector
             FROM tenants t
             LEFT JOIN grants g ON g.tenant_id = t.id
             WHERE t.id = :tenant
             """;
 
+    // Only for a tenant that has legacy role:<slug> grants: the canonical URN of the role each stands for.
+    static final String LEGACY_ROLES = """
+            SELECT g.id, legacy.urn
+            FROM grants g
+            JOIN LATERAL (%s) legacy ON true
+            WHERE g.tenant_id = :tenant AND %s
+            """.formatted(GrantSyntax.RESOLVE_LEGACY_ROLE, GrantSyntax.IS_LEGACY_ROLE);
+
     private final JdbcClient jdbc;
-    private final String tenantGrants;
+    private final boolean legacyHonoured;
 
     CheckSources(JdbcClient jdbc, AuthzSettings settings) {
         this.jdbc = jdbc;
-        this.tenantGrants = settings.legacySlugPrincipals().honoured() ? TENANT_GRANTS : TENANT_GRANTS_CANONICAL;
+        this.legacyHonoured = settings.legacySlugPrincipals().honoured();
     }
 
     /** The user's standing, or null when there is no such user. */
@@ -83,25 +81,47 @@ class CheckSources {
         return new UserStanding(userId, rows.getFirst().active(), Map.copyOf(roles));
     }
 
-    /** The tenant's grant index, or null when there is no such tenant (deleted ones included: they have one). */
+    /**
+     * The tenant's grant index, or null when there is no such tenant (deleted ones included: they have one). A
+     * legacy {@code role:<slug>} grant applies to the role it stands for, looked up by a second query only when the
+     * tenant has such grants (and they are honoured); one whose slug names no role applies to no one.
+     */
     @Nullable
     GrantIndex grants(UUID tenantId) {
-        var grants = new ArrayList<GrantIndex.Entry>();
+        record Row(UUID id, String principal, String permission, String selector) {}
+        var rows = new ArrayList<Row>();
         Boolean[] live = {null};
-        jdbc.sql(tenantGrants).param("tenant", tenantId).query(rs -> {
+        boolean[] anyLegacy = {false};
+        jdbc.sql(TENANT_GRANTS).param("tenant", tenantId).query(rs -> {
             live[0] = rs.getBoolean("live");
             UUID id = rs.getObject("id", UUID.class);
             if (id != null) {
                 String principal = rs.getString("principal_urn");
-                String roleUrn = rs.getString("role_urn");
-                grants.add(new GrantIndex.Entry(
-                        id,
-                        principal,
-                        rs.getString("permission"),
-                        rs.getString("selector"),
-                        roleUrn == null ? principal : roleUrn));
+                anyLegacy[0] |= GrantSyntax.legacyRoleSlug(principal) != null;
+                rows.add(new Row(id, principal, rs.getString("permission"), rs.getString("selector")));
             }
         });
-        return live[0] == null ? null : GrantIndex.of(live[0], grants);
+        if (live[0] == null) {
+            return null;
+        }
+        Map<UUID, String> roles = anyLegacy[0] && legacyHonoured ? legacyRoles(tenantId) : Map.of();
+        var grants = new ArrayList<GrantIndex.Entry>(rows.size());
+        for (Row row : rows) {
+            grants.add(new GrantIndex.Entry(
+                    row.id(),
+                    row.principal(),
+                    row.permission(),
+                    row.selector(),
+                    roles.getOrDefault(row.id(), row.principal())));
+        }
+        return GrantIndex.of(live[0], grants);
+    }
+
+    private Map<UUID, String> legacyRoles(UUID tenantId) {
+        var roles = new HashMap<UUID, String>();
+        jdbc.sql(LEGACY_ROLES).param("tenant", tenantId).query(rs -> {
+            roles.put(rs.getObject("id", UUID.class), rs.getString("urn"));
+        });
+        return roles;
     }
 }

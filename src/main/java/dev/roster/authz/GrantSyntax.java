@@ -76,6 +76,10 @@ public final class GrantSyntax {
 
     /** The slug of a legacy {@code role:<slug>} principal, else null. */
     public static @Nullable String legacyRoleSlug(String urn) {
+        // Cheap refusals first: checks load every grant of a tenant through here.
+        if (!urn.startsWith("role:") || urn.startsWith(GLOBAL_ROLE) || urn.startsWith(TENANT_ROLE)) {
+            return null;
+        }
         var m = LEGACY_ROLE.matcher(urn);
         return m.matches() ? m.group(1) : null;
     }

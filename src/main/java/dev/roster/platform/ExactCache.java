@@ -22,13 +22,17 @@ import org.jspecify.annotations.Nullable;
 public final class ExactCache<K, V> {
 
     private final Cache<K, V> cache;
+    /** Size 0: a cache turned off. Nothing is stored, not even for the instant Caffeine would keep it. */
+    private final boolean off;
+
     private final InvalidationBus bus;
     private final AtomicLong generation = new AtomicLong();
     private final Counter keyInvalidations;
     private final Counter fullInvalidations;
 
-    private ExactCache(Cache<K, V> cache, InvalidationBus bus, String name, MeterRegistry meters) {
+    private ExactCache(Cache<K, V> cache, boolean off, InvalidationBus bus, String name, MeterRegistry meters) {
         this.cache = cache;
+        this.off = off;
         this.bus = bus;
         CaffeineCacheMetrics.monitor(meters, cache, name);
         this.keyInvalidations = invalidations(meters, name, "key");
@@ -56,7 +60,7 @@ public final class ExactCache<K, V> {
             MeterRegistry meters) {
         Cache<K, V> cache =
                 Caffeine.newBuilder().maximumSize(maximumSize).recordStats().build();
-        var exact = new ExactCache<K, V>(cache, bus, name, meters);
+        var exact = new ExactCache<K, V>(cache, maximumSize == 0, bus, name, meters);
         bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
         return exact;
     }
@@ -78,7 +82,7 @@ public final class ExactCache<K, V> {
                 .weigher(weigher)
                 .recordStats()
                 .build();
-        var exact = new ExactCache<K, V>(cache, bus, name, meters);
+        var exact = new ExactCache<K, V>(cache, maximumWeight == 0, bus, name, meters);
         bus.subscribe(topic, key -> exact.invalidate(keyParser.apply(key)), exact::invalidateAll);
         return exact;
     }
@@ -88,6 +92,9 @@ public final class ExactCache<K, V> {
      * for invalidations right now. Null is never cached.
      */
     public @Nullable V get(K key, Function<K, @Nullable V> loader) {
+        if (off) {
+            return loader.apply(key);
+        }
         V value = cache.getIfPresent(key);
         if (value != null) {
             return value;
