@@ -99,6 +99,22 @@ class InvalidationTests extends IntegrationTest {
     }
 
     @Test
+    void aCacheOfSizeZeroLoadsEveryTime() {
+        ExactCache<String, String> cache = ExactCache.create("off", 0, bus, "off", k -> k, meters);
+        var loads = new java.util.concurrent.atomic.AtomicInteger();
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(cache.get("k", key -> {
+                        loads.incrementAndGet();
+                        return read(key);
+                    }))
+                    .isEqualTo("old");
+        }
+
+        assertThat(loads).hasValue(3);
+    }
+
+    @Test
     void aRolledBackChangeInvalidatesNothing() {
         ExactCache<String, String> cache = ExactCache.create("rollback", 10, bus, "rollback", k -> k, meters);
         assertThat(cache.get("k", this::read)).isEqualTo("old");
