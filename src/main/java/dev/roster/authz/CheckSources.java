@@ -35,13 +35,13 @@ class CheckSources {
             WHERE t.id = :tenant
             """;
 
-    // Only for a tenant that has legacy role:<slug> grants: the canonical URN of the role each stands for.
+    // Only for a tenant that has legacy role:<slug> grants: the role each slug read stands for there. By the slugs as
+    // the first query read them (not the grants' rows again, which a concurrent backfill may have rewritten since).
     static final String LEGACY_ROLES = """
-            SELECT g.id, legacy.urn
-            FROM grants g
+            SELECT s.slug, legacy.urn
+            FROM unnest(CAST(:slugs AS text[])) AS s (slug)
             JOIN LATERAL (%s) legacy ON true
-            WHERE g.tenant_id = :tenant AND %s
-            """.formatted(GrantSyntax.RESOLVE_LEGACY_ROLE, GrantSyntax.IS_LEGACY_ROLE);
+            """.formatted(GrantSyntax.resolveLegacyRole("s.slug", ":tenant"));
 
     private final JdbcClient jdbc;
     private final boolean legacyHonoured;
@@ -88,8 +88,7 @@ class CheckSources {
      */
     @Nullable
     GrantIndex grants(UUID tenantId) {
-        record Row(UUID id, String principal, String permission, String selector) {}
-        var rows = new ArrayList<Row>();
+        var rows = new ArrayList<GrantRow>();
         Boolean[] live = {null};
         boolean[] anyLegacy = {false};
         jdbc.sql(TENANT_GRANTS).param("tenant", tenantId).query(rs -> {
@@ -98,30 +97,45 @@ class CheckSources {
             if (id != null) {
                 String principal = rs.getString("principal_urn");
                 anyLegacy[0] |= GrantSyntax.legacyRoleSlug(principal) != null;
-                rows.add(new Row(id, principal, rs.getString("permission"), rs.getString("selector")));
+                rows.add(new GrantRow(id, principal, rs.getString("permission"), rs.getString("selector")));
             }
         });
         if (live[0] == null) {
             return null;
         }
-        Map<UUID, String> roles = anyLegacy[0] && legacyHonoured ? legacyRoles(tenantId) : Map.of();
+        Map<String, String> roles = anyLegacy[0] && legacyHonoured ? legacyRoles(tenantId, rows) : Map.of();
         var grants = new ArrayList<GrantIndex.Entry>(rows.size());
-        for (Row row : rows) {
+        for (GrantRow row : rows) {
+            String slug = roles.isEmpty() ? null : GrantSyntax.legacyRoleSlug(row.principal());
             grants.add(new GrantIndex.Entry(
                     row.id(),
                     row.principal(),
                     row.permission(),
                     row.selector(),
-                    roles.getOrDefault(row.id(), row.principal())));
+                    slug == null ? row.principal() : roles.getOrDefault(slug, row.principal())));
         }
         return GrantIndex.of(live[0], grants);
     }
 
-    private Map<UUID, String> legacyRoles(UUID tenantId) {
-        var roles = new HashMap<UUID, String>();
-        jdbc.sql(LEGACY_ROLES).param("tenant", tenantId).query(rs -> {
-            roles.put(rs.getObject("id", UUID.class), rs.getString("urn"));
-        });
+    private record GrantRow(UUID id, String principal, String permission, String selector) {}
+
+    /** The canonical URN of the role each legacy slug among {@code rows} stands for in the tenant. */
+    private Map<String, String> legacyRoles(UUID tenantId, List<GrantRow> rows) {
+        var slugs = new java.util.TreeSet<String>();
+        for (GrantRow row : rows) {
+            String slug = GrantSyntax.legacyRoleSlug(row.principal());
+            if (slug != null) {
+                slugs.add(slug);
+            }
+        }
+        var roles = new HashMap<String, String>();
+        // Slugs are [a-z0-9_-]: safe inside an array literal.
+        jdbc.sql(LEGACY_ROLES)
+                .param("slugs", "{" + String.join(",", slugs) + "}")
+                .param("tenant", tenantId)
+                .query(rs -> {
+                    roles.put(rs.getString("slug"), rs.getString("urn"));
+                });
         return roles;
     }
 }

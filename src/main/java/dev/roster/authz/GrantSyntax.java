@@ -55,21 +55,20 @@ public final class GrantSyntax {
     private static final Pattern LEGACY_ROLE = Pattern.compile("role:([a-z0-9][a-z0-9_-]{0,62})");
 
     /**
-     * The role a legacy {@code role:<slug>} grant of a tenant stands for, as SQL over the grant {@code g}: the
-     * tenant's own role of that slug, else the global one, as its canonical URN; no row for any other principal or a
-     * slug that names no role. Checks (CheckSources) and the backfill (RoleUrnBackfill) resolve with this same text,
-     * so a grant means the same before and after it is rewritten. The first condition names only {@code g}: for a
-     * canonical principal PostgreSQL skips the role lookup altogether (a one-time filter).
+     * The role a legacy {@code role:<slug>} grant of a tenant stands for, as SQL: the tenant's own role of that slug,
+     * else the global one, as its canonical URN (column {@code urn}); no row for a slug that names no role.
+     * {@code slug} and {@code tenant} are SQL expressions. Checks (CheckSources) and the backfill (RoleUrnBackfill)
+     * both resolve with this text, so a grant means the same before and after it is rewritten.
      */
-    public static final String RESOLVE_LEGACY_ROLE = """
-            SELECT CASE WHEN r.tenant_id IS NULL THEN 'role:global:' ELSE 'role:tenant:' END || r.id AS urn
-            FROM roles r
-            WHERE g.principal_urn ~ '^role:[a-z0-9][a-z0-9_-]{0,62}$'
-              AND r.slug = substr(g.principal_urn, 6)
-              AND (r.tenant_id = g.tenant_id OR r.tenant_id IS NULL)
-            ORDER BY r.tenant_id NULLS LAST
-            LIMIT 1
-            """;
+    public static String resolveLegacyRole(String slug, String tenant) {
+        return """
+                SELECT CASE WHEN r.tenant_id IS NULL THEN 'role:global:' ELSE 'role:tenant:' END || r.id AS urn
+                FROM roles r
+                WHERE r.slug = %s AND (r.tenant_id = %s OR r.tenant_id IS NULL)
+                ORDER BY r.tenant_id NULLS LAST
+                LIMIT 1
+                """.formatted(slug, tenant);
+    }
 
     /** SQL condition: the grant {@code g} names a legacy {@code role:<slug>} principal. */
     public static final String IS_LEGACY_ROLE = "g.principal_urn ~ '^role:[a-z0-9][a-z0-9_-]{0,62}$'";

@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Rewrites legacy {@code role:<slug>} grants to the canonical URN of the role they stand for
- * ({@link GrantSyntax#RESOLVE_LEGACY_ROLE}, the very resolution checks use, so a grant allows exactly the same before
+ * ({@link GrantSyntax#resolveLegacyRole}, the very resolution checks use, so a grant allows exactly the same before
  * and after). One short transaction per batch, in id order: online (checks on every node keep answering, and see
  * each batch once it commits), idempotent, and resumable (a batch that did not commit left nothing; the next run
  * starts over from the legacy grants still there). A legacy grant whose canonical twin already exists is deleted
@@ -36,7 +36,8 @@ public class RoleUrnBackfill {
             WHERE %s AND g.id > :after
             ORDER BY g.id
             LIMIT :limit
-            """.formatted(GrantSyntax.RESOLVE_LEGACY_ROLE, GrantSyntax.IS_LEGACY_ROLE);
+            """.formatted(
+            GrantSyntax.resolveLegacyRole("substr(g.principal_urn, 6)", "g.tenant_id"), GrantSyntax.IS_LEGACY_ROLE);
 
     private static final String LOCKED_BATCH = BATCH + " FOR UPDATE OF g";
 
