@@ -31,6 +31,10 @@ record AuthzReport(
                 grants.largeTenantMembers());
         authzCacheGets.forEach((phase, caches) -> {
             var line = new StringBuilder(String.format(Locale.ROOT, "check caches, %s:", phase));
+            if (caches.values().stream().allMatch(use -> use.hits() + use.misses() == 0)) {
+                out.println(line + " off (every lookup read the database)");
+                return;
+            }
             caches.forEach((cache, use) -> line.append(String.format(
                     Locale.ROOT,
                     " %s %.1f %% hits (%,d of %,d);",
