@@ -49,7 +49,7 @@ class OutboxRows {
     private static final String FAILED = """
             UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, last_error = :error,
                               next_attempt_at = :next, dead_at = :dead
-            WHERE id = :id AND delivered_at IS NULL AND dead_at IS NULL
+            WHERE id = :id AND delivered_at IS NULL AND dead_at IS NULL AND claimed_until = :claim
             """;
 
     private static final String RELEASE =
@@ -92,10 +92,14 @@ class OutboxRows {
         jdbc.sql(DELIVERED).param("id", id).param("now", Timestamp.from(now)).update();
     }
 
-    /** A failed attempt: due again at {@code next}, or dead from {@code dead} on. */
-    void failed(long id, String error, Instant next, @Nullable Instant dead) {
+    /**
+     * A failed attempt: due again at {@code next}, or dead from {@code dead} on. Recorded only while the claim
+     * ending at {@code claim} still stands: if it lapsed and another node took the event, that node's outcome counts.
+     */
+    void failed(long id, Instant claim, String error, Instant next, @Nullable Instant dead) {
         jdbc.sql(FAILED)
                 .param("id", id)
+                .param("claim", Timestamp.from(claim))
                 .param("error", error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error)
                 .param("next", Timestamp.from(next))
                 .param("dead", dead == null ? null : Timestamp.from(dead))

@@ -50,6 +50,7 @@ public class Relay implements SmartLifecycle {
     private final Semaphore slots;
     private final Semaphore wakeUps = new Semaphore(0);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
     private final LogThrottle errors = new LogThrottle(Duration.ofMinutes(1));
     private final Timer latency;
     private volatile @Nullable Map<String, OutboxTarget> targets;
@@ -88,10 +89,12 @@ public class Relay implements SmartLifecycle {
         while (running) {
             int wanted = Math.min(slots.availablePermits(), settings.batchSize());
             List<OutboxEvent> claimed = List.of();
+            Instant until = Instant.EPOCH;
             if (wanted > 0) {
                 try {
                     Instant now = clock.instant();
-                    claimed = rows.claim(targets().keySet(), now, now.plus(settings.claimTimeout()), wanted);
+                    until = now.plus(settings.claimTimeout()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+                    claimed = rows.claim(targets().keySet(), now, until, wanted);
                 } catch (RuntimeException e) {
                     logThrottled("outbox: could not claim events; retrying", e);
                 }
@@ -99,7 +102,8 @@ public class Relay implements SmartLifecycle {
             for (OutboxEvent event : claimed) {
                 slots.acquireUninterruptibly();
                 inFlight.add(event.id());
-                deliveries.execute(() -> deliverAndRecord(event));
+                Instant claim = until;
+                deliveries.execute(() -> deliverAndRecord(event, claim));
             }
             if (claimed.size() < wanted || wanted == 0) {
                 // Nothing more is due now (or every slot is busy): until a commit, a finished delivery, or the poll.
@@ -114,10 +118,17 @@ public class Relay implements SmartLifecycle {
         }
     }
 
-    private void deliverAndRecord(OutboxEvent event) {
+    /** Delivers and records the outcome; {@code claim} is when this node's claim on the event ends. */
+    private void deliverAndRecord(OutboxEvent event, Instant claim) {
         try {
             Delivery delivery = deliver(event);
-            record(event, delivery);
+            if (!running && delivery instanceof Delivery.Failed) {
+                // Cut short by the shutdown (or failed during it): not the target's fault, so no attempt is
+                // counted; the claim is released for another node.
+                abandoned.add(event.id());
+                return;
+            }
+            record(event, delivery, claim);
         } catch (RuntimeException e) {
             // The outcome could not be recorded (the database is away): the claim lapses and the event is retried.
             logThrottled("outbox: could not record the outcome of event " + event.id(), e);
@@ -140,7 +151,7 @@ public class Relay implements SmartLifecycle {
         }
     }
 
-    private void record(OutboxEvent event, Delivery delivery) {
+    private void record(OutboxEvent event, Delivery delivery, Instant claim) {
         Instant now = clock.instant();
         String kind = kind(event.target());
         switch (delivery) {
@@ -150,13 +161,13 @@ public class Relay implements SmartLifecycle {
                 latency.record(Duration.between(event.createdAt(), now));
             }
             case Delivery.Gone gone -> {
-                rows.failed(event.id(), gone.error(), now, now);
+                rows.failed(event.id(), claim, gone.error(), now, now);
                 count("dead", kind);
             }
             case Delivery.Failed failed -> {
                 Duration wait = waitAfter(event.attempt(), failed.retryAfter());
                 if (wait == null) {
-                    rows.failed(event.id(), failed.error(), now, now);
+                    rows.failed(event.id(), claim, failed.error(), now, now);
                     count("dead", kind);
                     log.warn(
                             "outbox: event {} ({} of {} {}) to {} is dead after {} attempts: {}",
@@ -168,7 +179,7 @@ public class Relay implements SmartLifecycle {
                             event.attempt(),
                             failed.error());
                 } else {
-                    rows.failed(event.id(), failed.error(), now.plus(wait), null);
+                    rows.failed(event.id(), claim, failed.error(), now.plus(wait), null);
                     count("failed", kind);
                 }
             }
@@ -260,10 +271,12 @@ public class Relay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        var unfinished = new java.util.HashSet<>(inFlight);
+        unfinished.addAll(abandoned);
         try {
-            rows.release(Set.copyOf(inFlight));
+            rows.release(unfinished);
         } catch (RuntimeException e) {
-            log.warn("outbox: could not release the claims of {} events; they lapse by themselves", inFlight.size());
+            log.warn("outbox: could not release the claims of {} events; they lapse by themselves", unfinished.size());
         }
     }
 

@@ -6,7 +6,6 @@ import dev.roster.outbox.OutboxEvent;
 import dev.roster.outbox.OutboxTarget;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.SecretEncryption;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -49,6 +51,7 @@ public class WebhookTarget implements OutboxTarget {
     private final Clock clock;
     private final HttpClient client;
     private final WebhookSettings settings;
+    private final InvalidationBus bus;
     private final AtomicLong generation = new AtomicLong();
     private volatile @Nullable List<Subscription> routing;
 
@@ -73,6 +76,7 @@ public class WebhookTarget implements OutboxTarget {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.timeout())
                 .build();
+        this.bus = bus;
         bus.subscribe(SubscriptionManagement.TOPIC, key -> forget(), this::forget);
     }
 
@@ -106,7 +110,8 @@ public class WebhookTarget implements OutboxTarget {
         long before = generation.get();
         List<Subscription> loaded = subscriptions.all();
         synchronized (this) {
-            if (generation.get() == before) {
+            // Not kept while this node is not listening: it would miss the changes of other nodes meanwhile.
+            if (generation.get() == before && bus.isConnected()) {
                 routing = loaded;
             }
         }
@@ -153,12 +158,20 @@ public class WebhookTarget implements OutboxTarget {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<Void> response;
+        // The request's own timeout stops at the response headers; this bounds the whole exchange, body included, so
+        // a subscriber that trickles its answer cannot hold a delivery slot (or outlive the claim).
+        var pending = client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.discarding());
-        } catch (IOException e) {
-            return Delivery.failed(
-                    "network: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            response = pending.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return Delivery.failed("timeout: no complete answer within " + settings.timeout());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return Delivery.failed("network: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             return Delivery.failed("interrupted (shutting down)");
         }
