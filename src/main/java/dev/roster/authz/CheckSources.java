@@ -129,9 +129,13 @@ class CheckSources {
             }
         }
         var roles = new HashMap<String, String>();
-        // Slugs are [a-z0-9_-]: safe inside an array literal.
+        // Slugs are [a-z0-9_-], each quoted: an unquoted null would be SQL NULL (and "null" is a valid slug).
         jdbc.sql(LEGACY_ROLES)
-                .param("slugs", "{" + String.join(",", slugs) + "}")
+                .param(
+                        "slugs",
+                        slugs.stream()
+                                .map(slug -> "\"" + slug + "\"")
+                                .collect(java.util.stream.Collectors.joining(",", "{", "}")))
                 .param("tenant", tenantId)
                 .query(rs -> {
                     roles.put(rs.getString("slug"), rs.getString("urn"));

@@ -2,6 +2,8 @@ package dev.roster.grants;
 
 import dev.roster.authz.AuthorizationCheck;
 import dev.roster.authz.GrantSyntax;
+import dev.roster.outbox.Origin;
+import dev.roster.outbox.Outbox;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.InvalidationBus;
 import java.util.ArrayList;
@@ -44,6 +46,11 @@ public class RoleUrnBackfill {
     private static final String REWRITE = "UPDATE grants SET principal_urn = :urn WHERE id = :id";
     private static final String STAMP = "UPDATE grants SET version = :version WHERE id IN (:ids)";
     private static final String DELETE = "DELETE FROM grants WHERE id IN (:ids)";
+    private static final String LOCK_TWIN = """
+            SELECT 1 FROM grants
+            WHERE tenant_id = :tenant AND principal_urn = :urn AND permission = :permission AND selector = :selector
+            FOR SHARE
+            """;
 
     /** One legacy grant, and what the backfill does (or would do) with it. */
     public record Legacy(
@@ -79,11 +86,13 @@ public class RoleUrnBackfill {
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final Outbox outbox;
     private final InvalidationBus bus;
 
-    RoleUrnBackfill(JdbcClient jdbc, AuditLog audit, InvalidationBus bus) {
+    RoleUrnBackfill(JdbcClient jdbc, AuditLog audit, Outbox outbox, InvalidationBus bus) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.outbox = outbox;
         this.bus = bus;
     }
 
@@ -112,7 +121,18 @@ public class RoleUrnBackfill {
                             .update();
                     rewritten.add(grant.id());
                 }
-                case MERGE -> merged.add(grant.id());
+                case MERGE -> {
+                    if (twinHeld(grant)) {
+                        merged.add(grant.id());
+                    } else {
+                        // The twin was deleted since the batch was read: this grant now carries the permission.
+                        jdbc.sql(REWRITE)
+                                .param("urn", grant.roleUrn())
+                                .param("id", grant.id())
+                                .update();
+                        rewritten.add(grant.id());
+                    }
+                }
                 case UNRESOLVED -> {
                     continue;
                 }
@@ -133,18 +153,48 @@ public class RoleUrnBackfill {
                     .update();
         }
         for (Legacy grant : batch.grants()) {
-            if (grant.action() != Action.UNRESOLVED) {
-                audit.record(
-                        actor,
-                        grant.action() == Action.REWRITE ? "grant.principal_rewritten" : "grant.merged",
-                        "grant:" + grant.id(),
-                        grant.tenantId(),
-                        Map.of("principal", grant.principal()),
-                        Map.of("principal", grant.roleUrn()));
+            if (grant.action() == Action.UNRESOLVED) {
+                continue;
             }
+            boolean rewrote = rewritten.contains(grant.id());
+            audit.record(
+                    actor,
+                    rewrote ? "grant.principal_rewritten" : "grant.merged",
+                    "grant:" + grant.id(),
+                    grant.tenantId(),
+                    Map.of("principal", grant.principal()),
+                    Map.of("principal", grant.roleUrn()));
+            // Subscribers saw the legacy grant (a grant.created of an import): tell them what became of it.
+            var payload = new java.util.LinkedHashMap<String, Object>();
+            payload.put("id", grant.id());
+            payload.put("tenant_id", grant.tenantId());
+            payload.put("principal", rewrote ? grant.roleUrn() : grant.principal());
+            payload.put("permission", grant.permission());
+            payload.put("selector", grant.selector());
+            if (rewrote) {
+                payload.put("previous_principal", grant.principal());
+            }
+            outbox.append(
+                    Outbox.TENANT,
+                    grant.tenantId().toString(),
+                    rewrote ? "grant.updated" : "grant.deleted",
+                    payload,
+                    Origin.LOCAL);
         }
         tenants.forEach(t -> bus.publish(AuthorizationCheck.GRANTS_TOPIC, t.toString()));
         return batch;
+    }
+
+    /** Whether the grant's canonical twin still exists, kept until commit (a concurrent delete of it waits). */
+    private boolean twinHeld(Legacy grant) {
+        return jdbc.sql(LOCK_TWIN)
+                .param("tenant", grant.tenantId())
+                .param("urn", grant.roleUrn())
+                .param("permission", grant.permission())
+                .param("selector", grant.selector())
+                .query(Integer.class)
+                .optional()
+                .isPresent();
     }
 
     private Batch read(String sql, UUID after, int limit) {

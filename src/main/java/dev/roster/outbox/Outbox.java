@@ -35,11 +35,16 @@ public class Outbox {
     /** Invalidation topic that wakes the relays; the key says nothing. */
     public static final String TOPIC = "outbox";
 
+    // All the transaction's rows in one statement: the version lock, taken just before, is held for one round trip.
     private static final String INSERT = """
             INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, sequence, event_type, payload, origin,
                                 created_at, next_attempt_at)
-            VALUES (:eventId, :target, :aggregateType, :aggregateId, :sequence, :eventType, CAST(:payload AS jsonb),
-                    :origin, :createdAt, :due)
+            SELECT e.event_id, e.target, e.aggregate_type, e.aggregate_id, :sequence, e.event_type, CAST(e.payload AS jsonb),
+                   e.origin, :createdAt, :due
+            FROM unnest(CAST(:eventIds AS uuid[]), CAST(:targets AS text[]), CAST(:aggregateTypes AS text[]),
+                        CAST(:aggregateIds AS text[]), CAST(:eventTypes AS text[]), CAST(:payloads AS text[]),
+                        CAST(:origins AS text[]))
+                 AS e (event_id, target, aggregate_type, aggregate_id, event_type, payload, origin)
             """;
 
     private final JdbcClient jdbc;
@@ -141,26 +146,41 @@ public class Outbox {
 
         @Override
         public void beforeCommit(boolean readOnly) {
-            long sequence = bus.version();
-            Instant now = clock.instant();
-            Instant due = now.plus(settings.schedule().getFirst());
+            var eventIds = new ArrayList<UUID>();
+            var targets = new ArrayList<String>();
+            var aggregateTypes = new ArrayList<String>();
+            var aggregateIds = new ArrayList<String>();
+            var eventTypes = new ArrayList<String>();
+            var payloads = new ArrayList<String>();
+            var origins = new ArrayList<String>();
             for (Event event : events) {
                 UUID eventId = UUID.randomUUID();
                 for (String target : event.targets()) {
-                    jdbc.sql(INSERT)
-                            .param("eventId", eventId)
-                            .param("target", target)
-                            .param("aggregateType", event.aggregateType())
-                            .param("aggregateId", event.aggregateId())
-                            .param("sequence", sequence)
-                            .param("eventType", event.eventType())
-                            .param("payload", event.payload())
-                            .param("origin", event.origin().column())
-                            .param("createdAt", java.sql.Timestamp.from(now))
-                            .param("due", java.sql.Timestamp.from(due))
-                            .update();
+                    eventIds.add(eventId);
+                    targets.add(target);
+                    aggregateTypes.add(event.aggregateType());
+                    aggregateIds.add(event.aggregateId());
+                    eventTypes.add(event.eventType());
+                    payloads.add(event.payload());
+                    origins.add(event.origin().column());
                 }
             }
+            long sequence = bus.version();
+            Instant now = clock.instant();
+            jdbc.sql(INSERT)
+                    .param("sequence", sequence)
+                    .param("createdAt", java.sql.Timestamp.from(now))
+                    .param(
+                            "due",
+                            java.sql.Timestamp.from(now.plus(settings.schedule().getFirst())))
+                    .param("eventIds", eventIds.toArray(UUID[]::new))
+                    .param("targets", targets.toArray(String[]::new))
+                    .param("aggregateTypes", aggregateTypes.toArray(String[]::new))
+                    .param("aggregateIds", aggregateIds.toArray(String[]::new))
+                    .param("eventTypes", eventTypes.toArray(String[]::new))
+                    .param("payloads", payloads.toArray(String[]::new))
+                    .param("origins", origins.toArray(String[]::new))
+                    .update();
             bus.publish(TOPIC, "due");
         }
 

@@ -117,6 +117,8 @@ public class RoleManagement {
         }
         // Its grants go with it, audited one by one: a later role cannot inherit them by chance.
         grants.deleteAllOf(caller.actor(), tenantId, before.urn());
+        // And the tenant's legacy grants by its slug, which stood for it: a later role of that slug gets nothing.
+        grants.deleteAllOf(caller.actor(), tenantId, "role:" + before.slug());
         roles.delete(roleId);
         audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
         outbox.append(Outbox.TENANT, tenantId.toString(), "role.deleted", before, Origin.LOCAL);

@@ -158,8 +158,11 @@ class Subscriptions {
                 .list();
     }
 
-    /** A PostgreSQL array literal of plain words (event types are checked before they get here). */
+    /**
+     * A PostgreSQL array literal of plain words (event types are checked before they get here), each quoted: an
+     * unquoted {@code null} would be SQL NULL.
+     */
     private static String arrayLiteral(List<String> values) {
-        return "{" + String.join(",", values) + "}";
+        return values.stream().map(v -> "\"" + v + "\"").collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 }

@@ -330,12 +330,14 @@ class LegacySlugPrincipalTests extends AdminApiTest {
         Http.Response grant = postGrant(http, "role:tenant:" + roleId);
         assertThat(grant.status()).as(grant.body()).isEqualTo(201);
         String grantId = grant.json().path("id").asString();
+        String bySlug = insertGrant(tenant, "role:auditor", "logs:read", "*");
 
         assertThat(http.delete("/v1/tenants/" + tenant + "/roles/" + roleId, admin)
                         .status())
                 .isBetween(200, 204);
 
         assertThat(principalOf(grantId)).isEqualTo("(deleted)");
+        assertThat(principalOf(bySlug)).isEqualTo("(deleted)");
         assertThat(count("SELECT count(*) FROM audit_log WHERE action = 'grant.deleted' AND target = 'grant:" + grantId
                         + "' AND before->>'principal' = 'role:tenant:" + roleId + "'"))
                 .isEqualTo(1);

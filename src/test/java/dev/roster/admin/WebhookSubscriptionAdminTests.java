@@ -66,6 +66,17 @@ class WebhookSubscriptionAdminTests extends AdminApiTest {
     }
 
     @Test
+    void anEventTypeNamedNullIsAWordLikeAnyOther() {
+        Http.Response created = create("{\"url\":\"https://8.8.8.8/x\",\"event_types\":[\"null\",\"tenant.*\"]}");
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        JsonNode read = http.get(
+                        "/v1/webhook-subscriptions/" + created.json().path("id").asString(), admin)
+                .json();
+        assertThat(read.path("event_types").get(0).asString()).isEqualTo("null");
+    }
+
+    @Test
     void subscriberUrlsThatReachPrivateNetworksAreRefused() {
         for (String url : new String[] {
             "http://8.8.8.8/plain-http",
