@@ -38,13 +38,19 @@ class OutboxHousekeeping {
                 SELECT id FROM outbox WHERE dead_at < now() - make_interval(secs => :age) LIMIT :batch)
             """;
 
-    private static final String BACKLOG = """
-            SELECT split_part(target, ':', 1) AS kind,
-                   count(*) FILTER (WHERE dead_at IS NULL) AS pending,
-                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE dead_at IS NULL)), 0) AS oldest,
-                   count(*) FILTER (WHERE dead_at IS NOT NULL) AS dead
+    // Each matches a partial index's predicate (outbox_due_idx, outbox_dead_idx): delivered rows are never read.
+    private static final String PENDING = """
+            SELECT split_part(target, ':', 1) AS kind, count(*) AS n,
+                   coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest
             FROM outbox
-            WHERE delivered_at IS NULL
+            WHERE delivered_at IS NULL AND dead_at IS NULL
+            GROUP BY 1
+            """;
+
+    private static final String DEAD = """
+            SELECT split_part(target, ':', 1) AS kind, count(*) AS n, 0 AS oldest
+            FROM outbox
+            WHERE dead_at IS NOT NULL
             GROUP BY 1
             """;
 
@@ -101,21 +107,21 @@ class OutboxHousekeeping {
 
     @Scheduled(fixedDelayString = "PT15S", initialDelayString = "PT1S")
     void measure() {
-        var seen = new java.util.HashSet<String>();
-        jdbc.sql(BACKLOG).query(rs -> {
-            String kind = rs.getString("kind");
-            seen.add(kind);
-            Backlog b = backlog(kind);
-            b.pending().set(rs.getLong("pending"));
-            b.oldestSeconds().set(Math.round(rs.getDouble("oldest")));
-            b.dead().set(rs.getLong("dead"));
+        var pending = new java.util.HashMap<String, long[]>();
+        var dead = new java.util.HashMap<String, long[]>();
+        jdbc.sql(PENDING).query(rs -> {
+            pending.put(rs.getString("kind"), new long[] {rs.getLong("n"), Math.round(rs.getDouble("oldest"))});
         });
+        jdbc.sql(DEAD).query(rs -> {
+            dead.put(rs.getString("kind"), new long[] {rs.getLong("n"), 0});
+        });
+        pending.keySet().forEach(this::backlog);
+        dead.keySet().forEach(this::backlog);
         backlogs.forEach((kind, b) -> {
-            if (!seen.contains(kind)) {
-                b.pending().set(0);
-                b.oldestSeconds().set(0);
-                b.dead().set(0);
-            }
+            long[] p = pending.getOrDefault(kind, new long[2]);
+            b.pending().set(p[0]);
+            b.oldestSeconds().set(p[1]);
+            b.dead().set(dead.getOrDefault(kind, new long[2])[0]);
         });
     }
 

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Creating, changing and deleting change-feed subscriptions and rotating their secrets, audited and announced to
@@ -59,6 +60,7 @@ public class SubscriptionManagement {
     private final InvalidationBus bus;
     private final WebhookSettings settings;
     private final Clock clock;
+    private final TransactionTemplate tx;
 
     SubscriptionManagement(
             Subscriptions subscriptions,
@@ -68,7 +70,9 @@ public class SubscriptionManagement {
             Outbox outbox,
             InvalidationBus bus,
             WebhookSettings settings,
-            Clock clock) {
+            Clock clock,
+            TransactionTemplate tx) {
+        this.tx = tx;
         this.subscriptions = subscriptions;
         this.policy = policy;
         this.encryption = encryption;
@@ -88,10 +92,14 @@ public class SubscriptionManagement {
         return subscriptions.find(id).orElseThrow(() -> notFound(id));
     }
 
-    @Transactional
+    /** Checks the URL (resolving its host) before the transaction, so a slow resolver holds no connection. */
     public WithSecret create(Caller caller, String url, @Nullable String description, List<String> eventTypes) {
         policy.require("url", url);
         requireEventTypes(eventTypes);
+        return java.util.Objects.requireNonNull(tx.execute(status -> insert(caller, url, description, eventTypes)));
+    }
+
+    private WithSecret insert(Caller caller, String url, @Nullable String description, List<String> eventTypes) {
         Subscription created =
                 subscriptions.insert(UUID.randomUUID(), url, description, List.copyOf(eventTypes), bus.version());
         String secret = newSecret(created.id());
@@ -100,15 +108,18 @@ public class SubscriptionManagement {
         return new WithSecret(created, secret);
     }
 
-    @Transactional
     public Subscription patch(Caller caller, UUID id, Patch patch) {
-        Subscription before = subscriptions.lock(id).orElseThrow(() -> notFound(id));
         if (patch.url() != null) {
             policy.require("url", patch.url());
         }
         if (patch.eventTypes() != null) {
             requireEventTypes(patch.eventTypes());
         }
+        return java.util.Objects.requireNonNull(tx.execute(status -> update(caller, id, patch)));
+    }
+
+    private Subscription update(Caller caller, UUID id, Patch patch) {
+        Subscription before = subscriptions.lock(id).orElseThrow(() -> notFound(id));
         boolean enabled = patch.enabled() == null ? before.enabled() : patch.enabled();
         var changed = new Subscription(
                 id,

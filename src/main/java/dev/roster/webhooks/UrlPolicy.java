@@ -104,10 +104,19 @@ public class UrlPolicy {
         if (address instanceof Inet4Address) {
             int first = b[0] & 0xff;
             int second = b[1] & 0xff;
+            int third = b[2] & 0xff;
             if (first == 100 && second >= 64 && second <= 127) {
                 return "carrier-grade NAT";
             }
-            if (first == 0 || first >= 240 || (first == 192 && second == 0 && (b[2] & 0xff) == 0)) {
+            if (first == 198 && (second == 18 || second == 19)) {
+                return "benchmarking";
+            }
+            if (first == 0
+                    || first >= 240
+                    || (first == 192 && second == 0 && (third == 0 || third == 2))
+                    || (first == 198 && second == 51 && third == 100)
+                    || (first == 203 && second == 0 && third == 113)
+                    || (first == 192 && second == 88 && third == 99)) {
                 return "reserved";
             }
         }
@@ -115,18 +124,41 @@ public class UrlPolicy {
             if ((b[0] & 0xfe) == 0xfc) {
                 return "private (unique local)";
             }
-            // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address it carries.
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
+            if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) {
+                return "Teredo tunnel";
             }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            // Forms that carry an IPv4 address are judged as that address: IPv4-mapped (::ffff:a.b.c.d),
+            // IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::).
+            byte[] v4 = embeddedIpv4(b);
+            if (v4 != null) {
                 try {
-                    return restricted(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
+                    String kind = restricted(InetAddress.getByAddress(v4));
+                    return kind == null ? null : kind + " (in IPv6)";
                 } catch (UnknownHostException e) {
                     return "reserved";
                 }
             }
+        }
+        return null;
+    }
+
+    private static byte @Nullable [] embeddedIpv4(byte[] b) {
+        boolean zeros10 = true;
+        for (int i = 0; i < 10; i++) {
+            zeros10 &= b[i] == 0;
+        }
+        boolean mapped = zeros10 && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        boolean compatible = zeros10 && b[10] == 0 && b[11] == 0;
+        boolean nat64 =
+                (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        for (int i = 4; nat64 && i < 12; i++) {
+            nat64 = b[i] == 0;
+        }
+        if (mapped || compatible || nat64) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            return java.util.Arrays.copyOfRange(b, 2, 6);
         }
         return null;
     }
