@@ -23,9 +23,13 @@ public record DirectorySettings(
         @DefaultValue("1MB") DataSize maxBodySize,
         @DefaultValue RetryPolicy retry,
         @DefaultValue BreakerPolicy circuitBreaker,
-        @DefaultValue Fields fields) {
+        @DefaultValue Fields fields,
+        @DefaultValue("false") boolean writeBack) {
 
-    /** The same settings for the directory at {@code url}, with {@code key} (the demo directory simulator). */
+    /**
+     * The same settings for the directory at {@code url}, with {@code key} (the demo directory simulator, which takes
+     * Roster's membership changes back).
+     */
     public DirectorySettings pointingAt(String url, String key) {
         return new DirectorySettings(
                 url,
@@ -38,7 +42,8 @@ public record DirectorySettings(
                 maxBodySize,
                 retry,
                 circuitBreaker,
-                fields);
+                fields,
+                true);
     }
 
     public boolean isConfigured() {

@@ -66,7 +66,7 @@ import tools.jackson.databind.json.JsonMapper;
  * configured contract is {@link UpstreamMisconfigured} (retrying will not mend it); every other failure is
  * {@link UpstreamUnavailable}, with the directory's {@code Retry-After} when it sent one.
  */
-public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirectory, AutoCloseable {
+public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirectory, UpstreamRoleWriter, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RestDirectoryConnector.class);
 
@@ -80,7 +80,9 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
     enum Operation {
         ME,
         FETCH,
-        SEARCH;
+        SEARCH,
+        ASSIGN,
+        REVOKE;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -93,6 +95,7 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
     private final String baseUrl;
     private final @Nullable String apiKey;
     private final String apiKeyHeader;
+    private final boolean writeBack;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Duration tokenLifetime;
@@ -115,6 +118,7 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
         this.baseUrl = normalised(settings.baseUrl());
         this.apiKey = settings.apiKey() == null || settings.apiKey().isBlank() ? null : settings.apiKey();
         this.apiKeyHeader = settings.apiKeyHeader();
+        this.writeBack = settings.writeBack();
         this.connectTimeout = settings.connectTimeout();
         this.readTimeout = settings.readTimeout();
         this.tokenLifetime = settings.tokenLifetime();
@@ -243,6 +247,54 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
                 answer -> reader.users(parse(answer), limit, skipped -> logMalformed(Operation.SEARCH, skipped)));
     }
 
+    /** Whether Roster's own membership changes are written back ({@code ROSTER_DIRECTORY_WRITE_BACK}). */
+    @Override
+    public boolean writesBack() {
+        return writeBack;
+    }
+
+    /**
+     * {@code PUT {base}/api/v1/users/{id}/roles/{tenant}} with {@code {"role": "<slug>"}}: the user holds that role
+     * in that tenant from now on (replacing another). Not retried here: the outbox retries, on its schedule.
+     */
+    @Override
+    public void assign(String userExternalId, String tenantKey, String role, String idempotencyKey) {
+        HttpRequest request = apiRequest(rolePath(userExternalId, tenantKey))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .PUT(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(java.util.Map.of("role", role))))
+                .build();
+        write(Operation.ASSIGN, request);
+    }
+
+    /** {@code DELETE {base}/api/v1/users/{id}/roles/{tenant}}; a {@code 404} means it is already gone: done. */
+    @Override
+    public void revoke(String userExternalId, String tenantKey, String idempotencyKey) {
+        HttpRequest request = apiRequest(rolePath(userExternalId, tenantKey))
+                .header("Idempotency-Key", idempotencyKey)
+                .DELETE()
+                .build();
+        write(Operation.REVOKE, request);
+    }
+
+    private static String rolePath(String userExternalId, String tenantKey) {
+        return "/api/v1/users/" + pathSegment(userExternalId) + "/roles/" + pathSegment(tenantKey);
+    }
+
+    /** One attempt through the circuit breaker, under the background budget. */
+    private void write(Operation operation, HttpRequest request) {
+        try {
+            breaker.executeSupplier(() -> attempt(operation, Priority.BACKGROUND, request, answer -> Boolean.TRUE));
+        } catch (CallNotPermittedException e) {
+            record(operation, "circuit_open", 0);
+            throw new UpstreamCallFailed(
+                    Kind.CIRCUIT_OPEN,
+                    "the circuit breaker of " + baseUrl + " is open after repeated failures; not called",
+                    null,
+                    e);
+        }
+    }
+
     /** Whether the circuit breaker is open (calls fail at once), for the health check. */
     boolean circuitOpen() {
         return breaker.getState() == CircuitBreaker.State.OPEN;
@@ -296,7 +348,8 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
     /** What a status says, or {@code null} when the answer is one to interpret (2xx; a lookup's 404). */
     private @Nullable UpstreamCallFailed failure(Operation operation, Answer answer) {
         int status = answer.status();
-        if (status >= 200 && status < 300 || status == 404 && operation == Operation.FETCH) {
+        if (status >= 200 && status < 300
+                || status == 404 && (operation == Operation.FETCH || operation == Operation.REVOKE)) {
             return null;
         }
         if (status == 401 || status == 403) {
@@ -316,6 +369,11 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
         }
         if (status >= 500) {
             return new UpstreamCallFailed(Kind.SERVER_ERROR, "the directory answered " + status);
+        }
+        if ((operation == Operation.ASSIGN || operation == Operation.REVOKE)
+                && (status == 400 || status == 404 || status == 409 || status == 422)) {
+            return new UpstreamCallFailed(
+                    Kind.REJECTED, "the directory refused to " + operation.label() + " the role: " + status);
         }
         return new UpstreamCallFailed(
                 Kind.MALFORMED,

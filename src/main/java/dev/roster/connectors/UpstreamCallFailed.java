@@ -25,7 +25,9 @@ public class UpstreamCallFailed extends RuntimeException {
         /** The circuit breaker is open after repeated failures; the call was not made. */
         CIRCUIT_OPEN,
         /** The cluster's rate budget had no permit within the allowed wait; the call was not made. */
-        BUDGET_EXHAUSTED
+        BUDGET_EXHAUSTED,
+        /** A write the directory refused for good (400, 404, 409, 422): trying it again changes nothing. */
+        REJECTED
     }
 
     private final Kind kind;

@@ -4,6 +4,7 @@ import dev.roster.connectors.DirectorySettings;
 import dev.roster.connectors.RestDirectoryConnector;
 import dev.roster.connectors.UpstreamBudget;
 import dev.roster.connectors.UpstreamDirectory;
+import dev.roster.connectors.UpstreamRoleWriter;
 import dev.roster.connectors.UpstreamUser;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -42,7 +43,7 @@ class DemoDirectoryWiring {
     }
 
     /** The simulator's address is known only once the server listens: the connector is made on first use. */
-    private static final class Lazy implements UpstreamDirectory {
+    private static final class Lazy implements UpstreamDirectory, UpstreamRoleWriter {
 
         private final java.util.function.Supplier<RestDirectoryConnector> factory;
         private volatile RestDirectoryConnector connector;
@@ -73,6 +74,22 @@ class DemoDirectoryWiring {
         @Override
         public List<UpstreamUser> search(String query, int limit) {
             return connector().search(query, limit);
+        }
+
+        /** The simulator takes Roster's membership changes back. */
+        @Override
+        public boolean writesBack() {
+            return true;
+        }
+
+        @Override
+        public void assign(String userExternalId, String tenantKey, String role, String idempotencyKey) {
+            connector().assign(userExternalId, tenantKey, role, idempotencyKey);
+        }
+
+        @Override
+        public void revoke(String userExternalId, String tenantKey, String idempotencyKey) {
+            connector().revoke(userExternalId, tenantKey, idempotencyKey);
         }
     }
 }

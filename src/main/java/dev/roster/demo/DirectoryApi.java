@@ -3,6 +3,7 @@ package dev.roster.demo;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidBearerToken;
+import dev.roster.platform.JsonBody;
 import dev.roster.platform.ProblemHandler;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.Text;
@@ -17,9 +18,12 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,7 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <ul>
  *   <li>{@code GET /users/me} with {@code Authorization: Bearer <ID token of the demo provider>}: the token's user;
  *   <li>{@code GET /users/{id}} and {@code GET /users/search?q=&limit=} with the service's key in {@code X-API-Key}
- *       ({@link DemoDirectoryAccess#apiKey()}).
+ *       ({@link DemoDirectoryAccess#apiKey()});
+ *   <li>Roster's write-back, with the key: {@code PUT /users/{id}/roles/{tenant}} ({@code {"role": "…"}}) and
+ *       {@code DELETE /users/{id}/roles/{tenant}}.
  * </ul>
  *
  * Refused credentials are {@code 401}, an unknown user {@code 404}; every answer first goes through the
@@ -122,6 +128,48 @@ class DirectoryApi {
             return java.util.Map.of("id", id, "email", id, "is_active", true);
         }
         throw unknown(id);
+    }
+
+    /**
+     * Write-back from Roster: the user holds {@code role} in the tenant {@code tenant} (the directory's key) from now
+     * on. {@code 404} for a user the directory does not hold. The {@code Idempotency-Key} is not needed (a PUT is
+     * idempotent) but counted, so tests and benchmarks can tell retries from new writes.
+     */
+    @PutMapping(path = "/{id}/roles/{tenant}", consumes = "application/json")
+    java.util.Map<String, Object> putRole(
+            @RequestHeader(name = API_KEY_HEADER, required = false) @Nullable String key,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            @PathVariable String id,
+            @PathVariable String tenant,
+            @RequestBody byte[] body,
+            HttpServletRequest request) {
+        Loopback.require(request);
+        stats.write(idempotencyKey);
+        faults.apply();
+        requireApiKey(key);
+        String role = JsonBody.parse(body, "role").text("role", 63, true);
+        if (!users.putRole(id, Text.parameter("tenant", tenant, 255), role)) {
+            throw unknown(id);
+        }
+        return java.util.Map.of("id", id, "tenant", tenant, "role", role);
+    }
+
+    /** Write-back from Roster: the user holds no role in the tenant. {@code 404} when they held none (or are unknown). */
+    @DeleteMapping("/{id}/roles/{tenant}")
+    ResponseEntity<Void> deleteRole(
+            @RequestHeader(name = API_KEY_HEADER, required = false) @Nullable String key,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            @PathVariable String id,
+            @PathVariable String tenant,
+            HttpServletRequest request) {
+        Loopback.require(request);
+        stats.write(idempotencyKey);
+        faults.apply();
+        requireApiKey(key);
+        if (!users.removeRole(id, Text.parameter("tenant", tenant, 255))) {
+            throw unknown(id);
+        }
+        return ResponseEntity.noContent().build();
     }
 
     /** A simulated outage: {@code 503} with {@code Retry-After}, as a directory behind a load balancer would say. */

@@ -15,11 +15,14 @@ import org.springframework.stereotype.Component;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 class DirectoryStats {
 
-    record Requests(long me, long fetch, long search) {}
+    /** {@code writes}: write-back requests; {@code distinctWrites}: of those, distinct idempotency keys. */
+    record Requests(long me, long fetch, long search, long writes, long distinctWrites) {}
 
     private final LongAdder me = new LongAdder();
     private final LongAdder fetch = new LongAdder();
     private final LongAdder search = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final java.util.Set<String> writeKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     void me() {
         me.increment();
@@ -33,13 +36,22 @@ class DirectoryStats {
         search.increment();
     }
 
+    void write(@org.jspecify.annotations.Nullable String idempotencyKey) {
+        writes.increment();
+        if (idempotencyKey != null && writeKeys.size() < 1_000_000) {
+            writeKeys.add(idempotencyKey);
+        }
+    }
+
     Requests requests() {
-        return new Requests(me.sum(), fetch.sum(), search.sum());
+        return new Requests(me.sum(), fetch.sum(), search.sum(), writes.sum(), writeKeys.size());
     }
 
     void reset() {
         me.reset();
         fetch.reset();
         search.reset();
+        writes.reset();
+        writeKeys.clear();
     }
 }

@@ -164,6 +164,42 @@ class DirectoryUsers {
                 .update();
     }
 
+    // The user's roles but the tenant's, plus the role there (keeping the tenant's name if the directory had one).
+    private static final String PUT_ROLE = """
+            UPDATE demo_directory_users d
+            SET roles = (SELECT coalesce(jsonb_agg(r), '[]'::jsonb) FROM jsonb_array_elements(d.roles) r
+                         WHERE r -> 'on' ->> 'tenant' <> :tenant)
+                        || jsonb_build_array(jsonb_build_object('role', CAST(:role AS text), 'on', jsonb_build_object(
+                               'tenant', CAST(:tenant AS text),
+                               'name', coalesce((SELECT r -> 'on' ->> 'name' FROM jsonb_array_elements(d.roles) r
+                                                 WHERE r -> 'on' ->> 'tenant' = :tenant LIMIT 1), CAST(:tenant AS text))))),
+                updated_at = now()
+            WHERE id = :id
+            """;
+
+    private static final String REMOVE_ROLE = """
+            UPDATE demo_directory_users d
+            SET roles = (SELECT coalesce(jsonb_agg(r), '[]'::jsonb) FROM jsonb_array_elements(d.roles) r
+                         WHERE r -> 'on' ->> 'tenant' <> :tenant),
+                updated_at = now()
+            WHERE id = :id AND EXISTS (SELECT 1 FROM jsonb_array_elements(d.roles) r WHERE r -> 'on' ->> 'tenant' = :tenant)
+            """;
+
+    /** The user {@code id} holds {@code role} in {@code tenant} (replacing another there); false for no such user. */
+    boolean putRole(String id, String tenant, String role) {
+        return jdbc.sql(PUT_ROLE)
+                        .param("id", id)
+                        .param("tenant", tenant)
+                        .param("role", role)
+                        .update()
+                == 1;
+    }
+
+    /** The user {@code id} holds no role in {@code tenant}; false when they held none (or are unknown). */
+    boolean removeRole(String id, String tenant) {
+        return jdbc.sql(REMOVE_ROLE).param("id", id).param("tenant", tenant).update() == 1;
+    }
+
     /** Replaces the roles of the user with this (lower-cased) address; false when there is none. */
     boolean replaceRoles(String email, List<Grant> roles) {
         return jdbc.sql(UPDATE_ROLES)

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,7 @@ public class UserSync {
     private final BootstrapAdmins bootstrapAdmins;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final UpstreamWriteBack writeBack;
     private final InvalidationBus bus;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
@@ -71,6 +73,7 @@ public class UserSync {
             BootstrapAdmins bootstrapAdmins,
             AuditLog audit,
             Outbox outbox,
+            UpstreamWriteBack writeBack,
             InvalidationBus bus,
             ApplicationEventPublisher events,
             TransactionTemplate tx,
@@ -84,6 +87,7 @@ public class UserSync {
         this.bootstrapAdmins = bootstrapAdmins;
         this.audit = audit;
         this.outbox = outbox;
+        this.writeBack = writeBack;
         this.bus = bus;
         this.events = events;
         this.tx = tx;
@@ -235,6 +239,8 @@ public class UserSync {
      */
     private Reconciled reconcile(UUID userId, List<RoleAssignment> said, String actor, Options options) {
         List<Held> held = users.memberships(userId);
+        // Roster's own changes not yet written back: the directory's older word does not undo them.
+        Set<UUID> awaiting = writeBack.awaiting(userId);
         Map<String, Held> heldByTenant = new LinkedHashMap<>();
         Map<UUID, Held> heldByTenantId = new LinkedHashMap<>();
         int upstreamHeld = 0;
@@ -263,6 +269,9 @@ public class UserSync {
         for (var entry : wanted.entrySet()) {
             Wanted w = entry.getValue();
             Held current = heldByTenant.remove(entry.getKey());
+            if (current != null && awaiting.contains(current.tenantId())) {
+                continue;
+            }
             if (current != null) {
                 if (!current.roleId().equals(w.role().id())) {
                     pending.add(new Pending(
@@ -282,6 +291,9 @@ public class UserSync {
             if (local != null && !local.upstream()) {
                 continue; // Assigned in Roster: Roster's word stands.
             }
+            if (known.isPresent() && awaiting.contains(known.get().id())) {
+                continue; // Revoked in Roster, not yet written back: Roster's word stands.
+            }
             String name = known.map(Tenant::name).orElse(w.assignment().tenant().name());
             pending.add(new Pending(
                     "membership.added",
@@ -292,6 +304,9 @@ public class UserSync {
         // What Roster holds from the upstream that the upstream no longer names.
         for (var entry : heldByTenant.entrySet()) {
             Held h = entry.getValue();
+            if (awaiting.contains(h.tenantId())) {
+                continue;
+            }
             pending.add(new Pending(
                     "membership.removed",
                     h.tenantId(),

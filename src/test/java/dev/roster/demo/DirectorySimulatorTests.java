@@ -192,6 +192,32 @@ class DirectorySimulatorTests {
     }
 
     @Test
+    void rosterWritesMembershipsBackWithTheApiKey() {
+        var put = http.request("/demo/directory/api/v1/users/demo-dave/roles/acme", null)
+                .header("X-API-Key", apiKey)
+                .header("Idempotency-Key", "k-1")
+                .header("Content-Type", "application/json");
+        assertThat(http.send(put.PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"role\":\"operator\"}")))
+                        .status())
+                .isEqualTo(200);
+        JsonNode roles = api("/users/demo-dave", apiKey).json().path("roles");
+        assertThat(roles.toString()).contains("\"role\":\"operator\"").contains("\"tenant\":\"acme\"");
+
+        var delete = http.request("/demo/directory/api/v1/users/demo-dave/roles/acme", null)
+                .header("X-API-Key", apiKey)
+                .header("Idempotency-Key", "k-2");
+        assertThat(http.send(delete.DELETE()).status()).isEqualTo(204);
+        assertThat(api("/users/demo-dave", apiKey).json().path("roles").toString())
+                .doesNotContain("\"tenant\":\"acme\"");
+        // Gone already, and without the key.
+        var again = http.request("/demo/directory/api/v1/users/demo-dave/roles/acme", null)
+                .header("X-API-Key", apiKey);
+        assertThat(http.send(again.DELETE()).status()).isEqualTo(404);
+        var keyless = http.request("/demo/directory/api/v1/users/demo-dave/roles/acme", null);
+        assertThat(http.send(keyless.DELETE()).status()).isEqualTo(401);
+    }
+
+    @Test
     void inDevModeRosterPullsFromTheSimulatorAndARoleChangedUpstreamShows() {
         Http.Response tokens = http.postForm(
                 "/v1/auth/token",
