@@ -3,6 +3,7 @@ package dev.roster.connectors;
 import dev.roster.connectors.UpstreamBudget.Priority;
 import dev.roster.connectors.UpstreamCallFailed.Kind;
 import dev.roster.platform.LogThrottle;
+import dev.roster.platform.RetryAfter;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -28,9 +29,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -516,27 +514,9 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
                 && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
-    /**
-     * {@code Retry-After} as seconds or as an HTTP date (RFC 9110), from {@code now}; {@code null} when absent or
-     * unreadable.
-     */
+    /** {@code Retry-After} (seconds or an HTTP date) from {@code now}; {@code null} when absent or unreadable. */
     static @Nullable Duration retryAfter(@Nullable String value, Instant now) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        String trimmed = value.trim();
-        if (trimmed.matches("\\d{1,12}")) {
-            return Duration.ofSeconds(Long.parseLong(trimmed));
-        }
-        try {
-            Duration until = Duration.between(
-                    now,
-                    ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME)
-                            .toInstant());
-            return until.isNegative() ? Duration.ZERO : until;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return RetryAfter.parse(value, now);
     }
 
     /** One path segment: percent-encoded, so that an id can never step into another path. */

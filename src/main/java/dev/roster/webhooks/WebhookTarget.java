@@ -5,6 +5,7 @@ import dev.roster.outbox.Origin;
 import dev.roster.outbox.OutboxEvent;
 import dev.roster.outbox.OutboxTarget;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.RetryAfter;
 import dev.roster.platform.SecretEncryption;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,11 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -188,7 +184,7 @@ public class WebhookTarget implements OutboxTarget {
         }
         return new Delivery.Failed(
                 "HTTP " + status,
-                retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
+                RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()));
     }
 
     private String body(OutboxEvent event) {
@@ -212,24 +208,5 @@ public class WebhookTarget implements OutboxTarget {
             }
         }
         return String.join(" ", signatures);
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
-    static @Nullable Duration retryAfter(@Nullable String header, Instant now) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            long seconds = Long.parseLong(header.trim());
-            return seconds < 0 ? null : Duration.ofSeconds(seconds);
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
     }
 }
