@@ -38,6 +38,18 @@ class CheckSourcesPlanTests extends IntegrationTest {
 
     @Test
     void aUsersStandingIsPrimaryKeyProbes() {
+        // 2,000 users of one membership each, analysed: with empty tables (and their statistics) a scan is cheapest.
+        jdbc.sql("""
+                INSERT INTO users (id, provider, external_id, email)
+                SELECT gen_random_uuid(), 'plan', 'u' || i, 'u' || i || '@example.com' FROM generate_series(1, 2000) i
+                """).update();
+        jdbc.sql("""
+                INSERT INTO memberships (user_id, tenant_id, role_id, source)
+                SELECT u.id, :tenant, '00000000-0000-0000-0000-000000000105', 'local' FROM users u
+                WHERE u.provider = 'plan'
+                """).param("tenant", tenant).update();
+        jdbc.sql("ANALYZE users, memberships, roles").update();
+
         String plan = explain(CheckSources.STANDING.replace(":user", "'" + UUID.randomUUID() + "'"));
 
         assertThat(plan).as(plan).doesNotContain("Seq Scan on users").doesNotContain("Seq Scan on memberships");
