@@ -281,16 +281,7 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
 
     /** One attempt through the circuit breaker, under the background budget. */
     private void write(Operation operation, HttpRequest request) {
-        try {
-            breaker.executeSupplier(() -> attempt(operation, Priority.BACKGROUND, request, answer -> Boolean.TRUE));
-        } catch (CallNotPermittedException e) {
-            record(operation, "circuit_open", 0);
-            throw new UpstreamCallFailed(
-                    Kind.CIRCUIT_OPEN,
-                    "the circuit breaker of " + baseUrl + " is open after repeated failures; not called",
-                    null,
-                    e);
-        }
+        throughBreaker(operation, () -> attempt(operation, Priority.BACKGROUND, request, answer -> Boolean.TRUE));
     }
 
     /** Whether the circuit breaker is open (calls fail at once), for the health check. */
@@ -305,18 +296,22 @@ public class RestDirectoryConnector implements UpstreamConnector, UpstreamDirect
 
     /** Retry around the circuit breaker around one attempt: each attempt is counted by the breaker. */
     private <T> T call(Operation operation, Priority priority, HttpRequest request, Function<Answer, T> interpret) {
-        return retry.executeSupplier(() -> {
-            try {
-                return breaker.executeSupplier(() -> attempt(operation, priority, request, interpret));
-            } catch (CallNotPermittedException e) {
-                record(operation, "circuit_open", 0);
-                throw new UpstreamCallFailed(
-                        Kind.CIRCUIT_OPEN,
-                        "the circuit breaker of " + baseUrl + " is open after repeated failures; not called",
-                        null,
-                        e);
-            }
-        });
+        return retry.executeSupplier(
+                () -> throughBreaker(operation, () -> attempt(operation, priority, request, interpret)));
+    }
+
+    /** One attempt if the circuit breaker lets it through; {@code circuit_open} (not called) when it does not. */
+    private <T> T throughBreaker(Operation operation, java.util.function.Supplier<T> attempt) {
+        try {
+            return breaker.executeSupplier(attempt);
+        } catch (CallNotPermittedException e) {
+            record(operation, "circuit_open", 0);
+            throw new UpstreamCallFailed(
+                    Kind.CIRCUIT_OPEN,
+                    "the circuit breaker of " + baseUrl + " is open after repeated failures; not called",
+                    null,
+                    e);
+        }
     }
 
     private <T> T attempt(Operation operation, Priority priority, HttpRequest request, Function<Answer, T> interpret) {

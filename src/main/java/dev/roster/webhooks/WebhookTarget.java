@@ -4,9 +4,11 @@ import com.standardwebhooks.Webhook;
 import dev.roster.outbox.Origin;
 import dev.roster.outbox.OutboxEvent;
 import dev.roster.outbox.OutboxTarget;
+import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RetryAfter;
 import dev.roster.platform.SecretEncryption;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +38,7 @@ public class WebhookTarget implements OutboxTarget {
 
     static final String KIND = "webhook";
     static final int MAX_BODY_BYTES = 20_000;
+    private static final String ALL = "all";
 
     private final Subscriptions subscriptions;
     private final SubscriptionManagement management;
@@ -47,9 +48,8 @@ public class WebhookTarget implements OutboxTarget {
     private final Clock clock;
     private final HttpClient client;
     private final WebhookSettings settings;
-    private final InvalidationBus bus;
-    private final AtomicLong generation = new AtomicLong();
-    private volatile @Nullable List<Subscription> routing;
+    /** The subscriptions, under one key: dropped by any change to one of them, on every node. */
+    private final ExactCache<String, List<Subscription>> routing;
 
     WebhookTarget(
             Subscriptions subscriptions,
@@ -59,7 +59,8 @@ public class WebhookTarget implements OutboxTarget {
             JsonMapper json,
             Clock clock,
             WebhookSettings settings,
-            InvalidationBus bus) {
+            InvalidationBus bus,
+            MeterRegistry meters) {
         this.subscriptions = subscriptions;
         this.management = management;
         this.policy = policy;
@@ -72,8 +73,8 @@ public class WebhookTarget implements OutboxTarget {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(settings.timeout())
                 .build();
-        this.bus = bus;
-        bus.subscribe(SubscriptionManagement.TOPIC, key -> forget(), this::forget);
+        this.routing =
+                ExactCache.create("webhook_routing", 1, bus, SubscriptionManagement.TOPIC, subscription -> ALL, meters);
     }
 
     static String target(UUID subscription) {
@@ -97,28 +98,9 @@ public class WebhookTarget implements OutboxTarget {
         return targets;
     }
 
-    /** The subscriptions, loaded once per change to them (the load is kept only if no change raced it). */
     private List<Subscription> routing() {
-        List<Subscription> known = routing;
-        if (known != null) {
-            return known;
-        }
-        long before = generation.get();
-        List<Subscription> loaded = subscriptions.all();
-        synchronized (this) {
-            // Not kept while this node is not listening: it would miss the changes of other nodes meanwhile.
-            if (generation.get() == before && bus.isConnected()) {
-                routing = loaded;
-            }
-        }
-        return loaded;
-    }
-
-    private void forget() {
-        synchronized (this) {
-            generation.incrementAndGet();
-            routing = null;
-        }
+        List<Subscription> all = routing.get(ALL, key -> subscriptions.all());
+        return all == null ? List.of() : all;
     }
 
     @Override

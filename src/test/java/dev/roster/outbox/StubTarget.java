@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -66,23 +65,13 @@ final class StubTarget implements OutboxTarget {
             }
             return new Delivery.Failed(
                     "HTTP " + status,
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+                    dev.roster.platform.RetryAfter.parse(
+                            response.headers().firstValue("Retry-After").orElse(null), java.time.Instant.now()));
         } catch (java.io.IOException e) {
             return Delivery.failed("network: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Delivery.failed("interrupted");
-        }
-    }
-
-    private static @Nullable Duration retryAfter(@Nullable String header) {
-        if (header == null) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 }

@@ -37,7 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
             "roster.webhooks.allow-http=true",
             "roster.outbox.schedule=0s,1h",
             "roster.outbox.jitter=0",
-            "roster.outbox.poll-interval=100ms"
+            "roster.outbox.poll-interval=100ms",
+            "roster.webhooks.timeout=1s"
         })
 class WebhookDeliveryTests extends IntegrationTest {
 
@@ -165,6 +166,27 @@ class WebhookDeliveryTests extends IntegrationTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aSubscriberThatTricklesItsAnswerRunsIntoTheDeadline() {
+        // 200 at once, then the body a byte at a time for 3 s: the 1 s deadline covers the whole exchange.
+        subscriber.stubFor(post(urlEqualTo("/slow"))
+                .willReturn(aResponse().withStatus(200).withBody("x".repeat(30)).withChunkedDribbleDelay(30, 3_000)));
+        subscribe("/slow", "[\"tenant.created\"]");
+
+        createTenant(admin, "trickle");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE last_error LIKE 'timeout%'")
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        assertThat(jdbc.sql(
+                                "SELECT count(*) FROM outbox WHERE delivered_at IS NOT NULL AND event_type = 'tenant.created'")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
