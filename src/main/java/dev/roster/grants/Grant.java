@@ -1,5 +1,6 @@
 package dev.roster.grants;
 
+import dev.roster.outbox.SyncState;
 import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -13,4 +14,26 @@ public record Grant(
         String selector,
         Instant createdAt,
         @Nullable String createdBy,
-        long version) {}
+        long version,
+        @Nullable String syncState,
+        @Nullable Integer syncAttempts,
+        @Nullable String syncError) {
+
+    /** This grant with the sync state of its latest change ({@code null}: none). */
+    public Grant with(SyncState.@Nullable Of sync) {
+        return sync == null
+                ? this
+                : new Grant(
+                        id,
+                        tenantId,
+                        principal,
+                        permission,
+                        selector,
+                        createdAt,
+                        createdBy,
+                        version,
+                        sync.state(),
+                        sync.attempts(),
+                        sync.lastError());
+    }
+}

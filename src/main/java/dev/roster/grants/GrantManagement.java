@@ -8,6 +8,7 @@ import dev.roster.authz.GrantSyntax;
 import dev.roster.authz.GrantSyntax.Principal;
 import dev.roster.outbox.Origin;
 import dev.roster.outbox.Outbox;
+import dev.roster.outbox.SyncState;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -33,8 +34,16 @@ public class GrantManagement {
     private final Outbox outbox;
     private final InvalidationBus bus;
     private final LegacySlugPrincipals legacy;
+    private final SyncState syncStates;
 
-    GrantManagement(Grants grants, AuditLog audit, Outbox outbox, InvalidationBus bus, AuthzSettings settings) {
+    GrantManagement(
+            Grants grants,
+            AuditLog audit,
+            Outbox outbox,
+            InvalidationBus bus,
+            AuthzSettings settings,
+            SyncState syncStates) {
+        this.syncStates = syncStates;
         this.grants = grants;
         this.audit = audit;
         this.outbox = outbox;
@@ -59,8 +68,11 @@ public class GrantManagement {
             throw ErrorCode.INVALID_PARAMETER.problem("'permission' must be resource:action (the action may be '*').");
         }
         UUID after = Page.uuidKey(cursor);
+        List<Grant> page = grants.page(tenantId, principal, permission, after, limit + 1);
+        Map<String, SyncState.Of> sync =
+                syncStates.of(page.stream().map(g -> target(g.id())).toList());
         return Page.of(
-                grants.page(tenantId, principal, permission, after, limit + 1),
+                page.stream().map(g -> g.with(sync.get(target(g.id())))).toList(),
                 limit,
                 grants.count(tenantId, principal, permission),
                 g -> g.id().toString());
@@ -125,7 +137,7 @@ public class GrantManagement {
                         + selector + "' to " + principalUrn + "."));
         Grant created = grants.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "grant.created", target(created.id()), tenantId, null, created);
-        outbox.append(Outbox.TENANT, tenantId.toString(), "grant.created", created, Origin.LOCAL);
+        outbox.append(Outbox.TENANT, tenantId.toString(), target(created.id()), "grant.created", created, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return created;
     }
@@ -138,7 +150,7 @@ public class GrantManagement {
                 .orElseThrow(() -> ErrorCode.GRANT_NOT_FOUND.problem(
                         "There is no grant " + grantId + " in tenant " + tenantId + "."));
         audit.record(caller.actor(), "grant.deleted", target(grantId), tenantId, removed(deleted), null);
-        outbox.append(Outbox.TENANT, tenantId.toString(), "grant.deleted", deleted, Origin.LOCAL);
+        outbox.append(Outbox.TENANT, tenantId.toString(), target(deleted.id()), "grant.deleted", deleted, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         return deleted;
     }
@@ -152,7 +164,7 @@ public class GrantManagement {
         List<Grant> deleted = grants.deleteOfPrincipal(tenantId, principal);
         for (Grant grant : deleted) {
             audit.record(actor, "grant.deleted", target(grant.id()), tenantId, removed(grant), null);
-            outbox.append(Outbox.TENANT, tenantId.toString(), "grant.deleted", grant, Origin.LOCAL);
+            outbox.append(Outbox.TENANT, tenantId.toString(), target(grant.id()), "grant.deleted", grant, Origin.LOCAL);
         }
         if (!deleted.isEmpty()) {
             bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());

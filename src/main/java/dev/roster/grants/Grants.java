@@ -79,7 +79,10 @@ class Grants {
             rs.getString("selector"),
             rs.getObject("created_at", OffsetDateTime.class).toInstant(),
             rs.getString("created_by"),
-            rs.getLong("version"));
+            rs.getLong("version"),
+            null,
+            null,
+            null);
 
     private final JdbcClient jdbc;
 

@@ -177,6 +177,7 @@ public class RoleUrnBackfill {
             outbox.append(
                     Outbox.TENANT,
                     grant.tenantId().toString(),
+                    "grant:" + grant.id(),
                     rewrote ? "grant.updated" : "grant.deleted",
                     payload,
                     Origin.LOCAL);

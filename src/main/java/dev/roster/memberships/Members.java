@@ -74,7 +74,10 @@ class Members {
                 (roleTenant == null ? "role:global:" : "role:tenant:") + roleId,
                 rs.getString("source"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                null,
+                null,
+                null);
     };
 
     private final JdbcClient jdbc;

@@ -5,6 +5,7 @@ import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
 import dev.roster.outbox.Origin;
 import dev.roster.outbox.Outbox;
+import dev.roster.outbox.SyncState;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -41,6 +42,7 @@ public class MembershipManagement {
     private final Access access;
     private final AuditLog audit;
     private final Outbox outbox;
+    private final SyncState syncStates;
     private final InvalidationBus bus;
 
     MembershipManagement(
@@ -51,8 +53,10 @@ public class MembershipManagement {
             Access access,
             AuditLog audit,
             Outbox outbox,
+            SyncState syncStates,
             InvalidationBus bus) {
         this.outbox = outbox;
+        this.syncStates = syncStates;
         this.jdbc = jdbc;
         this.members = members;
         this.tenants = tenants;
@@ -71,8 +75,13 @@ public class MembershipManagement {
                     .orElseThrow(() -> ErrorCode.INVALID_PARAMETER.problem("'role' names no role of this tenant."));
         }
         UUID after = Page.uuidKey(cursor);
+        java.util.List<Member> page = members.page(tenantId, roleId, after, limit + 1);
+        Map<String, SyncState.Of> sync = syncStates.of(
+                page.stream().map(m -> subject(m.userId(), tenantId)).toList());
         return Page.of(
-                members.page(tenantId, roleId, after, limit + 1),
+                page.stream()
+                        .map(m -> m.with(sync.get(subject(m.userId(), tenantId))))
+                        .toList(),
                 limit,
                 members.count(tenantId, roleId),
                 m -> m.userId().toString());
@@ -168,6 +177,7 @@ public class MembershipManagement {
         outbox.append(
                 Outbox.USER,
                 userId.toString(),
+                subject(userId, BuiltInRoles.ROOT_TENANT),
                 before.isEmpty() ? "membership.assigned" : "membership.changed",
                 Map.of(
                         "user_id",
@@ -254,6 +264,11 @@ public class MembershipManagement {
             payload.put("role_id", role.id());
             payload.put("role", role.slug());
         }
-        outbox.append(Outbox.USER, userId.toString(), type, payload, Origin.LOCAL);
+        outbox.append(Outbox.USER, userId.toString(), subject(userId, tenantId), type, payload, Origin.LOCAL);
+    }
+
+    /** The outbox's subject of a membership: its sync state shows in the member listing. */
+    public static String subject(UUID userId, UUID tenantId) {
+        return "membership:" + userId + ":" + tenantId;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,14 +38,14 @@ public class Outbox {
 
     // All the transaction's rows in one statement: the version lock, taken just before, is held for one round trip.
     private static final String INSERT = """
-            INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, sequence, event_type, payload, origin,
-                                created_at, next_attempt_at)
-            SELECT e.event_id, e.target, e.aggregate_type, e.aggregate_id, :sequence, e.event_type, CAST(e.payload AS jsonb),
-                   e.origin, :createdAt, :due
+            INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, subject, sequence, event_type, payload,
+                                origin, created_at, next_attempt_at)
+            SELECT e.event_id, e.target, e.aggregate_type, e.aggregate_id, e.subject, :sequence, e.event_type,
+                   CAST(e.payload AS jsonb), e.origin, :createdAt, :due
             FROM unnest(CAST(:eventIds AS uuid[]), CAST(:targets AS text[]), CAST(:aggregateTypes AS text[]),
-                        CAST(:aggregateIds AS text[]), CAST(:eventTypes AS text[]), CAST(:payloads AS text[]),
-                        CAST(:origins AS text[]))
-                 AS e (event_id, target, aggregate_type, aggregate_id, event_type, payload, origin)
+                        CAST(:aggregateIds AS text[]), CAST(:subjects AS text[]), CAST(:eventTypes AS text[]),
+                        CAST(:payloads AS text[]), CAST(:origins AS text[]))
+                 AS e (event_id, target, aggregate_type, aggregate_id, subject, event_type, payload, origin)
             """;
 
     private final JdbcClient jdbc;
@@ -75,6 +76,20 @@ public class Outbox {
      * transaction; nothing is written if no target wants it.
      */
     public void append(String aggregateType, String aggregateId, String eventType, Object payload, Origin origin) {
+        append(aggregateType, aggregateId, null, eventType, payload, origin);
+    }
+
+    /**
+     * As {@link #append(String, String, String, Object, Origin)}, for an event about one row the API shows with its
+     * sync state ({@code subject}: {@code membership:<user>:<tenant>}, {@code grant:<id>}; see {@link SyncState}).
+     */
+    public void append(
+            String aggregateType,
+            String aggregateId,
+            @Nullable String subject,
+            String eventType,
+            Object payload,
+            Origin origin) {
         var routed = new ArrayList<String>();
         targets.orderedStream().forEach(t -> routed.addAll(t.targetsFor(eventType, origin)));
         if (routed.isEmpty()) {
@@ -83,7 +98,13 @@ public class Outbox {
         pending()
                 .events
                 .add(new Pending.Event(
-                        aggregateType, aggregateId, eventType, json.writeValueAsString(payload), origin, routed));
+                        aggregateType,
+                        aggregateId,
+                        subject,
+                        eventType,
+                        json.writeValueAsString(payload),
+                        origin,
+                        routed));
     }
 
     /**
@@ -103,6 +124,7 @@ public class Outbox {
                     .add(new Pending.Event(
                             aggregateType,
                             aggregateId,
+                            null,
                             eventType,
                             json.writeValueAsString(payload),
                             origin,
@@ -131,6 +153,7 @@ public class Outbox {
         record Event(
                 String aggregateType,
                 String aggregateId,
+                @Nullable String subject,
                 String eventType,
                 String payload,
                 Origin origin,
@@ -150,6 +173,7 @@ public class Outbox {
             var targets = new ArrayList<String>();
             var aggregateTypes = new ArrayList<String>();
             var aggregateIds = new ArrayList<String>();
+            var subjects = new ArrayList<@Nullable String>();
             var eventTypes = new ArrayList<String>();
             var payloads = new ArrayList<String>();
             var origins = new ArrayList<String>();
@@ -160,6 +184,7 @@ public class Outbox {
                     targets.add(target);
                     aggregateTypes.add(event.aggregateType());
                     aggregateIds.add(event.aggregateId());
+                    subjects.add(event.subject());
                     eventTypes.add(event.eventType());
                     payloads.add(event.payload());
                     origins.add(event.origin().column());
@@ -177,6 +202,7 @@ public class Outbox {
                     .param("targets", targets.toArray(String[]::new))
                     .param("aggregateTypes", aggregateTypes.toArray(String[]::new))
                     .param("aggregateIds", aggregateIds.toArray(String[]::new))
+                    .param("subjects", subjects.toArray(String[]::new))
                     .param("eventTypes", eventTypes.toArray(String[]::new))
                     .param("payloads", payloads.toArray(String[]::new))
                     .param("origins", origins.toArray(String[]::new))

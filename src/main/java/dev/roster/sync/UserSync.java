@@ -360,7 +360,13 @@ public class UserSync {
                 case "membership.removed" -> "membership.revoked";
                 default -> p.action();
             };
-            outbox.append(Outbox.USER, userId.toString(), type, payload, Origin.UPSTREAM);
+            outbox.append(
+                    Outbox.USER,
+                    userId.toString(),
+                    MembershipManagement.subject(userId, entry.getKey()),
+                    type,
+                    payload,
+                    Origin.UPSTREAM);
         }
         return new Reconciled(diff, null);
     }

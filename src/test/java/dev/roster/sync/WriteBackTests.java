@@ -97,6 +97,49 @@ class WriteBackTests extends IntegrationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> outbox(user, "delivered_at IS NOT NULL") == 2);
     }
 
+    /** The member listing's sync fields of one member. */
+    private tools.jackson.databind.JsonNode memberOf(String tenant, String user) {
+        for (var member :
+                http.get("/v1/tenants/" + tenant + "/members", admin).json().path("items")) {
+            if (member.path("user_id").asString().equals(user)) {
+                return member;
+            }
+        }
+        throw new AssertionError("no member " + user);
+    }
+
+    @Test
+    void theMemberListingShowsEachMembershipsSyncState() {
+        String user = signedInHolding("wb-5", "viewer", "hooli");
+        String other = signedInHolding("wb-6", "viewer", "hooli");
+        String hooli = tenantIdByExternalId("hooli");
+        // From the directory: nothing had to be told, no state.
+        assertThat(memberOf(hooli, user).path("sync_state").isNull()).isTrue();
+        DirectoryStub.server.stubFor(put(urlEqualTo("/api/v1/users/wb-6/roles/hooli"))
+                .willReturn(aResponse().withStatus(503)));
+
+        assign(admin, hooli, user, "developer");
+        assign(admin, hooli, other, "developer");
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        "synced".equals(memberOf(hooli, user).path("sync_state").asString()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> memberOf(hooli, other).path("sync_attempts").asInt() == 1);
+        var waiting = memberOf(hooli, other);
+        assertThat(waiting.path("sync_state").asString()).isEqualTo("pending");
+        assertThat(waiting.path("sync_error").asString()).contains("503");
+
+        DirectoryStub.server.stubFor(put(urlEqualTo("/api/v1/users/wb-6/roles/hooli"))
+                .willReturn(aResponse().withStatus(422)));
+        jdbc.sql("UPDATE outbox SET next_attempt_at = now() WHERE aggregate_id = :u")
+                .param("u", other)
+                .update();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "failed"
+                        .equals(memberOf(hooli, other).path("sync_state").asString()));
+    }
+
     @Test
     void whatCameFromTheDirectoryIsNotWrittenBack() throws Exception {
         String user = signedInHolding("wb-2", "developer", "globex");

@@ -190,6 +190,40 @@ class WebhookDeliveryTests extends IntegrationTest {
     }
 
     @Test
+    void aGrantsSyncStateSaysWhetherItsSubscribersHaveIt() {
+        String tenant = createTenant(admin, "sync-state");
+        String before = http.postJson(
+                        "/v1/tenants/" + tenant + "/grants",
+                        admin,
+                        "{\"principal\":\"role:global:00000000-0000-0000-0000-000000000105\",\"permission\":\"docs:read\"}",
+                        Map.of())
+                .json()
+                .path("id")
+                .asString();
+        subscribe("/grants", "[\"grant.*\"]");
+        http.postJson(
+                "/v1/tenants/" + tenant + "/grants",
+                admin,
+                "{\"principal\":\"role:global:00000000-0000-0000-0000-000000000104\",\"permission\":\"docs:read\"}",
+                Map.of());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received("/grants").size() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode items =
+                    http.get("/v1/tenants/" + tenant + "/grants", admin).json().path("items");
+            int synced = 0;
+            for (JsonNode grant : items) {
+                if (grant.path("id").asString().equals(before)) {
+                    assertThat(grant.path("sync_state").isNull()).isTrue(); // no subscriber had to hear of it
+                } else if ("synced".equals(grant.path("sync_state").asString())) {
+                    synced++;
+                }
+            }
+            return synced == 1;
+        });
+    }
+
+    @Test
     void aTestEventGoesToThatSubscriptionAlone() {
         String id = subscribe("/tested", "[\"tenant.created\"]").path("id").asString();
         subscribe("/bystander", "[]");
