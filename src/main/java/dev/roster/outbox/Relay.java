@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -41,6 +43,12 @@ public class Relay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     /** The longest a target's {@code Retry-After} can postpone an event. */
     static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
+    /**
+     * After a claim that found fewer due events than it could take, the least wait before the next: under a steady
+     * stream of commits, each claim (and each record of deliveries) then covers this long's worth of events, not one
+     * commit's, for at most this much more latency.
+     */
+    static final Duration REST_AFTER_SHORT_CLAIM = Duration.ofMillis(10);
 
     private final OutboxRows rows;
     private final OutboxSettings settings;
@@ -51,6 +59,9 @@ public class Relay implements SmartLifecycle {
     private final Semaphore wakeUps = new Semaphore(0);
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<Long> abandoned = ConcurrentHashMap.newKeySet();
+    /** Delivered, not yet recorded: the loop records them in one statement per round. */
+    private final Queue<Long> delivered = new ConcurrentLinkedQueue<>();
+
     private final LogThrottle errors = new LogThrottle(Duration.ofMinutes(1));
     private final Timer latency;
     private volatile @Nullable Map<String, OutboxTarget> targets;
@@ -87,7 +98,12 @@ public class Relay implements SmartLifecycle {
 
     private void run() {
         while (running) {
-            int wanted = Math.min(slots.availablePermits(), settings.batchSize());
+            recordDeliveries();
+            int free = slots.availablePermits();
+            // What the free slots take now, and as much again to start as soon as slots free up: one claim covers
+            // many events, while no claimed event waits longer than one delivery for a slot (the claim must outlast
+            // that wait).
+            int wanted = free == 0 ? 0 : Math.min(settings.batchSize(), free + settings.concurrency());
             List<OutboxEvent> claimed = List.of();
             Instant until = Instant.EPOCH;
             if (wanted > 0) {
@@ -99,6 +115,7 @@ public class Relay implements SmartLifecycle {
                     logThrottled("outbox: could not claim events; retrying", e);
                 }
             }
+            long claimedAt = System.nanoTime();
             for (OutboxEvent event : claimed) {
                 slots.acquireUninterruptibly();
                 inFlight.add(event.id());
@@ -106,15 +123,36 @@ public class Relay implements SmartLifecycle {
                 deliveries.execute(() -> deliverAndRecord(event, claim));
             }
             if (claimed.size() < wanted || wanted == 0) {
-                // Nothing more is due now (or every slot is busy): until a commit, a finished delivery, or the poll.
+                // Nothing more is due now (or every slot is busy): until a commit, a finished delivery, or the poll,
+                // and after a short claim not before the rest is over.
                 try {
                     wakeUps.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    if (wanted > 0) {
+                        long rest = REST_AFTER_SHORT_CLAIM.toNanos() - (System.nanoTime() - claimedAt);
+                        if (rest > 0) {
+                            TimeUnit.NANOSECONDS.sleep(rest);
+                        }
+                    }
                     wakeUps.drainPermits();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
+        }
+    }
+
+    /** Records the deliveries made since the last round, in one statement. */
+    private void recordDeliveries() {
+        var ids = new java.util.ArrayList<Long>();
+        for (Long id; (id = delivered.poll()) != null; ) {
+            ids.add(id);
+        }
+        try {
+            rows.delivered(ids, clock.instant());
+        } catch (RuntimeException e) {
+            // Their claims lapse and they are delivered again: at least once, as promised.
+            logThrottled("outbox: could not record " + ids.size() + " deliveries; they will be retried", e);
         }
     }
 
@@ -156,7 +194,7 @@ public class Relay implements SmartLifecycle {
         String kind = kind(event.target());
         switch (delivery) {
             case Delivery.Delivered d -> {
-                rows.delivered(event.id(), now);
+                delivered.add(event.id());
                 count("delivered", kind);
                 latency.record(Duration.between(event.createdAt(), now));
             }
@@ -271,6 +309,7 @@ public class Relay implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        recordDeliveries();
         var unfinished = new java.util.HashSet<>(inFlight);
         unfinished.addAll(abandoned);
         try {
