@@ -9,7 +9,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -36,11 +35,13 @@ public class Outbox {
     /** Invalidation topic that wakes the relays; the key says nothing. */
     public static final String TOPIC = "outbox";
 
-    // All the transaction's rows in one statement: the version lock, taken just before, is held for one round trip.
+    // All the transaction's rows in one statement, run alongside the bus's announcement at commit: under the version
+    // lock (the sequence is the transaction's version), without a round trip of its own.
     private static final String INSERT = """
             INSERT INTO outbox (event_id, target, aggregate_type, aggregate_id, subject, sequence, event_type, payload,
                                 origin, created_at, next_attempt_at)
-            SELECT e.event_id, e.target, e.aggregate_type, e.aggregate_id, e.subject, :sequence, e.event_type,
+            SELECT e.event_id, e.target, e.aggregate_type, e.aggregate_id, e.subject,
+                   (SELECT version FROM announced), e.event_type,
                    CAST(e.payload AS jsonb), e.origin, :createdAt, :due
             FROM unnest(CAST(:eventIds AS uuid[]), CAST(:targets AS text[]), CAST(:aggregateTypes AS text[]),
                         CAST(:aggregateIds AS text[]), CAST(:subjects AS text[]), CAST(:eventTypes AS text[]),
@@ -48,7 +49,6 @@ public class Outbox {
                  AS e (event_id, target, aggregate_type, aggregate_id, subject, event_type, payload, origin)
             """;
 
-    private final JdbcClient jdbc;
     private final JsonMapper json;
     private final InvalidationBus bus;
     private final Clock clock;
@@ -56,13 +56,11 @@ public class Outbox {
     private final ObjectProvider<OutboxTarget> targets;
 
     Outbox(
-            JdbcClient jdbc,
             JsonMapper json,
             InvalidationBus bus,
             Clock clock,
             OutboxSettings settings,
             ObjectProvider<OutboxTarget> targets) {
-        this.jdbc = jdbc;
         this.json = json;
         this.bus = bus;
         this.clock = clock;
@@ -190,24 +188,21 @@ public class Outbox {
                     origins.add(event.origin().column());
                 }
             }
-            long sequence = bus.version();
             Instant now = clock.instant();
-            jdbc.sql(INSERT)
-                    .param("sequence", sequence)
-                    .param("createdAt", java.sql.Timestamp.from(now))
-                    .param(
-                            "due",
-                            java.sql.Timestamp.from(now.plus(settings.schedule().getFirst())))
-                    .param("eventIds", eventIds.toArray(UUID[]::new))
-                    .param("targets", targets.toArray(String[]::new))
-                    .param("aggregateTypes", aggregateTypes.toArray(String[]::new))
-                    .param("aggregateIds", aggregateIds.toArray(String[]::new))
-                    .param("subjects", subjects.toArray(String[]::new))
-                    .param("eventTypes", eventTypes.toArray(String[]::new))
-                    .param("payloads", payloads.toArray(String[]::new))
-                    .param("origins", origins.toArray(String[]::new))
-                    .update();
+            var params = new java.util.HashMap<String, Object>();
+            params.put("createdAt", java.sql.Timestamp.from(now));
+            params.put(
+                    "due", java.sql.Timestamp.from(now.plus(settings.schedule().getFirst())));
+            params.put("eventIds", eventIds.toArray(UUID[]::new));
+            params.put("targets", targets.toArray(String[]::new));
+            params.put("aggregateTypes", aggregateTypes.toArray(String[]::new));
+            params.put("aggregateIds", aggregateIds.toArray(String[]::new));
+            params.put("subjects", subjects.toArray(String[]::new));
+            params.put("eventTypes", eventTypes.toArray(String[]::new));
+            params.put("payloads", payloads.toArray(String[]::new));
+            params.put("origins", origins.toArray(String[]::new));
             bus.publish(TOPIC, "due");
+            bus.alongAnnouncement(INSERT, params);
         }
 
         @Override

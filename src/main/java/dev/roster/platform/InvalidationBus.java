@@ -59,6 +59,19 @@ public class InvalidationBus implements SmartLifecycle {
 
     private static final String LOCK_VERSIONS = "SELECT pg_advisory_xact_lock(:lock)";
 
+    // The announcement with a writer's statement alongside (alongAnnouncement): the version drawn (or already drawn,
+    // :version) is the CTE "announced"; a data-modifying CTE runs whether or not the result reads it.
+    private static final String ANNOUNCE_ALONG = """
+            WITH announced AS (SELECT roster_announce(:channel, :lock, :payload) AS version),
+                 along AS (%s)
+            SELECT version FROM announced
+            """;
+    private static final String NOTIFY_ALONG = """
+            WITH announced AS (SELECT CAST(:version AS bigint) AS version),
+                 along AS (%s)
+            SELECT pg_notify(:channel, :payload)
+            """;
+
     private static final String LAST_VERSION =
             "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM roster_version";
     private static final Logger log = LoggerFactory.getLogger(InvalidationBus.class);
@@ -108,6 +121,24 @@ public class InvalidationBus implements SmartLifecycle {
     }
 
     /**
+     * Runs {@code statement} at commit in the same round trip as the transaction's announcement, so under the version
+     * lock: a data-modifying statement (an {@code INSERT}) that reads the transaction's version as
+     * {@code (SELECT version FROM announced)}, with {@code params} (named apart from {@code channel}, {@code lock},
+     * {@code payload} and {@code version}). For a writer that stores the version in rows of its own at commit (the
+     * outbox): one round trip under the lock, where drawing the version, writing and announcing would take three, each
+     * of which every other writer waits for. Once per transaction; call it before commit (in a synchronization
+     * ordered before the bus's, or earlier).
+     */
+    public void alongAnnouncement(String statement, java.util.Map<String, ?> params) {
+        Pending p = pending();
+        if (p.along != null) {
+            throw new IllegalStateException("one statement alongside the announcement per transaction");
+        }
+        p.along = statement;
+        p.alongParams = params;
+    }
+
+    /**
      * The version of the current transaction's changes, drawn now, for a writer that must store it in its rows
      * (resources clients update with {@code If-Match}). It takes the version lock, held until commit, so call it after
      * the transaction's last row lock and write (lock order: rows, then the version), and only stamp rows this
@@ -130,6 +161,11 @@ public class InvalidationBus implements SmartLifecycle {
         final Set<String> keys = new LinkedHashSet<>();
         long version;
 
+        @org.jspecify.annotations.Nullable
+        String along;
+
+        java.util.Map<String, ?> alongParams = java.util.Map.of();
+
         /**
          * Announces the changes. Without a version yet, one call ({@code roster_announce}, migration V015) takes the
          * version lock, draws the version and notifies: the lock is then held only while PostgreSQL commits.
@@ -144,12 +180,21 @@ public class InvalidationBus implements SmartLifecycle {
             int last = notifications.size() - 1;
             for (int i = 0; i < notifications.size(); i++) {
                 if (i == last && version == 0) {
-                    version = jdbc.sql(ANNOUNCE)
+                    version = jdbc.sql(along == null ? ANNOUNCE : ANNOUNCE_ALONG.formatted(along))
+                            .params(alongParams)
                             .param("channel", CHANNEL)
                             .param("lock", VERSION_LOCK)
                             .param("payload", notifications.get(i))
                             .query(Long.class)
                             .single();
+                } else if (i == last && along != null) {
+                    jdbc.sql(NOTIFY_ALONG.formatted(along))
+                            .params(alongParams)
+                            .param("version", version)
+                            .param("channel", CHANNEL)
+                            .param("payload", notifications.get(i))
+                            .query()
+                            .singleValue();
                 } else {
                     jdbc.sql("SELECT pg_notify(:channel, :payload)")
                             .param("channel", CHANNEL)

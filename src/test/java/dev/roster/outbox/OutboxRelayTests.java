@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.roster.RosterApplication;
+import dev.roster.support.Http;
 import dev.roster.support.TestInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,39 @@ class OutboxRelayTests extends OutboxTest {
         createTenant(admin, "globex");
         assertThat(jdbc.sql("SELECT count(*) FROM outbox").query(Long.class).single())
                 .isEqualTo(2);
+    }
+
+    @Test
+    void anEventsSequenceIsTheVersionItsChangeAnswered() {
+        String admin = signInAsPlatformAdmin();
+        signIn("sequence-user", "sequence-user@example.com");
+        String user = userId("sequence-user@example.com");
+        String tenant = createTenant(admin, "sequence");
+
+        // The version drawn at commit, in the statement that writes the event (a membership change) ...
+        Http.Response assigned = assign(admin, tenant, user, "developer");
+        // ... and drawn earlier, to stamp the row (a grant).
+        Http.Response granted = http.postJson(
+                "/v1/tenants/" + tenant + "/grants",
+                admin,
+                "{\"principal\":\"user:" + user + "\",\"permission\":\"docs:read\"}",
+                Map.of());
+
+        assertThat(assigned.status()).as(assigned.body()).isEqualTo(201);
+        assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+        assertThat(sequenceOf("membership.assigned", tenant))
+                .isEqualTo(assigned.json().path("version").asLong());
+        assertThat(sequenceOf("grant.created", tenant))
+                .isEqualTo(granted.json().path("version").asLong());
+    }
+
+    private long sequenceOf(String type, String tenant) {
+        return jdbc.sql(
+                        "SELECT DISTINCT sequence FROM outbox WHERE event_type = :t AND payload ->> 'tenant_id' = :tenant")
+                .param("t", type)
+                .param("tenant", tenant)
+                .query(Long.class)
+                .single();
     }
 
     @Test
