@@ -55,12 +55,18 @@ class Subscriptions {
             WHERE subscription_id = :subscription AND (expires_at IS NULL OR expires_at > now())
             """;
     private static final String LIVE_SECRETS = """
-            SELECT id, secret FROM webhook_subscription_secrets
+            SELECT id, secret, expires_at FROM webhook_subscription_secrets
             WHERE subscription_id = :subscription AND (expires_at IS NULL OR expires_at > now())
             ORDER BY created_at DESC
             """;
 
-    record SealedSecret(UUID id, byte[] sealed) {}
+    /** A signing secret, encrypted; {@code expiresAt}: when it stops signing (null: the current one). */
+    record SealedSecret(UUID id, byte[] sealed, @Nullable Instant expiresAt) {
+
+        boolean liveAt(Instant now) {
+            return expiresAt == null || expiresAt.isAfter(now);
+        }
+    }
 
     static final RowMapper<Subscription> ROW = (rs, i) -> new Subscription(
             rs.getObject("id", UUID.class),
@@ -154,7 +160,13 @@ class Subscriptions {
     List<SealedSecret> liveSecrets(UUID subscription) {
         return jdbc.sql(LIVE_SECRETS)
                 .param("subscription", subscription)
-                .query((rs, i) -> new SealedSecret(rs.getObject("id", UUID.class), rs.getBytes("secret")))
+                .query((rs, i) -> {
+                    OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
+                    return new SealedSecret(
+                            rs.getObject("id", UUID.class),
+                            rs.getBytes("secret"),
+                            expires == null ? null : expires.toInstant());
+                })
                 .list();
     }
 

@@ -15,10 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +50,13 @@ public class WebhookTarget implements OutboxTarget {
     private final WebhookSettings settings;
     /** The subscriptions, under one key: dropped by any change to one of them, on every node. */
     private final ExactCache<String, List<Subscription>> routing;
+    /**
+     * Each subscription as its deliveries need it (its row and its live secrets, still sealed), by id: dropped by
+     * any change to it, on every node, so a busy feed reads neither table per event.
+     */
+    private final ExactCache<UUID, Sender> senders;
+
+    private record Sender(Subscription subscription, List<Subscriptions.SealedSecret> secrets) {}
 
     WebhookTarget(
             Subscriptions subscriptions,
@@ -75,6 +82,8 @@ public class WebhookTarget implements OutboxTarget {
                 .build();
         this.routing =
                 ExactCache.create("webhook_routing", 1, bus, SubscriptionManagement.TOPIC, subscription -> ALL, meters);
+        this.senders = ExactCache.create(
+                "webhook_senders", 10_000, bus, SubscriptionManagement.TOPIC, UUID::fromString, meters);
     }
 
     static String target(UUID subscription) {
@@ -106,11 +115,16 @@ public class WebhookTarget implements OutboxTarget {
     @Override
     public Delivery deliver(OutboxEvent event) {
         UUID id = UUID.fromString(event.target().substring(KIND.length() + 1));
-        Optional<Subscription> found = subscriptions.find(id);
-        if (found.isEmpty()) {
+        Sender sender = senders.get(
+                id,
+                key -> subscriptions
+                        .find(key)
+                        .map(found -> new Sender(found, subscriptions.liveSecrets(key)))
+                        .orElse(null));
+        if (sender == null) {
             return new Delivery.Gone("the subscription was deleted");
         }
-        Subscription subscription = found.get();
+        Subscription subscription = sender.subscription();
         if (!subscription.enabled() && !event.eventType().equals(SubscriptionManagement.TEST_EVENT)) {
             return new Delivery.Gone("the subscription is disabled"
                     + (subscription.disabledReason() == null ? "" : " (" + subscription.disabledReason() + ")"));
@@ -132,7 +146,7 @@ public class WebhookTarget implements OutboxTarget {
                 .header("User-Agent", "Roster-Webhooks/1")
                 .header("webhook-id", messageId)
                 .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", signatures(id, messageId, timestamp, body))
+                .header("webhook-signature", signatures(sender.secrets(), messageId, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<Void> response;
@@ -179,9 +193,13 @@ public class WebhookTarget implements OutboxTarget {
         return json.writeValueAsString(body);
     }
 
-    private String signatures(UUID subscription, String messageId, long timestamp, String body) {
+    private String signatures(List<Subscriptions.SealedSecret> secrets, String messageId, long timestamp, String body) {
         var signatures = new ArrayList<String>(2);
-        for (Subscriptions.SealedSecret secret : subscriptions.liveSecrets(subscription)) {
+        Instant now = clock.instant();
+        for (Subscriptions.SealedSecret secret : secrets) {
+            if (!secret.liveAt(now)) {
+                continue; // a previous secret whose overlap ended since the subscription was cached
+            }
             byte[] key = encryption.decrypt(secret.sealed(), SubscriptionManagement.associatedData(secret.id()));
             try {
                 signatures.add(new Webhook(key).sign(messageId, timestamp, body));
