@@ -57,10 +57,20 @@ class OutboxRows implements DisposableBean {
             WHERE id = ANY (CAST(:ids AS bigint[])) AND delivered_at IS NULL
             """;
 
+    // The failed attempt; unless the event is dead, the events queued behind it (same target and aggregate) are
+    // due no sooner than its next attempt: they wait for it anyway, and a claim then does not read through them.
     private static final String FAILED = """
-            UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, last_error = :error,
-                              next_attempt_at = :next, dead_at = :dead
-            WHERE id = :id AND delivered_at IS NULL AND dead_at IS NULL AND claimed_until = :claim
+            WITH failed AS (
+                UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, last_error = :error,
+                                  next_attempt_at = :next, dead_at = :dead
+                WHERE id = :id AND delivered_at IS NULL AND dead_at IS NULL AND claimed_until = :claim
+                RETURNING target, aggregate_type, aggregate_id, sequence, id, dead_at)
+            UPDATE outbox s SET next_attempt_at = :next
+            FROM failed f
+            WHERE f.dead_at IS NULL
+              AND s.target = f.target AND s.aggregate_type = f.aggregate_type AND s.aggregate_id = f.aggregate_id
+              AND s.delivered_at IS NULL AND s.dead_at IS NULL AND (s.sequence, s.id) > (f.sequence, f.id)
+              AND s.next_attempt_at < :next
             """;
 
     private static final String RELEASE =

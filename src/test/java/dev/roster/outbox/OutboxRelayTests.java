@@ -95,6 +95,30 @@ class OutboxRelayTests extends OutboxTest {
     }
 
     @Test
+    void eventsQueuedBehindAFailedOneAreNotDueBeforeIt() {
+        receiver.stubFor(post(urlEqualTo("/a")).willReturn(aResponse().withStatus(503)));
+
+        append("u-1", "head");
+        await().atMost(Duration.ofSeconds(10)).until(() -> (int) row("head").get("attempts") == 1);
+        append("u-1", "queued");
+        append("u-2", "elsewhere");
+
+        // The head is due again in 2 s (the schedule); what waits behind it is not due before, so claims skip it,
+        // while another aggregate's event goes at once.
+        Instant retry = instant(row("head").get("next_attempt_at"));
+        assertThat(instant(row("queued").get("next_attempt_at"))).isEqualTo(retry);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> (int) row("elsewhere").get("attempts") == 1);
+
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> (int) row("head").get("attempts") == 2);
+        // A second failure (the schedule's last wait, 1 h) takes the queue along.
+        Instant later = instant(row("head").get("next_attempt_at"));
+        assertThat(later).isAfter(retry.plus(Duration.ofMinutes(59)));
+        assertThat(instant(row("queued").get("next_attempt_at"))).isEqualTo(later);
+    }
+
+    @Test
     void oneAggregatesEventsArriveInCommitOrderAcrossRetries() {
         receiver.stubFor(post(urlEqualTo("/a"))
                 .inScenario("first fails")
