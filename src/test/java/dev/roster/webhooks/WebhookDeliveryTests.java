@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
             "roster.outbox.schedule=0s,1h",
             "roster.outbox.jitter=0",
             "roster.outbox.poll-interval=100ms",
-            "roster.webhooks.timeout=1s"
+            "roster.webhooks.timeout=1s",
+            "roster.webhooks.secret-overlap=4s"
         })
 class WebhookDeliveryTests extends IntegrationTest {
 
@@ -114,6 +115,7 @@ class WebhookDeliveryTests extends IntegrationTest {
     void whileASecretRotatesEventsAreSignedWithBothSecrets() throws Exception {
         JsonNode subscription = subscribe("/rotating", "[]");
         String old = subscription.path("secret").asString();
+        Instant rotated = Instant.now();
         String fresh = http.postJson(
                         "/v1/webhook-subscriptions/" + subscription.path("id").asString() + "/secret:rotate",
                         admin,
@@ -131,6 +133,19 @@ class WebhookDeliveryTests extends IntegrationTest {
         assertThat(request.getHeader("webhook-signature").split(" ")).hasSize(2);
         new Webhook(old).verify(request.getBodyAsString(), headers(request));
         new Webhook(fresh).verify(request.getBodyAsString(), headers(request));
+
+        // The overlap (4 s here) ends: nothing changed the subscription, so its deliveries still have it cached.
+        Thread.sleep(Math.max(
+                0, Duration.between(Instant.now(), rotated.plusSeconds(5)).toMillis()));
+        createTenant(admin, "globex-after-overlap");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received("/rotating").size() == 2);
+        LoggedRequest after = received("/rotating").stream()
+                .filter(r -> r.getBodyAsString().contains("globex-after-overlap"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(after.getHeader("webhook-signature").split(" ")).hasSize(1);
+        new Webhook(fresh).verify(after.getBodyAsString(), headers(after));
     }
 
     @Test
