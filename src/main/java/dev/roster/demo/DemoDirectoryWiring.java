@@ -33,22 +33,27 @@ class DemoDirectoryWiring {
             JsonMapper json,
             MeterRegistry meters,
             Clock clock,
-            ObjectProvider<UpstreamBudget> budget) {
-        return new Lazy(() -> new RestDirectoryConnector(
-                settings.pointingAt(access.baseUrl(), access.apiKey()),
-                json,
-                budget.getIfAvailable(() -> UpstreamBudget.UNLIMITED),
-                meters,
-                clock));
+            ObjectProvider<UpstreamBudget> budget,
+            DemoSettings demo) {
+        return new Lazy(
+                demo.directoryWriteBack(),
+                () -> new RestDirectoryConnector(
+                        settings.pointingAt(access.baseUrl(), access.apiKey()),
+                        json,
+                        budget.getIfAvailable(() -> UpstreamBudget.UNLIMITED),
+                        meters,
+                        clock));
     }
 
     /** The simulator's address is known only once the server listens: the connector is made on first use. */
     private static final class Lazy implements UpstreamDirectory, UpstreamRoleWriter {
 
+        private final boolean writesBack;
         private final java.util.function.Supplier<RestDirectoryConnector> factory;
         private volatile RestDirectoryConnector connector;
 
-        Lazy(java.util.function.Supplier<RestDirectoryConnector> factory) {
+        Lazy(boolean writesBack, java.util.function.Supplier<RestDirectoryConnector> factory) {
+            this.writesBack = writesBack;
             this.factory = factory;
         }
 
@@ -76,10 +81,10 @@ class DemoDirectoryWiring {
             return connector().search(query, limit);
         }
 
-        /** The simulator takes Roster's membership changes back. */
+        /** The simulator takes Roster's membership changes back, unless ROSTER_DEMO_DIRECTORY_WRITE_BACK=false. */
         @Override
         public boolean writesBack() {
-            return true;
+            return writesBack;
         }
 
         @Override

@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     ({@link DemoDirectoryAccess#apiKey()})
  * @param directoryLatency how long the directory API waits before each answer, from start-up (a knob at run time)
  * @param directoryOutage whether the directory API starts out answering 503 (a knob at run time)
+ * @param directoryWriteBack whether admins' membership changes are written back to the simulator through the outbox
+ *     (off: no target hears of them unless a change-feed subscription does; the outbox benchmark's baseline)
  */
 @ConfigurationProperties("roster.demo")
 record DemoSettings(
         @DefaultValue("false") boolean openDirectory,
         @Nullable String directoryApiKey,
         @DefaultValue("0ms") Duration directoryLatency,
-        @DefaultValue("false") boolean directoryOutage) {}
+        @DefaultValue("false") boolean directoryOutage,
+        @DefaultValue("true") boolean directoryWriteBack) {}

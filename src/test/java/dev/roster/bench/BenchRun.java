@@ -200,6 +200,11 @@ final class BenchRun {
         return jar;
     }
 
+    /** The Roster this run starts: {@code target/roster.jar}. */
+    Path jar() {
+        return jar;
+    }
+
     BenchOptions options() {
         return options;
     }

@@ -81,6 +81,26 @@ final class RosterServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * A second node of {@code first}'s cluster, on any free port: its own home ({@code <home>/node-2}: log, pid), the
+     * first one's database, and what every node of a cluster shares: the public URL (so the same issuer and
+     * provider) and the key-encryption key; {@code settings} as the first one's.
+     */
+    static RosterServer startBeside(Path jar, Path home, RosterServer first, Map<String, String> settings)
+            throws IOException, InterruptedException {
+        var cluster = new java.util.HashMap<>(settings);
+        cluster.put("ROSTER_DB_URL", "jdbc:postgresql://127.0.0.1:" + first.postgresPort() + "/postgres");
+        cluster.put("ROSTER_DB_USER", "postgres");
+        cluster.put("ROSTER_DEV_MODE", "true");
+        cluster.put("ROSTER_PUBLIC_URL", first.baseUrl());
+        cluster.put(
+                "ROSTER_KEYS_ENCRYPTION_KEY",
+                Files.readString(home.resolve("key-encryption.key")).trim());
+        int port = freePort(0);
+        BenchRun.step("starting a second node on port %d, on the first one's database", port);
+        return start(jar, home.resolve("node-2"), port, cluster);
+    }
+
     /** {@code preferred} when nothing listens there, else any free port. */
     static int freePort(int preferred) throws IOException {
         try (var socket = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {

@@ -1,6 +1,5 @@
 package dev.roster.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -104,7 +103,7 @@ public final class SweepBenchmark {
             var nodes = new ArrayList<RosterServer>(List.of(first));
             try {
                 if (nodeCount == 2) {
-                    nodes.add(startSecond(jar, home, first, settings));
+                    nodes.add(RosterServer.startBeside(jar, home, first, settings));
                 }
                 return measure(nodes, data, sync, users, rate);
             } finally {
@@ -114,25 +113,6 @@ public final class SweepBenchmark {
                 BenchRun.step("stopping Roster");
             }
         }
-    }
-
-    /**
-     * The second node: its own home (log, pid), the first one's database, and what every node of a cluster shares:
-     * the public URL (so the same issuer and provider), the key-encryption key and the directory simulator's key.
-     */
-    private static RosterServer startSecond(Path jar, Path home, RosterServer first, Map<String, String> settings)
-            throws Exception {
-        var cluster = new HashMap<>(settings);
-        cluster.put("ROSTER_DB_URL", "jdbc:postgresql://127.0.0.1:" + first.postgresPort() + "/postgres");
-        cluster.put("ROSTER_DB_USER", "postgres");
-        cluster.put("ROSTER_DEV_MODE", "true");
-        cluster.put("ROSTER_PUBLIC_URL", first.baseUrl());
-        cluster.put(
-                "ROSTER_KEYS_ENCRYPTION_KEY",
-                Files.readString(home.resolve("key-encryption.key")).trim());
-        int port = RosterServer.freePort(0);
-        BenchRun.step("starting the second node on port %d, on the first one's database", port);
-        return RosterServer.start(jar, home.resolve("node-2"), port, cluster);
     }
 
     private static SweepReport.Run measure(List<RosterServer> nodes, StaleUsers data, SyncApi sync, int users, int rate)

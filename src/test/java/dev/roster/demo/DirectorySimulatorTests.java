@@ -218,6 +218,28 @@ class DirectorySimulatorTests {
     }
 
     @Test
+    void writeBackToTheSimulatorIsOnUnlessTurnedOff() throws Exception {
+        assertThat(upstreamTargetsOf(roster, "membership.assigned")).containsExactly("upstream");
+
+        ConfigurableApplicationContext withoutWriteBack = DevModeRoster.start(
+                Files.createTempDirectory("roster-no-write-back"), Map.of("roster.demo.directory-write-back", "false"));
+        try {
+            assertThat(upstreamTargetsOf(withoutWriteBack, "membership.assigned"))
+                    .isEmpty();
+        } finally {
+            withoutWriteBack.close();
+        }
+    }
+
+    /** Where the outbox's upstream target sends a local change of {@code type} in {@code context}. */
+    private static java.util.List<String> upstreamTargetsOf(ConfigurableApplicationContext context, String type) {
+        return context.getBeansOfType(dev.roster.outbox.OutboxTarget.class).values().stream()
+                .filter(target -> target.kind().equals("upstream"))
+                .flatMap(target -> target.targetsFor(type, dev.roster.outbox.Origin.LOCAL).stream())
+                .toList();
+    }
+
+    @Test
     void inDevModeRosterPullsFromTheSimulatorAndARoleChangedUpstreamShows() {
         Http.Response tokens = http.postForm(
                 "/v1/auth/token",
@@ -427,7 +449,7 @@ class DirectorySimulatorTests {
 
     @Test
     void startUpSettingsSetTheInitialFaults() {
-        var faults = new DirectoryFaults(new DemoSettings(false, null, Duration.ofMillis(250), true));
+        var faults = new DirectoryFaults(new DemoSettings(false, null, Duration.ofMillis(250), true, true));
 
         assertThat(faults.current()).isEqualTo(new Faults(250, 0.0, true));
     }
