@@ -44,6 +44,8 @@ public class InboundReceiver {
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z_]*(\\.[a-z][a-z_]*)+");
     private static final int MAX_EVENT_ID = 255;
+    /** How far ahead of Roster's clock a source's may be, as for the signature's timestamp. */
+    private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
 
     /** What the receiver did with a delivery. */
     public record Accepted(String eventId, boolean duplicate) {}
@@ -178,6 +180,12 @@ public class InboundReceiver {
         } catch (DateTimeParseException e) {
             throw ErrorCode.INVALID_FIELD.problem(
                     "'timestamp' is when the change happened, as RFC 3339 (2026-12-06T10:00:00Z).");
+        }
+        // A change cannot happen after it is sent: one stamped in the future (a source's clock gone wrong) would make
+        // every later event about its subject look older, and be skipped.
+        if (occurredAt.isAfter(clock.instant().plus(CLOCK_SKEW))) {
+            throw ErrorCode.INVALID_FIELD.problem(
+                    "'timestamp' is in the future (" + occurredAt + "); it is when the change happened.");
         }
         JsonNode data = root.path("data");
         if (!data.isObject()) {

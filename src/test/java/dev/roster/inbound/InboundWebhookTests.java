@@ -180,6 +180,9 @@ class InboundWebhookTests extends IntegrationTest {
         assertThat(sendRaw("e-2", "{\"type\":\"user.created\",\"data\":{}}").status())
                 .isEqualTo(400); // no timestamp
         assertThat(sendRaw("e-3", "[1,2]").status()).isEqualTo(400);
+        assertThat(send("e-5", "user.updated", Instant.now().plusSeconds(3600), user("u-1", "one@example.com", "One"))
+                        .status())
+                .isEqualTo(400); // stamped in the future: it would make every later event look stale
         Http.Response unknown = send("e-4", "invoice.paid", Instant.now(), "{\"amount\":1}");
 
         assertThat(unknown.status()).isEqualTo(202);
