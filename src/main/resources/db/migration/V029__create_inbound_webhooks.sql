@@ -38,12 +38,20 @@ CREATE TABLE inbound_events (
     CONSTRAINT inbound_events_source_event_id_key UNIQUE (source, event_id)
 );
 
--- The newest event applied about each subject: an older one (a late duplicate under another id, a retry of a
--- superseded change) is recorded and skipped, so a stale user.created cannot bring back a deleted user.
-CREATE TABLE inbound_subjects (
-    source      text        NOT NULL,
-    subject     text        NOT NULL,
+-- The newest event applied about each fact the upstream states — a user (profile and activity), one membership
+-- (user:<id>/tenant:<id>), a tenant — whichever source sent it: an older one (a late duplicate under another id, a
+-- retry of a superseded change) is recorded and skipped, and a deletion beats anything else stamped with its time, so
+-- a stale user.created cannot bring back a deleted user.
+CREATE TABLE inbound_facts (
+    fact        text        PRIMARY KEY,
     occurred_at timestamptz NOT NULL,
-    event_id    text        NOT NULL,
-    PRIMARY KEY (source, subject)
+    deleted     boolean     NOT NULL,
+    source      text        NOT NULL,
+    event_id    text        NOT NULL
 );
+
+-- Operators list a source's events by outcome (pending: not applied yet), newest first.
+CREATE INDEX inbound_events_source_outcome_idx ON inbound_events (source, (coalesce(outcome, 'pending')), id);
+
+-- A user's refused events, queued again once the user's own event is applied (a membership that came first).
+CREATE INDEX inbound_events_refused_idx ON inbound_events (source, subject) WHERE outcome = 'refused';

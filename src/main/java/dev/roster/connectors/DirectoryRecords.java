@@ -38,6 +38,15 @@ public class DirectoryRecords {
         return id;
     }
 
+    /** The user a membership record is about: its {@code user_id} (a membership may carry an id of its own). */
+    public String memberId(JsonNode node) {
+        String id = node.isObject() ? DirectoryUserReader.id(node, "user_id") : null;
+        if (id == null) {
+            throw DirectoryUserReader.malformed("a membership names no 'user_id'");
+        }
+        return id;
+    }
+
     /** One role assignment, {@code {"role": "developer", "on": {"tenant": "acme", "name": "Acme"}}}. */
     public RoleAssignment assignment(JsonNode node) {
         RoleAssignment assignment = node.isObject() ? reader.roleAssignment(node) : null;

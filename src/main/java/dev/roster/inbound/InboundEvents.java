@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The SQL of {@code inbound_events} (every event a source sent, once) and {@code inbound_subjects} (how far each is). */
+/** The SQL of {@code inbound_events} (every event a source sent, once) and {@code inbound_facts} (how far each is). */
 @Repository
 class InboundEvents {
 
@@ -27,14 +27,27 @@ class InboundEvents {
     private static final String OUTCOME =
             "UPDATE inbound_events SET outcome = :outcome, detail = :detail, applied_at = now() WHERE id = :id";
     private static final String POSITION =
-            "SELECT occurred_at FROM inbound_subjects WHERE source = :source AND subject = :subject FOR UPDATE";
+            "SELECT occurred_at, deleted FROM inbound_facts WHERE fact = :fact FOR UPDATE";
+    // Only forward: a newer time, or a deletion at the same time (a deletion beats what is stamped with its time).
     private static final String ADVANCE = """
-            INSERT INTO inbound_subjects (source, subject, occurred_at, event_id)
-            VALUES (:source, :subject, :occurredAt, :eventId)
-            ON CONFLICT (source, subject) DO UPDATE
-            SET occurred_at = excluded.occurred_at, event_id = excluded.event_id
-            WHERE inbound_subjects.occurred_at <= excluded.occurred_at
+            INSERT INTO inbound_facts (fact, occurred_at, deleted, source, event_id)
+            VALUES (:fact, :occurredAt, :deleted, :source, :eventId)
+            ON CONFLICT (fact) DO UPDATE
+            SET occurred_at = excluded.occurred_at, deleted = excluded.deleted, source = excluded.source,
+                event_id = excluded.event_id
+            WHERE inbound_facts.occurred_at < excluded.occurred_at
+               OR (inbound_facts.occurred_at = excluded.occurred_at AND (excluded.deleted OR NOT inbound_facts.deleted))
             """;
+    private static final String REFUSED_OF_SUBJECT = """
+            SELECT id, event_type, event_id FROM inbound_events
+            WHERE source = :source AND subject = :subject AND outcome = 'refused'
+            ORDER BY id
+            """;
+    private static final String REOPEN = """
+            UPDATE inbound_events SET outcome = NULL, detail = NULL, applied_at = NULL
+            WHERE id = :id AND outcome = 'refused'
+            """;
+
     // Newest first; outcome 'pending' for those not applied yet.
     private static final String PAGE = """
             SELECT %s FROM inbound_events
@@ -109,23 +122,47 @@ class InboundEvents {
                 .update();
     }
 
-    /** When the newest event applied about {@code subject} happened, locked until commit; empty before the first. */
-    Optional<Instant> position(String source, String subject) {
-        return jdbc.sql(POSITION)
-                .param("source", source)
-                .param("subject", subject)
-                .query(Timestamp.class)
-                .optional()
-                .map(Timestamp::toInstant);
+    /** The newest event applied about a fact: when it happened, and whether it deleted it. */
+    record Position(Instant occurredAt, boolean deleted) {
+
+        /** Whether an event of {@code occurredAt} (a deletion or not) comes too late to be applied. */
+        boolean supersedes(Instant occurred, boolean deletion) {
+            return occurredAt.isAfter(occurred) || (occurredAt.equals(occurred) && deleted && !deletion);
+        }
     }
 
-    void advance(String source, String subject, Instant occurredAt, String eventId) {
+    /** The newest event applied about {@code fact}, locked until commit; empty before the first. */
+    Optional<Position> position(String fact) {
+        return jdbc.sql(POSITION)
+                .param("fact", fact)
+                .query((rs, i) -> new Position(rs.getTimestamp("occurred_at").toInstant(), rs.getBoolean("deleted")))
+                .optional();
+    }
+
+    void advance(String fact, Instant occurredAt, boolean deleted, String source, String eventId) {
         jdbc.sql(ADVANCE)
-                .param("source", source)
-                .param("subject", subject)
+                .param("fact", fact)
                 .param("occurredAt", Timestamp.from(occurredAt))
+                .param("deleted", deleted)
+                .param("source", source)
                 .param("eventId", eventId)
                 .update();
+    }
+
+    /** A refused event, to queue again. */
+    record Refused(long id, String eventType, String eventId) {}
+
+    List<Refused> refusedOf(String source, String subject) {
+        return jdbc.sql(REFUSED_OF_SUBJECT)
+                .param("source", source)
+                .param("subject", subject)
+                .query((rs, i) -> new Refused(rs.getLong("id"), rs.getString("event_type"), rs.getString("event_id")))
+                .list();
+    }
+
+    /** A refused event made pending again; false when it is not refused (any more). */
+    boolean reopen(long id) {
+        return jdbc.sql(REOPEN).param("id", id).update() == 1;
     }
 
     List<Recorded> page(String source, @Nullable String outcome, @Nullable Long before, int limit) {

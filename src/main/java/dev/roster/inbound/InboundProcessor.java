@@ -11,7 +11,6 @@ import dev.roster.sync.UpstreamTenants;
 import dev.roster.sync.UserSync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Instant;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -21,15 +20,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Applies one recorded event, in one transaction, through the operations a pull uses ({@code sync}): so the same
  * guards, audit rows, invalidation and outbox rules (origin upstream: never written back). An event older than the
- * newest one applied about its subject is skipped ({@code stale}): a late duplicate of {@code user.created} cannot
- * bring back a user the source deleted since. The outcome is kept on the event: {@code applied}, {@code unchanged},
- * {@code stale}, {@code ignored} (a type Roster does not apply). A refused change (unknown user or role, a guard) is
- * retried; an event whose data does not fit the directory's contract is dead at once.
+ * newest one applied about the same fact (a user, one membership, a tenant) is skipped ({@code stale}), and a deletion
+ * beats anything stamped with its time: a late duplicate of {@code user.created} cannot bring back a user the source
+ * deleted since. The outcome is kept on the event: {@code applied}, {@code unchanged}, {@code stale}, {@code ignored}
+ * (a type Roster does not apply) or {@code refused} (an unknown user or role, a guard: queued again once the user's
+ * own event is applied, or by an operator). A failure (the database away) is retried in order on the outbox's
+ * schedule; an event whose data no longer fits the directory's contract is dead at once.
  */
 @Service
 class InboundProcessor {
 
     private final InboundEvents events;
+    private final InboundJobs jobs;
     private final DirectoryRecords records;
     private final UserSync users;
     private final UpstreamTenants tenants;
@@ -39,6 +41,7 @@ class InboundProcessor {
 
     InboundProcessor(
             InboundEvents events,
+            InboundJobs jobs,
             DirectoryRecords records,
             UserSync users,
             UpstreamTenants tenants,
@@ -46,6 +49,7 @@ class InboundProcessor {
             JsonMapper json,
             MeterRegistry meters) {
         this.events = events;
+        this.jobs = jobs;
         this.records = records;
         this.users = users;
         this.tenants = tenants;
@@ -56,11 +60,7 @@ class InboundProcessor {
 
     Delivery process(long id) {
         try {
-            UpstreamChange change = java.util.Objects.requireNonNull(tx.execute(status -> apply(id)));
-            if (change.outcome() == SyncOutcome.REFUSED) {
-                count("refused");
-                return Delivery.failed("refused: " + change.detail());
-            }
+            java.util.Objects.requireNonNull(tx.execute(status -> apply(id)));
             return Delivery.delivered();
         } catch (UpstreamCallFailed malformed) {
             count("malformed");
@@ -75,27 +75,61 @@ class InboundProcessor {
             return new UpstreamChange(SyncOutcome.UNCHANGED, "applied before"); // a job run again after a crash
         }
         InboundEvents.Recorded event = found.get();
-        Optional<Instant> newest = events.position(event.source(), event.subject());
-        if (newest.isPresent() && event.occurredAt().isBefore(newest.get())) {
-            String why = "an event about " + event.subject() + " from " + newest.get() + " was applied already";
-            events.outcome(id, "stale", why);
-            count("stale");
-            return new UpstreamChange(SyncOutcome.UNCHANGED, why);
-        }
         JsonNode data = json.readTree(event.payload()).path("data");
+        String fact = fact(event.eventType(), data);
+        boolean deletion = event.eventType().endsWith(".deleted");
+        if (fact != null) {
+            Optional<InboundEvents.Position> newest = events.position(fact);
+            if (newest.isPresent() && newest.get().supersedes(event.occurredAt(), deletion)) {
+                String why = "an event about " + fact + " from " + newest.get().occurredAt() + " was applied already";
+                events.outcome(id, "stale", why);
+                count("stale");
+                return new UpstreamChange(SyncOutcome.UNCHANGED, why);
+            }
+        }
         UpstreamChange change = dispatch(event.eventType(), data);
         if (change == null) {
             events.outcome(id, "ignored", "Roster does not apply " + event.eventType() + " events");
             count("ignored");
             return new UpstreamChange(SyncOutcome.UNCHANGED, null);
         }
-        if (change.outcome() != SyncOutcome.REFUSED) {
-            events.advance(event.source(), event.subject(), event.occurredAt(), event.eventId());
-            String outcome = change.outcome() == SyncOutcome.CHANGED ? "applied" : "unchanged";
-            events.outcome(id, outcome, change.detail());
-            count(outcome);
+        if (change.outcome() == SyncOutcome.REFUSED) {
+            // Recorded, not retried in place: waiting would hold up every later event about the same user (their
+            // departure included). Queued again when the user's own event is applied, or by an operator.
+            events.outcome(id, "refused", change.detail());
+            count("refused");
+            return change;
+        }
+        events.advance(
+                java.util.Objects.requireNonNull(fact), event.occurredAt(), deletion, event.source(), event.eventId());
+        String outcome = change.outcome() == SyncOutcome.CHANGED ? "applied" : "unchanged";
+        events.outcome(id, outcome, change.detail());
+        count(outcome);
+        if (event.eventType().startsWith("user.") && !deletion) {
+            // What was refused for want of this user (a membership that came first) may go now, after this.
+            for (InboundEvents.Refused refused : events.refusedOf(event.source(), event.subject())) {
+                if (events.reopen(refused.id())) {
+                    jobs.queue(refused.id(), event.source(), event.subject(), refused.eventType(), refused.eventId());
+                }
+            }
         }
         return change;
+    }
+
+    /**
+     * The fact an event states, whose newest applied event it must not be older than: the user (profile and
+     * activity), one membership, or a tenant; null for a type Roster does not apply.
+     */
+    private @org.jspecify.annotations.Nullable String fact(String type, JsonNode data) {
+        String family = type.substring(0, type.indexOf('.'));
+        return switch (family) {
+            case "user" -> "user:" + records.userId(data);
+            case "membership" ->
+                "user:" + records.memberId(data) + "/tenant:"
+                        + records.tenant(data).externalId();
+            case "tenant" -> "tenant:" + records.tenant(data).externalId();
+            default -> null;
+        };
     }
 
     /** The sync operation for the event's type; null for a type Roster does not apply. */
@@ -113,10 +147,10 @@ class InboundProcessor {
             case "membership.created", "membership.updated" -> {
                 var assignment = records.assignment(data);
                 yield users.applyMembership(
-                        records.userId(data), assignment.tenant(), assignment.role(), SyncTrigger.WEBHOOK);
+                        records.memberId(data), assignment.tenant(), assignment.role(), SyncTrigger.WEBHOOK);
             }
             case "membership.deleted" ->
-                users.applyMembership(records.userId(data), records.tenant(data), null, SyncTrigger.WEBHOOK);
+                users.applyMembership(records.memberId(data), records.tenant(data), null, SyncTrigger.WEBHOOK);
             case "tenant.created", "tenant.updated" -> tenants.apply(records.tenant(data), SyncTrigger.WEBHOOK);
             case "tenant.deleted" -> tenants.applyGone(records.tenant(data).externalId(), SyncTrigger.WEBHOOK);
             default -> null;

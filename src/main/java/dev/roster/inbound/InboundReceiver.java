@@ -5,8 +5,6 @@ import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.roster.connectors.DirectoryRecords;
 import dev.roster.connectors.UpstreamCallFailed;
-import dev.roster.outbox.Origin;
-import dev.roster.outbox.Outbox;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
@@ -39,9 +37,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class InboundReceiver {
 
-    /** The outbox's aggregate type of the jobs: their order is per source and subject. */
-    static final String AGGREGATE = "inbound";
-
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z_]*(\\.[a-z][a-z_]*)+");
     private static final int MAX_EVENT_ID = 255;
     /** How far ahead of Roster's clock a source's may be, as for the signature's timestamp. */
@@ -54,7 +49,7 @@ public class InboundReceiver {
     private final InboundEvents events;
     private final DirectoryRecords records;
     private final SecretEncryption encryption;
-    private final Outbox outbox;
+    private final InboundJobs jobs;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final InboundSettings settings;
@@ -68,7 +63,7 @@ public class InboundReceiver {
             InboundEvents events,
             DirectoryRecords records,
             SecretEncryption encryption,
-            Outbox outbox,
+            InboundJobs jobs,
             TransactionTemplate tx,
             JsonMapper json,
             InboundSettings settings,
@@ -79,7 +74,7 @@ public class InboundReceiver {
         this.events = events;
         this.records = records;
         this.encryption = encryption;
-        this.outbox = outbox;
+        this.jobs = jobs;
         this.tx = tx;
         this.json = json;
         this.settings = settings;
@@ -101,6 +96,9 @@ public class InboundReceiver {
         }
         String payload = new String(body, StandardCharsets.UTF_8);
         verify(source, headers, payload);
+        if (payload.indexOf('\u0000') >= 0 || payload.contains("\\u0000")) {
+            throw ErrorCode.MALFORMED_BODY.problem("The event holds a NUL character, which Roster does not store.");
+        }
         String eventId = headers.get("webhook-id").getFirst();
         if (eventId.length() > MAX_EVENT_ID) {
             throw ErrorCode.INVALID_PARAMETER.problem("'webhook-id' is longer than " + MAX_EVENT_ID + " characters.");
@@ -109,13 +107,7 @@ public class InboundReceiver {
         Optional<Long> recorded = Optional.ofNullable(tx.execute(status -> {
             Optional<Long> id =
                     events.record(source, eventId, event.type(), event.occurredAt(), event.subject(), payload);
-            id.ifPresent(row -> outbox.appendTo(
-                    List.of(InboundTarget.KIND),
-                    AGGREGATE,
-                    source + "/" + event.subject(),
-                    event.type(),
-                    Map.of("inbound_event_id", row, "source", source, "event_id", eventId),
-                    Origin.UPSTREAM));
+            id.ifPresent(row -> jobs.queue(row, source, event.subject(), event.type(), eventId));
             return id.orElse(null);
         }));
         count(recorded.isPresent() ? "accepted" : "duplicate");
@@ -212,7 +204,8 @@ public class InboundReceiver {
         }
         String family = type.substring(0, type.indexOf('.'));
         return switch (family) {
-            case "user", "membership" -> "user:" + records.userId(data);
+            case "user" -> "user:" + records.userId(data);
+            case "membership" -> "user:" + records.memberId(data);
             case "tenant" -> "tenant:" + records.tenant(data).externalId();
             default -> "other:" + type;
         };

@@ -30,13 +30,14 @@ public class SourceManagement {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final java.util.List<String> OUTCOMES =
-            java.util.List.of("applied", "unchanged", "stale", "ignored", "pending");
+            java.util.List.of("applied", "unchanged", "stale", "ignored", "refused", "pending");
 
     /** A source with its new secret: answered once. */
     public record WithSecret(WebhookSource source, String secret) {}
 
     private final WebhookSources sources;
     private final InboundEvents events;
+    private final InboundJobs jobs;
     private final tools.jackson.databind.json.JsonMapper json;
     private final SecretEncryption encryption;
     private final AuditLog audit;
@@ -47,6 +48,7 @@ public class SourceManagement {
     SourceManagement(
             WebhookSources sources,
             InboundEvents events,
+            InboundJobs jobs,
             tools.jackson.databind.json.JsonMapper json,
             SecretEncryption encryption,
             AuditLog audit,
@@ -55,6 +57,7 @@ public class SourceManagement {
             Clock clock) {
         this.sources = sources;
         this.events = events;
+        this.jobs = jobs;
         this.json = json;
         this.encryption = encryption;
         this.audit = audit;
@@ -67,7 +70,7 @@ public class SourceManagement {
         return Page.of(sources.page(Page.key(cursor), limit + 1), limit, sources.count(), WebhookSource::name);
     }
 
-    /** What a source sent, newest first; {@code outcome}: applied, unchanged, stale, ignored or pending. */
+    /** What a source sent, newest first; {@code outcome}: applied, unchanged, stale, ignored, refused or pending. */
     public Page<InboundEvent> events(String name, @Nullable String outcome, @Nullable String cursor, int limit) {
         get(name);
         if (outcome != null && !OUTCOMES.contains(outcome)) {
@@ -128,6 +131,29 @@ public class SourceManagement {
         audit.record(caller.actor(), "webhook_source.deleted", target(name), deleted, null);
         bus.publish(TOPIC, name);
         return deleted;
+    }
+
+    /**
+     * Queues a refused event again (after an operator fixed its cause: the user arrived another way, a guard's window
+     * passed): applied after whatever is queued about its user or tenant now, and skipped if something newer about its
+     * fact was applied meanwhile.
+     */
+    @Transactional
+    public InboundEvent replay(Caller caller, String name, long id) {
+        get(name);
+        InboundEvents.Recorded event = events.lock(id)
+                .filter(e -> e.source().equals(name))
+                .orElseThrow(() -> ErrorCode.INBOUND_EVENT_NOT_FOUND.problem(
+                        "Webhook source '" + name + "' has no event " + id + "."));
+        if (!"refused".equals(event.outcome())) {
+            throw ErrorCode.INBOUND_EVENT_NOT_REFUSED.problem("Event " + id + " is "
+                    + (event.outcome() == null ? "pending" : event.outcome())
+                    + "; only a refused event is replayed (a stale or ignored one never applies).");
+        }
+        events.reopen(id);
+        jobs.queue(id, name, event.subject(), event.eventType(), event.eventId());
+        audit.record(caller.actor(), "inbound_event.replayed", target(name), null, Map.of("event_id", event.eventId()));
+        return InboundEvent.of(events.lock(id).orElseThrow(), json);
     }
 
     private String newSecret(String source) {

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize events claimed at once
  * @param concurrency deliveries in flight at once on this node
  * @param claimTimeout how long a node's claim on an event lasts: a node that dies mid-delivery gives the event up
- *     after this long (it must exceed the slowest target's timeout)
+ *     after this long (it must exceed twice the slowest target's timeout: a claimed event may wait for one delivery)
  * @param pollInterval how often the relay looks for due events when no notification woke it
  * @param shutdownGrace on shutdown, how long deliveries in flight may finish before their claims are released
  * @param retention delivered events are deleted after this long

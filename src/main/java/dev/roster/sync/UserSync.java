@@ -209,7 +209,9 @@ public class UserSync {
         }
         // A pull that says nothing about roles still leaves the user in step with the directory (nothing to apply);
         // a sign-in token without roles does not: the directory, if there is one, is asked soon.
-        boolean synced = refusal == null && (said != null || trigger != SyncTrigger.SIGN_IN);
+        // Nor does a pushed profile without roles (a webhook's user.updated): it says nothing about them either.
+        boolean synced =
+                refusal == null && (said != null || (trigger != SyncTrigger.SIGN_IN && trigger != SyncTrigger.WEBHOOK));
         if (synced) {
             users.markRolesSynced(row.id());
         }
@@ -422,6 +424,9 @@ public class UserSync {
                 }
             }
             Optional<Tenant> known = tenants.findByExternalId(tenant.externalId());
+            if (known.isPresent() && tenants.find(known.get().id()).isEmpty()) {
+                return UpstreamChange.unchanged("the tenant is deleted in Roster");
+            }
             Held held = known.flatMap(t -> users.memberships(userId).stream()
                             .filter(h -> h.tenantId().equals(t.id()))
                             .findFirst())

@@ -154,7 +154,8 @@ class PermissionMatrixTests extends IntegrationTest {
             new Route("GET", "/v1/webhook-sources/{N}", null, Kind.PLATFORM_ADMIN, 200),
             new Route("GET", "/v1/webhook-sources/{N}/events", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/webhook-sources/{N}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
-            new Route("DELETE", "/v1/webhook-sources/{N}", null, Kind.PLATFORM_ADMIN, 200));
+            new Route("DELETE", "/v1/webhook-sources/{N}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/webhook-sources/{N}/events/{I}:replay", null, Kind.PLATFORM_ADMIN, 200));
 
     static Stream<Arguments> cells() {
         var cells = new ArrayList<Arguments>();
@@ -236,7 +237,8 @@ class PermissionMatrixTests extends IntegrationTest {
                                     .replace("{serviceAccountId}", "{S}")
                                     .replace("{subscriptionId}", "{W}")
                                     .replace("{eventId}", "{E}")
-                                    .replace("{name}", "{N}"));
+                                    .replace("{name}", "{N}")
+                                    .replace("{inboundEventId}", "{I}"));
                 }
             }
         });
@@ -260,6 +262,11 @@ class PermissionMatrixTests extends IntegrationTest {
         String subscription = insertWebhookSubscription();
         String deadEvent = insertDeadOutboxEvent();
         jdbc.sql("INSERT INTO webhook_sources (name) VALUES ('source-a')").update();
+        String refusedEvent = jdbc.sql("""
+                        INSERT INTO inbound_events (source, event_id, event_type, occurred_at, subject, payload, outcome)
+                        VALUES ('source-a', 'e-1', 'membership.created', now(), 'user:u', '{}', 'refused')
+                        RETURNING id::text
+                        """).query(String.class).single();
         String token = callerToken(who, tenantA, tenantC);
 
         String path = route.path()
@@ -270,7 +277,8 @@ class PermissionMatrixTests extends IntegrationTest {
                 .replace("{S}", serviceAccount)
                 .replace("{W}", subscription)
                 .replace("{E}", deadEvent)
-                .replace("{N}", "source-a");
+                .replace("{N}", "source-a")
+                .replace("{I}", refusedEvent);
         String body = route.body() == null
                 ? null
                 : route.body().replace("{T}", tenant).replace("{U}", target);

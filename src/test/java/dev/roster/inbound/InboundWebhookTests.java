@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A directory pushing its changes: signed Standard Webhooks to {@code POST /v1/webhook-sources/{name}/events}, each
@@ -140,36 +139,78 @@ class InboundWebhookTests extends IntegrationTest {
     }
 
     @Test
-    void aRefusedEventIsRetriedThenDeadThenReplayed() throws Exception {
-        // A membership of a user the directory has not announced: refused, retried once (the schedule here), dead.
+    void aMembershipBeforeItsUserIsRefusedThenAppliedWhenTheUserArrives() throws Exception {
         send("e-1", "membership.created", Instant.now().minusSeconds(30), membership("u-9", "acme", "developer"));
-
-        await().atMost(Duration.ofSeconds(15))
-                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE target = 'inbound' AND dead_at IS NOT NULL")
-                                .query(Long.class)
-                                .single()
-                        == 1);
-        JsonNode dead = http.get("/v1/outbox?state=dead&target=inbound", admin).json();
-        assertThat(dead.path("items").get(0).path("attempts").asInt()).isEqualTo(2);
-        assertThat(dead.path("items").get(0).path("last_error").asString()).contains("no user 'u-9'");
-        assertThat(http.get("/v1/webhook-sources/directory/events?outcome=pending", admin)
+        awaitOutcome("e-1", "refused");
+        assertThat(http.get("/v1/webhook-sources/directory/events?outcome=refused", admin)
                         .json()
-                        .path("total")
-                        .asLong())
-                .isEqualTo(1);
+                        .path("items")
+                        .get(0)
+                        .path("detail")
+                        .asString())
+                .contains("no user 'u-9'");
 
-        // The user arrives (another subject's order is not held up); the operator replays the dead event.
+        // The user's own event, stamped earlier than the membership: another fact, so not stale; the membership
+        // follows.
         send("e-2", "user.created", Instant.now().minusSeconds(60), user("u-9", "nine@example.com", "Nine"));
         awaitOutcome("e-2", "applied");
-        assertThat(http.postJson("/v1/outbox:replay-dead", admin, "{\"target\":\"inbound\"}", Map.of())
-                        .status())
-                .isEqualTo(200);
         awaitOutcome("e-1", "applied");
         assertThat(jdbc.sql("SELECT count(*) FROM memberships WHERE user_id = CAST(:u AS uuid)")
                         .param("u", userId("nine@example.com"))
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedEventHoldsNothingUpAndAnOperatorReplaysIt() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "user.created", t, user("u-1", "one@example.com", "One"));
+        send("e-2", "membership.created", t.plusSeconds(1), membership("u-1", "acme", "pilot")); // no such role
+        send("e-3", "user.deleted", t.plusSeconds(2), "{\"id\":\"u-1\"}");
+
+        awaitOutcome("e-3", "applied"); // the departure is not held up behind the refused membership
+        assertThat(outcome("e-2")).isEqualTo("refused");
+        assertThat(active("one@example.com")).isFalse();
+
+        // Another user, whose membership came before they signed in (no user.created): replayed by an operator.
+        send("e-4", "membership.created", t, membership("seven", "acme", "developer"));
+        awaitOutcome("e-4", "refused");
+        signIn("seven", "seven@example.com");
+        long id = jdbc.sql("SELECT id FROM inbound_events WHERE event_id = 'e-4'")
+                .query(Long.class)
+                .single();
+        Http.Response replayed =
+                http.postJson("/v1/webhook-sources/directory/events/" + id + ":replay", admin, "", Map.of());
+        assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+        assertThat(replayed.json().path("outcome").asString()).isEqualTo("pending");
+        awaitOutcome("e-4", "applied");
+        Http.Response again =
+                http.postJson("/v1/webhook-sources/directory/events/" + id + ":replay", admin, "", Map.of());
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("code").asString()).isEqualTo("inbound_event_not_refused");
+    }
+
+    @Test
+    void aDeletionBeatsACreationStampedWithTheSameTime() throws Exception {
+        Instant t = Instant.parse("2026-12-06T10:00:00Z");
+        send("e-1", "user.created", t.minusSeconds(5), user("u-1", "one@example.com", "One"));
+        send("e-2", "user.deleted", t, "{\"id\":\"u-1\"}");
+        send("e-3", "user.created", t, user("u-1", "one@example.com", "One"));
+
+        awaitOutcome("e-3", "stale");
+        assertThat(active("one@example.com")).isFalse();
+    }
+
+    @Test
+    void eachMembershipIsItsOwnFactInTime() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "user.created", t, user("u-1", "one@example.com", "One"));
+        send("e-2", "user.updated", t.plusSeconds(20), user("u-1", "one@example.com", "Later"));
+        // Stamped before the profile's update, but about something else: applied.
+        send("e-3", "membership.created", t.plusSeconds(10), membership("u-1", "acme", "developer"));
+
+        awaitOutcome("e-3", "applied");
     }
 
     @Test
@@ -298,6 +339,13 @@ class InboundWebhookTests extends IntegrationTest {
                                 .query(String.class)
                                 .optional()
                                 .orElse(null)));
+    }
+
+    private String outcome(String eventId) {
+        return jdbc.sql("SELECT coalesce(outcome, 'pending') FROM inbound_events WHERE event_id = :id")
+                .param("id", eventId)
+                .query(String.class)
+                .single();
     }
 
     private boolean active(String email) {

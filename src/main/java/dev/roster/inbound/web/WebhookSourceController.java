@@ -140,6 +140,18 @@ class WebhookSourceController {
         return management.events(name, outcome, cursor, Page.limit(limit));
     }
 
+    /** A refused event queued again, once its cause is fixed; its record, pending again. */
+    @Problems({
+        ErrorCode.WEBHOOK_SOURCE_NOT_FOUND,
+        ErrorCode.INBOUND_EVENT_NOT_FOUND,
+        ErrorCode.INBOUND_EVENT_NOT_REFUSED
+    })
+    @PostMapping("/{name}/events/{inboundEventId}:replay")
+    @Allow(Rule.PLATFORM_ADMIN)
+    InboundEvent replay(Caller caller, @PathVariable String name, @PathVariable long inboundEventId) {
+        return management.replay(caller, name, inboundEventId);
+    }
+
     /**
      * An event from the source: {@code 202} once recorded (applied shortly after, in order per user or tenant),
      * {@code 200} for one it sent before (nothing changes). Authenticated by its signature alone.
