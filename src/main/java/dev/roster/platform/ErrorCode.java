@@ -48,6 +48,7 @@ public enum ErrorCode {
     SERVICE_ACCOUNT_NOT_FOUND(HttpStatus.NOT_FOUND),
     WEBHOOK_SUBSCRIPTION_NOT_FOUND(HttpStatus.NOT_FOUND),
     OUTBOX_EVENT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    SCIM_CLIENT_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),
