@@ -47,10 +47,7 @@ class ScimUserRows {
     /** One page: {@code orderBy} is an expression of Roster's own (a schema attribute's), never client text. */
     List<ScimUsers.Row> page(
             List<UUID> tenants, SqlFilter.Condition filter, String orderBy, boolean descending, int offset, int count) {
-        String sql = "SELECT " + ScimUsers.COLUMNS + " FROM users u WHERE " + VISIBLE + " AND " + filter.sql()
-                + " ORDER BY " + orderBy + (descending ? " DESC" : " ASC") + " NULLS LAST, u.id"
-                + " LIMIT :count OFFSET :offset";
-        return jdbc.sql(sql)
+        return jdbc.sql(pageSql(filter, orderBy, descending))
                 .params(filter.params())
                 .param("serviceAccounts", ServiceAccount.PROVIDER)
                 .param("tenants", tenants.toArray(UUID[]::new))
@@ -60,13 +57,23 @@ class ScimUserRows {
                 .list();
     }
 
+    /** The statement of a page (the plan tests EXPLAIN it). */
+    static String pageSql(SqlFilter.Condition filter, String orderBy, boolean descending) {
+        return "SELECT " + ScimUsers.COLUMNS + " FROM users u WHERE " + VISIBLE + " AND " + filter.sql() + " ORDER BY "
+                + orderBy + (descending ? " DESC" : " ASC") + " NULLS LAST, u.id LIMIT :count OFFSET :offset";
+    }
+
     long count(List<UUID> tenants, SqlFilter.Condition filter) {
-        return jdbc.sql("SELECT count(*) FROM users u WHERE " + VISIBLE + " AND " + filter.sql())
+        return jdbc.sql(countSql(filter))
                 .params(filter.params())
                 .param("serviceAccounts", ServiceAccount.PROVIDER)
                 .param("tenants", tenants.toArray(UUID[]::new))
                 .query(Long.class)
                 .single();
+    }
+
+    static String countSql(SqlFilter.Condition filter) {
+        return "SELECT count(*) FROM users u WHERE " + VISIBLE + " AND " + filter.sql();
     }
 
     private static ScimUsers.Row row(ResultSet rs, int i) throws SQLException {

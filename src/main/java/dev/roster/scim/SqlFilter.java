@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code active gt true}, {@code userName gt 5}), is {@code 400 invalidFilter}, as is a filter with more than
  * {@value #MAX_COMPARISONS} comparisons or longer than {@value #MAX_LENGTH} characters.
  *
- * <p>Every comparison is wrapped in {@code coalesce(…, false)}: an absent attribute does not match, and {@code not}
- * is then the exact complement of what it negates (SQL's NULL would make both sides false).
+ * <p>Comparisons stay bare, so that {@code userName eq "…"} reaches its expression index; on an absent attribute they
+ * are NULL, which a WHERE clause, {@code and} and {@code or} treat as no match, and {@code not} becomes {@code IS NOT
+ * TRUE}, the exact complement.
  *
  * <p>String attributes that are not case-exact compare lower-cased on both sides ({@code lower()} of PostgreSQL); the
  * ordering comparisons ({@code gt}, {@code ge}, {@code lt}, {@code le}) of strings are by code point ({@code COLLATE
@@ -175,7 +176,9 @@ final class SqlFilter {
                 }
                 yield "(" + String.join(type == FilterType.AND ? " AND " : " OR ", parts) + ")";
             }
-            case NOT -> "(NOT " + translate(filter.getInvertedFilter(), within) + ")";
+            // IS NOT TRUE, not NOT: a comparison on an absent attribute is NULL, which NOT would keep NULL (no match
+            // either way); IS NOT TRUE makes "not" the exact complement of what it negates.
+            case NOT -> "((" + translate(filter.getInvertedFilter(), within) + ") IS NOT TRUE)";
             case COMPLEX_VALUE -> complexValue(filter, within);
             default -> leaf(filter, within);
         };
@@ -215,8 +218,7 @@ final class SqlFilter {
         String comparison = filter.getFilterType() == FilterType.PRESENT
                 ? present(attribute)
                 : compare(attribute, filter.getFilterType(), filter.getComparisonValue());
-        String leaf = "coalesce(" + comparison + ", false)";
-        return valueFilter == null ? leaf : "(" + valueFilter + " AND " + leaf + ")";
+        return valueFilter == null ? comparison : "(" + valueFilter + " AND " + comparison + ")";
     }
 
     private static String present(ScimAttribute attribute) {
