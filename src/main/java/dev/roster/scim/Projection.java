@@ -65,6 +65,28 @@ final class Projection {
         return new Projection(schema.core.id(), List.copyOf(paths), hasIncluded);
     }
 
+    /**
+     * Whether the answer holds the core attribute {@code name} (or part of it): so that what is costly to read (a
+     * group's members) is read only when it is asked for.
+     */
+    boolean returns(String name) {
+        if (this == ALL) {
+            return true;
+        }
+        for (Selector path : paths) {
+            boolean core = path.urn() == null || path.urn().equalsIgnoreCase(this.core);
+            boolean named =
+                    core && !path.names().isEmpty() && path.names().getFirst().equalsIgnoreCase(name);
+            if (named && include) {
+                return true;
+            }
+            if (named && path.names().size() == 1) {
+                return false; // excluded as a whole
+            }
+        }
+        return !include;
+    }
+
     ObjectNode apply(ObjectNode resource) {
         if (this == ALL) {
             return resource;

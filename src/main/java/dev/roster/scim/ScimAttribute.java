@@ -46,7 +46,7 @@ public record ScimAttribute(
     }
 
     /** A case-insensitive, read-write, single-valued attribute held by {@code sql}. */
-    static ScimAttribute of(String name, Type type, String sql, String description) {
+    static ScimAttribute of(String name, Type type, @Nullable String sql, String description) {
         return new ScimAttribute(
                 name,
                 type,

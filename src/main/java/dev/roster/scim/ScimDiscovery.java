@@ -12,7 +12,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ScimDiscovery {
 
-    private static final List<ResourceSchema> RESOURCES = List.of(ScimUsers.SCHEMA);
+    private static final List<ResourceSchema> RESOURCES = List.of(ScimUsers.SCHEMA, ScimGroups.SCHEMA);
 
     private final ScimUserDirectory users;
     private final int maxResults;

@@ -21,6 +21,9 @@ public final class ScimJson {
     /** Roster's own extension: the profile fields neither the core nor the enterprise schema has. */
     public static final String ROSTER_USER_SCHEMA = "urn:roster:params:scim:schemas:extension:roster:2.0:User";
 
+    /** Roster's extension of Group: the tenant and role a group is. */
+    public static final String ROSTER_GROUP_SCHEMA = "urn:roster:params:scim:schemas:extension:roster:2.0:Group";
+
     public static final String LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public static final String ERROR = "urn:ietf:params:scim:api:messages:2.0:Error";
 

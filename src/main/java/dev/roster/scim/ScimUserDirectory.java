@@ -1,12 +1,8 @@
 package dev.roster.scim;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.unboundid.scim2.common.Path;
-import com.unboundid.scim2.common.exceptions.BadRequestException;
 import dev.roster.platform.PublicUrl;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
@@ -19,16 +15,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class ScimUserDirectory {
-
-    /** What a list asks for (RFC 7644 §3.4.2). */
-    public record Query(
-            @Nullable String filter,
-            @Nullable String sortBy,
-            @Nullable String sortOrder,
-            @Nullable Integer startIndex,
-            @Nullable Integer count,
-            @Nullable String attributes,
-            @Nullable String excludedAttributes) {}
 
     /** One user as answered, with its version (the {@code ETag}). */
     public record Found(ObjectNode resource, String version) {}
@@ -60,66 +46,26 @@ public class ScimUserDirectory {
         return new Found(projection.apply(ScimUsers.resource(row, base())), ScimUsers.version(row));
     }
 
-    /**
-     * A ListResponse. {@code startIndex} below 1 counts as 1 and {@code count} below 0 as 0 (RFC 7644 §3.4.2.4); a
-     * {@code count} above {@code ROSTER_SCIM_MAX_RESULTS}, or none, is that maximum. {@code totalResults} is exact.
-     */
+    /** A ListResponse; {@code totalResults} is exact. */
     @Transactional(readOnly = true)
-    public ObjectNode list(ScimCaller caller, Query query) {
+    public ObjectNode list(ScimCaller caller, ScimQuery query) {
         Projection projection = Projection.of(ScimUsers.SCHEMA, query.attributes(), query.excludedAttributes());
         SqlFilter.Condition filter = SqlFilter.of(ScimUsers.SCHEMA, query.filter());
-        String orderBy = orderBy(query.sortBy());
-        boolean descending = descending(query.sortOrder());
-        int startIndex = query.startIndex() == null ? 1 : Math.max(1, query.startIndex());
-        int count = query.count() == null ? maxResults : Math.clamp(query.count(), 0, maxResults);
+        String orderBy = query.orderBy(ScimUsers.SCHEMA, "u.id");
+        boolean descending = query.descending();
+        int startIndex = query.firstIndex();
+        int count = query.pageSize(maxResults);
         List<UUID> tenants = caller.tenantIds();
         long total = tenants.isEmpty() ? 0 : rows.count(tenants, filter);
         List<ScimUsers.Row> page = count == 0 || tenants.isEmpty() || startIndex > total
                 ? List.of()
                 : rows.page(tenants, filter, orderBy, descending, startIndex - 1, count);
         String base = base();
-        ObjectNode list = ScimJson.object();
-        list.putArray("schemas").add(ScimJson.LIST_RESPONSE);
-        list.put("totalResults", total);
-        list.put("startIndex", startIndex);
-        list.put("itemsPerPage", page.size());
-        ArrayNode resources = list.putArray("Resources");
-        for (ScimUsers.Row row : page) {
-            resources.add(projection.apply(ScimUsers.resource(row, base)));
-        }
-        return list;
-    }
-
-    private static String orderBy(@Nullable String sortBy) {
-        if (sortBy == null || sortBy.isBlank()) {
-            return "u.id";
-        }
-        Path path;
-        try {
-            path = Path.fromString(sortBy.trim());
-        } catch (BadRequestException e) {
-            throw ScimError.invalidValue("'sortBy' is not an attribute name: " + e.getMessage());
-        }
-        ResourceSchema.Resolved resolved;
-        try {
-            resolved = ScimUsers.SCHEMA.resolve(path);
-        } catch (ScimError e) {
-            throw ScimError.invalidValue("'sortBy': " + e.getMessage());
-        }
-        if (resolved.valueFilter() != null) {
-            throw ScimError.invalidValue("'sortBy' takes an attribute name, without a value filter.");
-        }
-        return resolved.attribute().comparable();
-    }
-
-    private static boolean descending(@Nullable String sortOrder) {
-        if (sortOrder == null || sortOrder.isBlank()) {
-            return false;
-        }
-        return switch (sortOrder.toLowerCase(Locale.ROOT)) {
-            case "ascending" -> false;
-            case "descending" -> true;
-            default -> throw ScimError.invalidValue("'sortOrder' is 'ascending' or 'descending'.");
-        };
+        return ScimQuery.listResponse(
+                total,
+                startIndex,
+                page.stream()
+                        .map(row -> projection.apply(ScimUsers.resource(row, base)))
+                        .toList());
     }
 }

@@ -127,7 +127,8 @@ class ScimConformanceTests extends ScimTest {
         ListResponse<ResourceTypeResource> types = scim.getResourceTypes();
         assertThat(types.getResources())
                 .extracting(ResourceTypeResource::getName)
-                .containsExactly("User");
+                .containsExactly("User", "Group");
+        assertThat(scim.getResourceType("Group").getEndpoint().toString()).isEqualTo("/Groups");
         ResourceTypeResource user = scim.getResourceType("User");
         assertThat(user.getEndpoint().toString()).isEqualTo("/Users");
         assertThat(user.getSchemaExtensions()).hasSize(2);
@@ -135,7 +136,12 @@ class ScimConformanceTests extends ScimTest {
         ListResponse<SchemaResource> schemas = scim.getSchemas();
         assertThat(schemas.getResources())
                 .extracting(SchemaResource::getId)
-                .containsExactly("urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE, ROSTER);
+                .containsExactly(
+                        "urn:ietf:params:scim:schemas:core:2.0:User",
+                        ENTERPRISE,
+                        ROSTER,
+                        "urn:ietf:params:scim:schemas:core:2.0:Group",
+                        "urn:roster:params:scim:schemas:extension:roster:2.0:Group");
         SchemaResource enterprise = scim.getSchema(ENTERPRISE);
         assertThat(enterprise.getAttributes())
                 .extracting(a -> a.getName())

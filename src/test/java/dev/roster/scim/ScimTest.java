@@ -68,11 +68,15 @@ abstract class ScimTest extends IntegrationTest {
     }
 
     protected void member(String user, String tenant) {
+        member(user, tenant, VIEWER);
+    }
+
+    protected void member(String user, String tenant, String role) {
         jdbc.sql("INSERT INTO memberships (user_id, tenant_id, role_id) VALUES (CAST(:u AS uuid), CAST(:t AS uuid),"
                         + " CAST(:r AS uuid))")
                 .param("u", user)
                 .param("t", tenant)
-                .param("r", VIEWER)
+                .param("r", role)
                 .update();
     }
 

@@ -1,9 +1,9 @@
 package dev.roster.scim.web;
 
 import dev.roster.scim.ScimCaller;
+import dev.roster.scim.ScimQuery;
 import dev.roster.scim.ScimUserDirectory;
 import dev.roster.scim.ScimUserDirectory.Found;
-import dev.roster.scim.ScimUserDirectory.Query;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -42,7 +42,7 @@ class ScimUserController {
             @RequestParam(name = "attributes", required = false) @Nullable String attributes,
             @RequestParam(name = "excludedAttributes", required = false) @Nullable String excludedAttributes) {
         return ScimResponses.ok(users.list(
-                caller, new Query(filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes)));
+                caller, new ScimQuery(filter, sortBy, sortOrder, startIndex, count, attributes, excludedAttributes)));
     }
 
     /** {@code ETag} is the user's version; {@code If-None-Match} with it answers {@code 304} without a body. */
