@@ -44,14 +44,37 @@ final class ResourceSchema {
     final Definition core;
     final List<Definition> extensions;
     private final List<ScimAttribute> common;
+    private final java.util.Map<String, String> joins;
 
     ResourceSchema(
             String name, String endpoint, Definition core, List<Definition> extensions, List<ScimAttribute> common) {
+        this(name, endpoint, core, extensions, common, java.util.Map.of());
+    }
+
+    /**
+     * @param joins for multi-valued attributes whose values are rows of another table (a group's members): the
+     *     attribute's name and an {@code EXISTS (…)} around {@code {}}, where a comparison of one of its
+     *     sub-attributes goes; a filter on them is then "some value matches"
+     */
+    ResourceSchema(
+            String name,
+            String endpoint,
+            Definition core,
+            List<Definition> extensions,
+            List<ScimAttribute> common,
+            java.util.Map<String, String> joins) {
         this.name = name;
         this.endpoint = endpoint;
         this.core = core;
         this.extensions = List.copyOf(extensions);
         this.common = List.copyOf(common);
+        this.joins = java.util.Map.copyOf(joins);
+    }
+
+    /** The {@code EXISTS} a comparison of a sub-attribute of {@code parent} goes into, or null (a plain column). */
+    @Nullable
+    String joinOf(@Nullable ScimAttribute parent) {
+        return parent == null ? null : joins.get(parent.name());
     }
 
     /** The attribute {@code path} names, for a filter or {@code sortBy}; unknown or unfit → {@code 400 invalidFilter}. */

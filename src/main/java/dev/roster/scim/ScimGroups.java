@@ -7,6 +7,7 @@ import static dev.roster.scim.ScimAttribute.Type.STRING;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.roster.serviceaccounts.ServiceAccount;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -77,7 +78,7 @@ public final class ScimGroups {
                                     "The tenant's members who hold the role there.",
                                     null,
                                     List.of(
-                                            ScimAttribute.of("value", ID, null, "The user's id.")
+                                            ScimAttribute.of("value", ID, "m.user_id", "The user's id.")
                                                     .caseExactly()
                                                     .readOnly("default"),
                                             ScimAttribute.of("$ref", REFERENCE, null, "The user's URL.")
@@ -86,7 +87,11 @@ public final class ScimGroups {
                                                     .readOnly("default"),
                                             ScimAttribute.of("type", STRING, null, "Always \"User\".")
                                                     .readOnly("default"),
-                                            ScimAttribute.of("display", STRING, null, "The user's userName.")
+                                            ScimAttribute.of(
+                                                            "display",
+                                                            STRING,
+                                                            "coalesce(mu.username, mu.email)",
+                                                            "The user's userName.")
                                                     .readOnly("default")),
                                     List.of()))),
             List.of(new ResourceSchema.Definition(
@@ -127,7 +132,12 @@ public final class ScimGroups {
                                             DATETIME,
                                             "greatest(t.created_at, r.created_at)",
                                             "When the tenant or the role was created, the later.")
-                                    .readOnly("default"))));
+                                    .readOnly("default"))),
+            // A filter on members (members[value eq "<user id>"], as Entra ID checks a membership) asks whether some
+            // member matches: one probe of the memberships primary key per group for a user id.
+            java.util.Map.of("members", """
+                    EXISTS (SELECT 1 FROM memberships m JOIN users mu ON mu.id = m.user_id
+                            WHERE m.tenant_id = t.id AND m.role_id = r.id AND mu.provider <> '""" + ServiceAccount.PROVIDER + "' AND {})"));
 
     private ScimGroups() {}
 

@@ -49,6 +49,10 @@ public record ScimQuery(
         if (resolved.valueFilter() != null) {
             throw ScimError.invalidValue("'sortBy' takes an attribute name, without a value filter.");
         }
+        if (schema.joinOf(resolved.parent()) != null) {
+            throw ScimError.invalidValue(
+                    "'sortBy' cannot be '" + sortBy.trim() + "': it has many values per resource.");
+        }
         return resolved.attribute().comparable();
     }
 

@@ -204,12 +204,14 @@ final class SqlFilter {
         }
         Path path = filter.getAttributePath();
         ScimAttribute attribute;
+        ScimAttribute parent = within;
         String valueFilter = null;
         if (within != null) {
             attribute = schema.resolveWithin(within, path);
         } else {
             ResourceSchema.Resolved resolved = schema.resolve(path);
             attribute = resolved.attribute();
+            parent = resolved.parent();
             if (resolved.valueFilter() != null) {
                 // emails[type eq "work"].value eq "…": the value filter and the comparison hold for the same value.
                 valueFilter = translate(resolved.valueFilter(), resolved.parent());
@@ -218,6 +220,10 @@ final class SqlFilter {
         String comparison = filter.getFilterType() == FilterType.PRESENT
                 ? present(attribute)
                 : compare(attribute, filter.getFilterType(), filter.getComparisonValue());
+        String join = schema.joinOf(parent);
+        if (join != null) {
+            comparison = join.replace("{}", comparison); // some value of the joined rows matches
+        }
         return valueFilter == null ? comparison : "(" + valueFilter + " AND " + comparison + ")";
     }
 

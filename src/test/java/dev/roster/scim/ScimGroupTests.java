@@ -147,7 +147,21 @@ class ScimGroupTests extends ScimTest {
         assertThat(names(ROSTER_GROUP + ":tenantId eq \"" + globex + "\"")).isEmpty();
         assertThat(names("displayName sw \"globex\"")).isEmpty();
         assertThat(names("id eq \"" + acme + ":" + DEVELOPER + "\"")).containsExactly("acme/developer");
-        assertThatThrownBy(() -> names("members.value eq \"" + alice + "\""))
+        // Entra ID checks a membership this way; "some member matches".
+        assertThat(names("id eq \"" + acme + ":" + DEVELOPER + "\" and members[value eq \"" + alice + "\"]"))
+                .containsExactly("acme/developer");
+        assertThat(names("members.value eq \"" + alice + "\"")).containsExactly("acme/developer");
+        assertThat(names("members.value eq \"" + dave + "\"")).isEmpty(); // a member of globex only
+        assertThat(names("members.display eq \"CAROL\"")).containsExactly("acme/developer");
+        assertThat(names("members pr")).containsExactlyInAnyOrder("acme/developer", "acme/viewer");
+        assertThat(names("not (members pr)")).hasSize(4);
+        assertThatThrownBy(() -> scim.searchRequest("Groups")
+                        .sort("members.value", SortOrder.ASCENDING)
+                        .invoke(GroupResource.class))
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getScimError().getScimType()).isEqualTo("invalidValue"));
+        assertThatThrownBy(() -> names("members.type eq \"User\""))
                 .isInstanceOfSatisfying(
                         BadRequestException.class,
                         e -> assertThat(e.getScimError().getScimType()).isEqualTo("invalidFilter"));
