@@ -128,15 +128,23 @@ final class DirectoryUserReader {
     }
 
     /** {@code {"role": "developer", "on": {"tenant": "acme", "name": "Acme Corp"}}}, or {@code "on": "acme"}. */
-    private @Nullable RoleAssignment roleAssignment(JsonNode entry) {
+    @Nullable
+    RoleAssignment roleAssignment(JsonNode entry) {
         String role = text(entry, fields.role());
         JsonNode on = present(entry, fields.roleTenant());
         if (role == null || on == null) {
             return null;
         }
+        UpstreamTenant tenant = tenant(on);
+        return tenant == null ? null : new RoleAssignment(role, tenant);
+    }
+
+    /** A tenant as the directory names it: {@code {"tenant": "acme", "name": "Acme Corp"}}, or {@code "acme"}. */
+    @Nullable
+    UpstreamTenant tenant(JsonNode on) {
         if (on.isString() || on.isIntegralNumber()) {
             String tenant = scalar(on);
-            return tenant == null ? null : new RoleAssignment(role, new UpstreamTenant(tenant, tenant, null));
+            return tenant == null ? null : new UpstreamTenant(tenant, tenant, null);
         }
         if (!on.isObject()) {
             return null;
@@ -146,11 +154,11 @@ final class DirectoryUserReader {
             return null;
         }
         String name = text(on, fields.tenantName());
-        return new RoleAssignment(role, new UpstreamTenant(tenant, name != null ? name : tenant, null));
+        return new UpstreamTenant(tenant, name != null ? name : tenant, null);
     }
 
     /** A string or an integral number (directories number their records), as text; blank is absent. */
-    private static @Nullable String id(JsonNode node, String field) {
+    static @Nullable String id(JsonNode node, String field) {
         JsonNode value = present(node, field);
         if (value == null) {
             return null;
@@ -214,12 +222,12 @@ final class DirectoryUserReader {
         return text.isEmpty() ? null : text;
     }
 
-    private static @Nullable JsonNode present(JsonNode node, String field) {
+    static @Nullable JsonNode present(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.isMissingNode() ? null : value;
     }
 
-    private static UpstreamCallFailed malformed(String why) {
+    static UpstreamCallFailed malformed(String why) {
         return new UpstreamCallFailed(Kind.MALFORMED, "the directory's answer does not fit the contract: " + why);
     }
 }

@@ -13,13 +13,17 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.UrlPathHelper;
 
 /**
- * Authenticates every {@code /v1/**} request but the token endpoints: a valid Roster access token (verified once per
+ * Authenticates every {@code /v1/**} request but the token endpoints and the deliveries of webhook sources: a valid Roster access token (verified once per
  * node, then cached until it expires) whose session still stands (checked on every request, through an exact
  * cache, so a logout is honoured on the very next request on every node).
  */
 class BearerAuthentication extends OncePerRequestFilter {
 
     private static final Set<String> OPEN = Set.of("/v1/auth/token", "/v1/auth/refresh");
+    /** A webhook source's deliveries (inbound): authenticated by their signature, not by a token. */
+    private static final java.util.regex.Pattern SIGNED =
+            java.util.regex.Pattern.compile("/v1/webhook-sources/[^/]+/events");
+
     private static final UrlPathHelper PATHS = new UrlPathHelper();
 
     private final AccessTokens accessTokens;
@@ -36,7 +40,9 @@ class BearerAuthentication extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         // Decoded and normalized, as Spring matches handlers: /%761/me is /v1/me here too.
         String path = PATHS.getPathWithinApplication(request);
-        return !path.startsWith("/v1/") || OPEN.contains(path);
+        return !path.startsWith("/v1/")
+                || OPEN.contains(path)
+                || ("POST".equals(request.getMethod()) && SIGNED.matcher(path).matches());
     }
 
     @Override

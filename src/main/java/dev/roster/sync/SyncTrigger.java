@@ -7,7 +7,9 @@ public enum SyncTrigger {
     SIGN_IN,
     REFRESH,
     SWEEP,
-    ADMIN;
+    ADMIN,
+    /** A change the upstream pushed through an inbound webhook. */
+    WEBHOOK;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

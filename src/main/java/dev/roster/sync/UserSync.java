@@ -3,6 +3,7 @@ package dev.roster.sync;
 import dev.roster.connectors.UpstreamConnector;
 import dev.roster.connectors.UpstreamUser;
 import dev.roster.connectors.UpstreamUser.RoleAssignment;
+import dev.roster.connectors.UpstreamUser.UpstreamTenant;
 import dev.roster.memberships.MembershipManagement;
 import dev.roster.outbox.Origin;
 import dev.roster.outbox.Outbox;
@@ -340,35 +341,130 @@ public class UserSync {
         }
         for (var entry : byTenant.entrySet()) {
             Pending p = entry.getValue();
-            if (p.wanted() == null) {
-                users.removeUpstreamMembership(userId, entry.getKey());
-            } else {
-                users.putUpstreamMembership(
-                        userId, entry.getKey(), p.wanted().role().id());
-            }
-            auditMembership(actor, userId, p.action(), entry.getKey(), p.change());
-            var payload = new java.util.LinkedHashMap<String, Object>();
-            payload.put("user_id", userId);
-            payload.put("tenant_id", entry.getKey());
-            if (p.wanted() != null) {
-                payload.put("role_id", p.wanted().role().id());
-                payload.put("role", p.wanted().role().slug());
-            }
-            // The event types of the admin API's changes: subscribers see one vocabulary whoever made the change.
-            String type = switch (p.action()) {
-                case "membership.added" -> "membership.assigned";
-                case "membership.removed" -> "membership.revoked";
-                default -> p.action();
-            };
-            outbox.append(
-                    Outbox.USER,
-                    userId.toString(),
-                    MembershipManagement.subject(userId, entry.getKey()),
-                    type,
-                    payload,
-                    Origin.UPSTREAM);
+            writeMembership(
+                    actor,
+                    userId,
+                    entry.getKey(),
+                    p.action(),
+                    p.wanted() == null ? null : p.wanted().role(),
+                    p.change());
         }
         return new Reconciled(diff, null);
+    }
+
+    /**
+     * One upstream membership written ({@code role}) or removed ({@code null}): the row, its audit row, its event for
+     * the outbox (origin upstream: never written back).
+     */
+    private void writeMembership(
+            String actor, UUID userId, UUID tenantId, String action, @Nullable Role role, RoleDiff.Change change) {
+        if (role == null) {
+            users.removeUpstreamMembership(userId, tenantId);
+        } else {
+            users.putUpstreamMembership(userId, tenantId, role.id());
+        }
+        auditMembership(actor, userId, action, tenantId, change);
+        var payload = new java.util.LinkedHashMap<String, Object>();
+        payload.put("user_id", userId);
+        payload.put("tenant_id", tenantId);
+        if (role != null) {
+            payload.put("role_id", role.id());
+            payload.put("role", role.slug());
+        }
+        // The event types of the admin API's changes: subscribers see one vocabulary whoever made the change.
+        String type = switch (action) {
+            case "membership.added" -> "membership.assigned";
+            case "membership.removed" -> "membership.revoked";
+            default -> action;
+        };
+        outbox.append(
+                Outbox.USER,
+                userId.toString(),
+                MembershipManagement.subject(userId, tenantId),
+                type,
+                payload,
+                Origin.UPSTREAM);
+    }
+
+    /**
+     * Applies the upstream's word that the user it calls {@code externalId} is gone (a {@code user.deleted} it
+     * pushed), as {@link #applyGone(UUID, SyncTrigger, Options)}; unchanged when Roster never had the user.
+     */
+    public UpstreamChange applyGone(String externalId, SyncTrigger trigger) {
+        Optional<UUID> userId = users.findByExternalId(provider(), externalId);
+        if (userId.isEmpty()) {
+            return UpstreamChange.unchanged("Roster has no user '" + externalId + "'");
+        }
+        Result result = applyGone(userId.get(), trigger, Options.APPLY);
+        return new UpstreamChange(result.outcome(), result.detail());
+    }
+
+    /**
+     * Applies one membership the upstream pushed: the user it calls {@code userExternalId} holds {@code role} (a global
+     * role's slug) in {@code tenant}, created from the upstream's data if Roster does not know it; with {@code role}
+     * null, the user no longer holds anything there. As a pull would: a membership assigned in Roster, or one whose
+     * change Roster has not yet written back, stays as it is; no guard on counts (the upstream named this one change).
+     * Refused when Roster does not know the user or the role.
+     */
+    public UpstreamChange applyMembership(
+            String userExternalId, UpstreamTenant tenant, @Nullable String role, SyncTrigger trigger) {
+        return java.util.Objects.requireNonNull(tx.execute(status -> {
+            Optional<UUID> found = users.findByExternalId(provider(), userExternalId);
+            if (found.isEmpty()) {
+                return UpstreamChange.refused("Roster has no user '" + userExternalId + "' (no user.created yet)");
+            }
+            UUID userId = found.get();
+            Role wanted = null;
+            if (role != null) {
+                wanted = roles.findGlobalBySlug(role).orElse(null);
+                if (wanted == null) {
+                    return UpstreamChange.refused("Roster knows no role '" + role + "'");
+                }
+            }
+            Optional<Tenant> known = tenants.findByExternalId(tenant.externalId());
+            Held held = known.flatMap(t -> users.memberships(userId).stream()
+                            .filter(h -> h.tenantId().equals(t.id()))
+                            .findFirst())
+                    .orElse(null);
+            if (held != null && !held.upstream()) {
+                return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
+            }
+            if (known.isPresent()
+                    && writeBack.awaiting(userId).contains(known.get().id())) {
+                return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
+            }
+            String actor = actor(trigger);
+            if (wanted == null) {
+                if (held == null) {
+                    return UpstreamChange.unchanged(null);
+                }
+                writeMembership(
+                        actor,
+                        userId,
+                        held.tenantId(),
+                        "membership.removed",
+                        null,
+                        new RoleDiff.Change(tenant.externalId(), held.tenantName(), held.role(), null));
+            } else if (held != null && held.roleId().equals(wanted.id())) {
+                return UpstreamChange.unchanged(null);
+            } else {
+                UUID tenantId = known.map(Tenant::id)
+                        .orElseGet(() -> tenants.findOrCreateFromUpstream(
+                                        tenant.externalId(), tenant.name(), tenant.slug(), actor)
+                                .id());
+                String name = known.map(Tenant::name).orElse(tenant.name());
+                writeMembership(
+                        actor,
+                        userId,
+                        tenantId,
+                        held == null ? "membership.added" : "membership.changed",
+                        wanted,
+                        new RoleDiff.Change(
+                                tenant.externalId(), name, held == null ? null : held.role(), wanted.slug()));
+            }
+            bus.publish(UserViews.TOPIC, userId.toString());
+            return UpstreamChange.changed();
+        }));
     }
 
     /** One membership change, before its tenant is created (when it is new) and the change applied. */

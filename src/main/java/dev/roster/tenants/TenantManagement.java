@@ -9,11 +9,13 @@ import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.Page;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -154,11 +156,57 @@ public class TenantManagement {
                     "The root tenant cannot be deleted: platform administration lives there.");
         }
         Tenant before = tenants.lock(id).orElseThrow(() -> notFound(id));
-        audit.record(caller.actor(), "tenant.deleted", target(id), id, before, null);
-        outbox.append(Outbox.TENANT, id.toString(), "tenant.deleted", before, Origin.LOCAL);
-        tenants.softDelete(id);
-        tenants.stamp(id, bus.version());
+        softDelete(caller.actor(), before, Origin.LOCAL);
+    }
+
+    private void softDelete(String actor, Tenant before, Origin origin) {
+        audit.record(actor, "tenant.deleted", target(before.id()), before.id(), before, null);
+        outbox.append(Outbox.TENANT, before.id().toString(), "tenant.deleted", before, origin);
+        tenants.softDelete(before.id());
+        tenants.stamp(before.id(), bus.version());
+        bus.publish(Tenants.TOPIC, before.id().toString());
+    }
+
+    /**
+     * The upstream renamed its tenant {@code id} (the upstream's own change: not written back). False when the name
+     * is already {@code name}, or the tenant is deleted.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean renameFromUpstream(UUID id, String name, String actor) {
+        Tenant before = tenants.lock(id).orElse(null);
+        if (before == null || before.name().equals(name)) {
+            return false; // deleted in Roster, or nothing to change
+        }
+        var changed = new Tenant(
+                id,
+                before.slug(),
+                name,
+                before.externalId(),
+                before.parentId(),
+                before.rbacEnabled(),
+                before.version(),
+                before.createdAt(),
+                before.updatedAt());
+        tenants.update(changed);
+        Tenant after = tenants.stamp(id, bus.version());
+        audit.record(actor, "tenant.updated", target(id), id, before, after);
+        outbox.append(Outbox.TENANT, id.toString(), "tenant.updated", after, Origin.UPSTREAM);
         bus.publish(Tenants.TOPIC, id.toString());
+        return true;
+    }
+
+    /** The upstream deleted its tenant {@code id}: soft-deleted as by an admin. False when it already is. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean deleteFromUpstream(UUID id, String actor) {
+        if (id.equals(BuiltInRoles.ROOT_TENANT)) {
+            return false;
+        }
+        Optional<Tenant> before = tenants.lock(id);
+        if (before.isEmpty()) {
+            return false;
+        }
+        softDelete(actor, before.get(), Origin.UPSTREAM);
+        return true;
     }
 
     public Tenant get(UUID id) {

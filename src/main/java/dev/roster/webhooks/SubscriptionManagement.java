@@ -10,9 +10,8 @@ import dev.roster.platform.JsonBody;
 import dev.roster.platform.Page;
 import dev.roster.platform.RosterException;
 import dev.roster.platform.SecretEncryption;
-import java.security.SecureRandom;
+import dev.roster.platform.WebhookSecret;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,11 +34,8 @@ public class SubscriptionManagement {
     /** The test event's type, sent only to the subscription tested. */
     public static final String TEST_EVENT = "webhook.test";
 
-    static final int SECRET_BYTES = 32;
-    static final String SECRET_PREFIX = "whsec_";
     public static final int MAX_EVENT_TYPES = 50;
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z][a-z_]*(\\.[a-z][a-z_]*)*(\\.\\*)?|\\*");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A subscription with its new secret: answered once. */
     public record WithSecret(Subscription subscription, String secret) {}
@@ -208,11 +204,10 @@ public class SubscriptionManagement {
     }
 
     private String newSecret(UUID subscription) {
-        byte[] raw = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(raw);
+        WebhookSecret secret = WebhookSecret.random();
         UUID secretId = UUID.randomUUID();
-        subscriptions.insertSecret(secretId, subscription, encryption.encrypt(raw, associatedData(secretId)));
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(raw);
+        subscriptions.insertSecret(secretId, subscription, encryption.encrypt(secret.key(), associatedData(secretId)));
+        return secret.formatted();
     }
 
     static String associatedData(UUID secretId) {

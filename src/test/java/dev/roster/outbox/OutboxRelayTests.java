@@ -156,6 +156,38 @@ class OutboxRelayTests extends OutboxTest {
     }
 
     @Test
+    void afterALongOutageEverythingArrivesInOrder() {
+        receiver.stubFor(post(urlEqualTo("/a")).willReturn(aResponse().withStatus(503)));
+        append("u-1", "one");
+        append("u-2", "two");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> (int) row("one").get("attempts") == 1
+                        && (int) row("two").get("attempts") == 1);
+        append("u-1", "three");
+        append("u-2", "four");
+        append("u-1", "five");
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> (int) row("one").get("attempts") == 2
+                        && (int) row("two").get("attempts") == 2);
+
+        // An hour later the target is back: everything goes, each user's events in the order they were written.
+        receiver.resetAll();
+        receiver.stubFor(post(urlEqualTo("/a")).willReturn(aResponse().withStatus(204)));
+        clock.advance(Duration.ofHours(1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received("/a").size() == 5);
+        List<String> arrived = types(received("/a"));
+        assertThat(arrived.stream().filter(List.of("one", "three", "five")::contains))
+                .containsExactly("one", "three", "five");
+        assertThat(arrived.stream().filter(List.of("two", "four")::contains)).containsExactly("two", "four");
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
     void aFailingTargetHoldsUpNoOther() {
         StubTarget.routes = List.of("stub:down", "stub:up");
         receiver.stubFor(post(urlEqualTo("/down")).willReturn(aResponse().withStatus(500)));

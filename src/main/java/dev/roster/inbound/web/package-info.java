@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.inbound.web;
+
+import org.jspecify.annotations.NullMarked;

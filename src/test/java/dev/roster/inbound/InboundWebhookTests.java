@@ -1,0 +1,309 @@
+package dev.roster.inbound;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.standardwebhooks.Webhook;
+import dev.roster.support.Http;
+import dev.roster.support.IntegrationTest;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A directory pushing its changes: signed Standard Webhooks to {@code POST /v1/webhook-sources/{name}/events}, each
+ * recorded once and applied through the sync operations, in order per user, retried when refused, dead when it never
+ * applies. Signatures are made with the Standard Webhooks reference library, as a directory would.
+ */
+@TestPropertySource(
+        properties = {"roster.outbox.schedule=0s,1s", "roster.outbox.jitter=0", "roster.outbox.poll-interval=100ms"})
+class InboundWebhookTests extends IntegrationTest {
+
+    String admin;
+    String secret;
+
+    @BeforeEach
+    void aSource() {
+        admin = signInAsPlatformAdmin();
+        Http.Response created = http.postJson("/v1/webhook-sources", admin, "{\"name\":\"directory\"}", Map.of());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        secret = created.json().path("secret").asString();
+        assertThat(secret).startsWith("whsec_");
+    }
+
+    @Test
+    void onlyASignedFreshUntamperedEventIsRecorded() throws Exception {
+        String body = event("user.updated", Instant.now(), user("u-1", "one@example.com", "One"));
+        long now = Instant.now().getEpochSecond();
+
+        assertThat(post("directory", "e-1", now, signature(secret, "e-1", now, body), body)
+                        .status())
+                .isEqualTo(202);
+
+        // Each header missing, a stale or future timestamp, another secret, a tampered body, an unknown source.
+        assertRefused(post("directory", null, now, signature(secret, "e-2", now, body), body));
+        assertRefused(post("directory", "e-2", null, signature(secret, "e-2", now, body), body));
+        assertRefused(post("directory", "e-2", now, null, body));
+        long stale = now - 600;
+        assertRefused(post("directory", "e-2", stale, signature(secret, "e-2", stale, body), body));
+        long future = now + 600;
+        assertRefused(post("directory", "e-2", future, signature(secret, "e-2", future, body), body));
+        String other = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertRefused(post("directory", "e-2", now, signature(other, "e-2", now, body), body));
+        assertRefused(post("directory", "e-2", now, signature(secret, "e-2", now, body), body.replace("One", "Eve")));
+        assertRefused(post("elsewhere", "e-2", now, signature(secret, "e-2", now, body), body));
+
+        assertThat(jdbc.sql("SELECT event_id FROM inbound_events")
+                        .query(String.class)
+                        .list())
+                .containsExactly("e-1");
+    }
+
+    @Test
+    void aRedeliveryIsANoOpAndTheEventIsAppliedOnce() throws Exception {
+        Http.Response first = send("e-1", "user.created", Instant.now(), user("u-1", "one@example.com", "One"));
+        Http.Response again = send("e-1", "user.created", Instant.now(), user("u-1", "one@example.com", "One"));
+
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        assertThat(first.json().path("status").asString()).isEqualTo("accepted");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.json().path("status").asString()).isEqualTo("duplicate");
+        awaitOutcome("e-1", "applied");
+        assertThat(jdbc.sql("SELECT count(*) FROM inbound_events")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'user.provisioned'"
+                                + " AND after ->> 'email' = 'one@example.com'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT first_name FROM users WHERE email = 'one@example.com'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("One");
+    }
+
+    @Test
+    void aUserTheirMembershipsAndTheirDeparture() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "user.created", t, user("u-1", "one@example.com", "One"));
+        send("e-2", "membership.created", t.plusSeconds(1), membership("u-1", "acme", "developer"));
+        send("e-3", "membership.updated", t.plusSeconds(2), membership("u-1", "acme", "operator"));
+        send("e-4", "membership.created", t.plusSeconds(3), membership("u-1", "globex", "viewer"));
+        send("e-5", "membership.deleted", t.plusSeconds(4), "{\"user_id\":\"u-1\",\"on\":{\"tenant\":\"globex\"}}");
+        awaitOutcome("e-5", "applied");
+
+        String user = userId("one@example.com");
+        assertThat(jdbc.sql("SELECT t.external_id || ':' || r.slug || ':' || m.source FROM memberships m"
+                                + " JOIN tenants t ON t.id = m.tenant_id JOIN roles r ON r.id = m.role_id"
+                                + " WHERE m.user_id = CAST(:u AS uuid)")
+                        .param("u", user)
+                        .query(String.class)
+                        .list())
+                .containsExactly("acme:operator:upstream");
+
+        send("e-6", "user.deleted", t.plusSeconds(5), "{\"id\":\"u-1\"}");
+        awaitOutcome("e-6", "applied");
+        assertThat(active("one@example.com")).isFalse();
+
+        // A late duplicate of the creation, under another id and older than the deletion: recorded, skipped.
+        send("e-7", "user.created", t.plusSeconds(1), user("u-1", "one@example.com", "One"));
+        awaitOutcome("e-7", "stale");
+        assertThat(active("one@example.com")).isFalse();
+
+        // The directory creates the user again, later: they come back.
+        send("e-8", "user.created", t.plusSeconds(10), user("u-1", "one@example.com", "One"));
+        awaitOutcome("e-8", "applied");
+        assertThat(active("one@example.com")).isTrue();
+    }
+
+    @Test
+    void anOlderUpdateArrivingLateDoesNotOverwriteANewerOne() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "user.created", t, user("u-1", "one@example.com", "One"));
+        send("e-3", "user.updated", t.plusSeconds(20), user("u-1", "one@example.com", "Newer"));
+        send("e-2", "user.updated", t.plusSeconds(10), user("u-1", "one@example.com", "Older"));
+
+        awaitOutcome("e-2", "stale");
+        assertThat(jdbc.sql("SELECT first_name FROM users WHERE email = 'one@example.com'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("Newer");
+    }
+
+    @Test
+    void aRefusedEventIsRetriedThenDeadThenReplayed() throws Exception {
+        // A membership of a user the directory has not announced: refused, retried once (the schedule here), dead.
+        send("e-1", "membership.created", Instant.now().minusSeconds(30), membership("u-9", "acme", "developer"));
+
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> jdbc.sql("SELECT count(*) FROM outbox WHERE target = 'inbound' AND dead_at IS NOT NULL")
+                                .query(Long.class)
+                                .single()
+                        == 1);
+        JsonNode dead = http.get("/v1/outbox?state=dead&target=inbound", admin).json();
+        assertThat(dead.path("items").get(0).path("attempts").asInt()).isEqualTo(2);
+        assertThat(dead.path("items").get(0).path("last_error").asString()).contains("no user 'u-9'");
+        assertThat(http.get("/v1/webhook-sources/directory/events?outcome=pending", admin)
+                        .json()
+                        .path("total")
+                        .asLong())
+                .isEqualTo(1);
+
+        // The user arrives (another subject's order is not held up); the operator replays the dead event.
+        send("e-2", "user.created", Instant.now().minusSeconds(60), user("u-9", "nine@example.com", "Nine"));
+        awaitOutcome("e-2", "applied");
+        assertThat(http.postJson("/v1/outbox:replay-dead", admin, "{\"target\":\"inbound\"}", Map.of())
+                        .status())
+                .isEqualTo(200);
+        awaitOutcome("e-1", "applied");
+        assertThat(jdbc.sql("SELECT count(*) FROM memberships WHERE user_id = CAST(:u AS uuid)")
+                        .param("u", userId("nine@example.com"))
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void badEventsAreRefusedAtTheDoorAndUnknownTypesIgnored() throws Exception {
+        assertThat(send("e-1", "user.created", Instant.now(), "{\"id\":\"u-1\"}")
+                        .status())
+                .isEqualTo(400); // no email
+        assertThat(sendRaw("e-2", "{\"type\":\"user.created\",\"data\":{}}").status())
+                .isEqualTo(400); // no timestamp
+        assertThat(sendRaw("e-3", "[1,2]").status()).isEqualTo(400);
+        assertThat(send("e-5", "user.updated", Instant.now().plusSeconds(3600), user("u-1", "one@example.com", "One"))
+                        .status())
+                .isEqualTo(400); // stamped in the future: it would make every later event look stale
+        Http.Response unknown = send("e-4", "invoice.paid", Instant.now(), "{\"amount\":1}");
+
+        assertThat(unknown.status()).isEqualTo(202);
+        awaitOutcome("e-4", "ignored");
+        assertThat(jdbc.sql("SELECT event_id FROM inbound_events")
+                        .query(String.class)
+                        .list())
+                .containsExactly("e-4");
+    }
+
+    @Test
+    void theDirectorysTenantsAreCreatedRenamedAndDeleted() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "tenant.created", t, "{\"tenant\":\"initech\",\"name\":\"Initech\"}");
+        send("e-2", "tenant.updated", t.plusSeconds(1), "{\"tenant\":\"initech\",\"name\":\"Initech Corp\"}");
+        awaitOutcome("e-2", "applied");
+        String tenant = tenantIdByExternalId("initech");
+        assertThat(http.get("/v1/tenants/" + tenant, admin).json().path("name").asString())
+                .isEqualTo("Initech Corp");
+
+        send("e-3", "tenant.deleted", t.plusSeconds(2), "{\"tenant\":\"initech\"}");
+        awaitOutcome("e-3", "applied");
+        assertThat(http.get("/v1/tenants/" + tenant, admin).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRotatedSecretKeepsTheOldOneGoodForTheOverlap() throws Exception {
+        String fresh = http.postJson("/v1/webhook-sources/directory/secret:rotate", admin, "", Map.of())
+                .json()
+                .path("secret")
+                .asString();
+        String body = event("user.updated", Instant.now(), user("u-1", "one@example.com", "One"));
+        long now = Instant.now().getEpochSecond();
+
+        assertThat(post("directory", "e-1", now, signature(secret, "e-1", now, body), body)
+                        .status())
+                .isEqualTo(202);
+        assertThat(post("directory", "e-2", now, signature(fresh, "e-2", now, body), body)
+                        .status())
+                .isEqualTo(202);
+    }
+
+    @Test
+    void aDeletionEndsTheUsersSessionsOnEveryNode() throws Exception {
+        String token = accessToken("leaver", "leaver@example.com", Map.of());
+        ConfigurableApplicationContext other = startAnotherNode(Map.of());
+        try {
+            Http otherNode = httpOf(other);
+            assertThat(otherNode.get("/v1/me", token).status()).isEqualTo(200);
+
+            send("e-1", "user.deleted", Instant.now(), "{\"id\":\"leaver\"}");
+            awaitOutcome("e-1", "applied");
+
+            assertThat(http.get("/v1/me", token).status()).isEqualTo(401);
+            assertThat(otherNode.get("/v1/me", token).status()).isEqualTo(401);
+        } finally {
+            other.close();
+        }
+    }
+
+    private Http.Response send(String id, String type, Instant occurred, String data) throws Exception {
+        return sendRaw(id, event(type, occurred, data));
+    }
+
+    private Http.Response sendRaw(String id, String body) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        return post("directory", id, now, signature(secret, id, now, body), body);
+    }
+
+    private Http.Response post(
+            String source, @Nullable String id, @Nullable Long timestamp, @Nullable String signature, String body) {
+        HttpRequest.Builder request = http.request("/v1/webhook-sources/" + source + "/events", null)
+                .header("Content-Type", "application/json");
+        if (id != null) {
+            request.header("webhook-id", id);
+        }
+        if (timestamp != null) {
+            request.header("webhook-timestamp", Long.toString(timestamp));
+        }
+        if (signature != null) {
+            request.header("webhook-signature", signature);
+        }
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String signature(String secret, String id, long timestamp, String body) throws Exception {
+        return new Webhook(secret).sign(id, timestamp, body);
+    }
+
+    private static String event(String type, Instant occurred, String data) {
+        return "{\"type\":\"" + type + "\",\"timestamp\":\"" + occurred + "\",\"data\":" + data + "}";
+    }
+
+    private static String user(String id, String email, String firstName) {
+        return "{\"id\":\"" + id + "\",\"email\":\"" + email + "\",\"first_name\":\"" + firstName + "\"}";
+    }
+
+    private static String membership(String user, String tenant, String role) {
+        return "{\"user_id\":\"" + user + "\",\"role\":\"" + role + "\",\"on\":{\"tenant\":\"" + tenant
+                + "\",\"name\":\"" + tenant + "\"}}";
+    }
+
+    private void assertRefused(Http.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(401);
+        assertThat(response.json().path("code").asString()).isEqualTo("invalid_signature");
+    }
+
+    private void awaitOutcome(String eventId, String outcome) {
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> outcome.equals(
+                        jdbc.sql("SELECT coalesce(outcome, 'pending') FROM inbound_events" + " WHERE event_id = :id")
+                                .param("id", eventId)
+                                .query(String.class)
+                                .optional()
+                                .orElse(null)));
+    }
+
+    private boolean active(String email) {
+        return jdbc.sql("SELECT is_active FROM users WHERE email = :e")
+                .param("e", email)
+                .query(Boolean.class)
+                .single();
+    }
+}
