@@ -51,6 +51,7 @@ public enum ErrorCode {
     OUTBOX_EVENT_NOT_FOUND(HttpStatus.NOT_FOUND),
     WEBHOOK_SOURCE_NOT_FOUND(HttpStatus.NOT_FOUND),
     INBOUND_EVENT_NOT_FOUND(HttpStatus.NOT_FOUND),
+    SCIM_CLIENT_NOT_FOUND(HttpStatus.NOT_FOUND),
 
     // The state of things forbids it.
     SLUG_TAKEN(HttpStatus.CONFLICT),

@@ -146,6 +146,16 @@ class PermissionMatrixTests extends IntegrationTest {
             new Route("DELETE", "/v1/webhook-subscriptions/{W}", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/webhook-subscriptions/{W}/secret:rotate", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/webhook-subscriptions/{W}:test", null, Kind.PLATFORM_ADMIN, 202),
+            new Route(
+                    "POST",
+                    "/v1/scim-clients",
+                    "{\"name\":\"Entra\",\"tenant_ids\":[\"{T}\"]}",
+                    Kind.PLATFORM_ADMIN,
+                    201),
+            new Route("GET", "/v1/scim-clients", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("GET", "/v1/scim-clients/{C}", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("POST", "/v1/scim-clients/{C}/token:rotate", null, Kind.PLATFORM_ADMIN, 200),
+            new Route("DELETE", "/v1/scim-clients/{C}", null, Kind.PLATFORM_ADMIN, 200),
             new Route("GET", "/v1/outbox", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/outbox/{E}:replay", null, Kind.PLATFORM_ADMIN, 200),
             new Route("POST", "/v1/outbox:replay-dead", null, Kind.PLATFORM_ADMIN, 200),
@@ -236,6 +246,7 @@ class PermissionMatrixTests extends IntegrationTest {
                                     .replace("{grantId}", "{G}")
                                     .replace("{serviceAccountId}", "{S}")
                                     .replace("{subscriptionId}", "{W}")
+                                    .replace("{scimClientId}", "{C}")
                                     .replace("{eventId}", "{E}")
                                     .replace("{name}", "{N}")
                                     .replace("{inboundEventId}", "{I}"));
@@ -261,6 +272,7 @@ class PermissionMatrixTests extends IntegrationTest {
         String serviceAccount = insertServiceAccount();
         String subscription = insertWebhookSubscription();
         String deadEvent = insertDeadOutboxEvent();
+        String scimClient = insertScimClient(tenant);
         jdbc.sql("INSERT INTO webhook_sources (name) VALUES ('source-a')").update();
         String refusedEvent = jdbc.sql("""
                         INSERT INTO inbound_events (source, event_id, event_type, occurred_at, subject, payload, outcome)
@@ -277,6 +289,7 @@ class PermissionMatrixTests extends IntegrationTest {
                 .replace("{S}", serviceAccount)
                 .replace("{W}", subscription)
                 .replace("{E}", deadEvent)
+                .replace("{C}", scimClient)
                 .replace("{N}", "source-a")
                 .replace("{I}", refusedEvent);
         String body = route.body() == null
@@ -387,6 +400,17 @@ class PermissionMatrixTests extends IntegrationTest {
                                 8, now(), 'HTTP 500')
                         RETURNING id::text
                         """).query(String.class).single();
+    }
+
+    private String insertScimClient(String tenant) {
+        String id = jdbc.sql("INSERT INTO scim_clients (id, name) VALUES (gen_random_uuid(), 'M') RETURNING id::text")
+                .query(String.class)
+                .single();
+        jdbc.sql("INSERT INTO scim_client_tenants (client_id, tenant_id) VALUES (CAST(:c AS uuid), CAST(:t AS uuid))")
+                .param("c", id)
+                .param("t", tenant)
+                .update();
+        return id;
     }
 
     private String insertCustomRole(String tenant) {

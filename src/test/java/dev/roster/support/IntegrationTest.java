@@ -60,7 +60,7 @@ public abstract class IntegrationTest {
         for (int attempt = 1; ; attempt++) {
             try {
                 jdbc.sql(
-                                "TRUNCATE users, sessions, refresh_tokens, refresh_token_successors, memberships, member_counts, member_count_deltas, audit_log, grants, outbox, webhook_subscriptions, webhook_sources, inbound_events, inbound_facts CASCADE")
+                                "TRUNCATE users, sessions, refresh_tokens, refresh_token_successors, memberships, member_counts, member_count_deltas, audit_log, grants, outbox, webhook_subscriptions, webhook_sources, inbound_events, inbound_facts, scim_clients CASCADE")
                         .update();
                 jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
                         .update();

@@ -1,0 +1,67 @@
+package dev.roster.scim;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The read side of {@code /scim/v2/Groups} ({@link ScimGroups} has the rule): one group, and lists with filter,
+ * sort, pagination and attribute selection, within the client's tenants. Members are read only when the answer
+ * shows them ({@code excludedAttributes=members} spares reading them).
+ */
+@Service
+public class ScimGroupDirectory {
+
+    private final ScimGroupRows rows;
+    private final ScimUserDirectory users;
+    private final int maxResults;
+
+    ScimGroupDirectory(ScimGroupRows rows, ScimUserDirectory users, ScimSettings settings) {
+        this.rows = rows;
+        this.users = users;
+        this.maxResults = settings.maxResults();
+    }
+
+    @Transactional(readOnly = true)
+    public ObjectNode get(
+            ScimCaller caller, String id, @Nullable String attributes, @Nullable String excludedAttributes) {
+        Projection projection = Projection.of(ScimGroups.SCHEMA, attributes, excludedAttributes);
+        UUID[] ids = ScimGroups.parseId(id);
+        ScimGroups.Row row = ids == null
+                ? null
+                : rows.find(caller.tenantIds(), ids[0], ids[1]).orElse(null);
+        if (row == null) {
+            throw ScimError.notFound("There is no group " + id + ".");
+        }
+        return resource(row, projection, users.base());
+    }
+
+    @Transactional(readOnly = true)
+    public ObjectNode list(ScimCaller caller, ScimQuery query) {
+        Projection projection = Projection.of(ScimGroups.SCHEMA, query.attributes(), query.excludedAttributes());
+        SqlFilter.Condition filter = SqlFilter.of(ScimGroups.SCHEMA, query.filter());
+        String orderBy = query.orderBy(ScimGroups.SCHEMA, "t.id");
+        boolean descending = query.descending();
+        int startIndex = query.firstIndex();
+        int count = query.pageSize(maxResults);
+        List<UUID> tenants = caller.tenantIds();
+        long total = tenants.isEmpty() ? 0 : rows.count(tenants, filter);
+        List<ScimGroups.Row> page = count == 0 || tenants.isEmpty() || startIndex > total
+                ? List.of()
+                : rows.page(tenants, filter, orderBy, descending, startIndex - 1, count);
+        String base = users.base();
+        return ScimQuery.listResponse(
+                total,
+                startIndex,
+                page.stream().map(row -> resource(row, projection, base)).toList());
+    }
+
+    private ObjectNode resource(ScimGroups.Row row, Projection projection, String base) {
+        List<ScimGroups.Member> members =
+                projection.returns("members") ? rows.members(row.tenantId(), row.roleId()) : null;
+        return projection.apply(ScimGroups.resource(row, members, base));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.roster.scim;
+
+import dev.roster.serviceaccounts.ServiceAccount;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The groups a SCIM client sees: every (tenant, role) pair of its live tenants, the role a built-in or one of the
+ * tenant's own ({@link ScimGroups}). There are few (tenants × roles), so a list is a plain query over them; members
+ * are read per group, and only when the answer shows them: one range of the {@code (tenant_id, user_id) INCLUDE
+ * (role_id)} index of {@code memberships}.
+ */
+@Repository
+class ScimGroupRows {
+
+    private static final String VISIBLE = """
+            t.id = ANY(:tenants) AND t.deleted_at IS NULL""";
+
+    private static final String FROM = " FROM tenants t JOIN roles r ON r.tenant_id IS NULL OR r.tenant_id = t.id ";
+
+    private static final String FIND =
+            "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE + " AND t.id = :tenant AND r.id = :role";
+
+    // Service accounts hold roles too, but are never SCIM users: not listed as members either.
+    private static final String MEMBERS = """
+            SELECT m.user_id, coalesce(u.username, u.email) AS user_name
+            FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.tenant_id = :tenant AND m.role_id = :role AND u.provider <> :serviceAccounts
+            ORDER BY m.user_id
+            """;
+
+    private final JdbcClient jdbc;
+
+    ScimGroupRows(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<ScimGroups.Row> find(List<UUID> tenants, UUID tenant, UUID role) {
+        return jdbc.sql(FIND)
+                .param("tenants", tenants.toArray(UUID[]::new))
+                .param("tenant", tenant)
+                .param("role", role)
+                .query(ScimGroupRows::row)
+                .optional();
+    }
+
+    List<ScimGroups.Row> page(
+            List<UUID> tenants, SqlFilter.Condition filter, String orderBy, boolean descending, int offset, int count) {
+        String sql = "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE + " AND " + filter.sql() + " ORDER BY "
+                + orderBy + (descending ? " DESC" : " ASC") + " NULLS LAST, t.id, r.id LIMIT :count OFFSET :offset";
+        return jdbc.sql(sql)
+                .params(filter.params())
+                .param("tenants", tenants.toArray(UUID[]::new))
+                .param("count", count)
+                .param("offset", offset)
+                .query(ScimGroupRows::row)
+                .list();
+    }
+
+    long count(List<UUID> tenants, SqlFilter.Condition filter) {
+        return jdbc.sql("SELECT count(*)" + FROM + "WHERE " + VISIBLE + " AND " + filter.sql())
+                .params(filter.params())
+                .param("tenants", tenants.toArray(UUID[]::new))
+                .query(Long.class)
+                .single();
+    }
+
+    List<ScimGroups.Member> members(UUID tenant, UUID role) {
+        return jdbc.sql(MEMBERS)
+                .param("tenant", tenant)
+                .param("role", role)
+                .param("serviceAccounts", ServiceAccount.PROVIDER)
+                .query((rs, i) -> new ScimGroups.Member(rs.getObject("user_id", UUID.class), rs.getString("user_name")))
+                .list();
+    }
+
+    private static ScimGroups.Row row(ResultSet rs, int i) throws SQLException {
+        return new ScimGroups.Row(
+                rs.getObject("tenant_id", UUID.class),
+                rs.getString("tenant_slug"),
+                rs.getString("tenant_name"),
+                rs.getObject("role_id", UUID.class),
+                rs.getString("role_slug"),
+                rs.getString("role_name"),
+                rs.getBoolean("built_in"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    }
+}

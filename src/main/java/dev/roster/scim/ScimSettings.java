@@ -1,0 +1,28 @@
+package dev.roster.scim;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code roster.scim.*}, i.e. {@code ROSTER_SCIM_*}. docs/configuration.md explains each.
+ *
+ * @param tokenOverlap how long the token a rotation replaces keeps working beside the new one, so that the IdP's
+ *     configuration can be switched without a failed provisioning cycle; {@code 0} ends it at once
+ * @param maxResults the most resources one list answer holds ({@code count} above it is lowered to it, as RFC 7644
+ *     §3.4.2.4 allows); {@code ServiceProviderConfig} announces it
+ */
+@ConfigurationProperties("roster.scim")
+public record ScimSettings(
+        @DefaultValue("1h") Duration tokenOverlap,
+        @DefaultValue("200") int maxResults) {
+
+    public ScimSettings {
+        if (tokenOverlap.isNegative()) {
+            throw new IllegalArgumentException("roster.scim.token-overlap must not be negative");
+        }
+        if (maxResults < 1 || maxResults > 1000) {
+            throw new IllegalArgumentException("roster.scim.max-results must be between 1 and 1000");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.roster.scim.web;
+
+import org.jspecify.annotations.NullMarked;
