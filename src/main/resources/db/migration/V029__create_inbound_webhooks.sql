@@ -55,3 +55,7 @@ CREATE INDEX inbound_events_source_outcome_idx ON inbound_events (source, (coale
 
 -- A user's refused events, queued again once the user's own event is applied (a membership that came first).
 CREATE INDEX inbound_events_refused_idx ON inbound_events (source, subject) WHERE outcome = 'refused';
+
+-- Retention prunes what is settled (applied, unchanged, stale, ignored) by age; refused and pending events stay.
+CREATE INDEX inbound_events_applied_at_idx ON inbound_events (applied_at)
+    WHERE outcome IN ('applied', 'unchanged', 'stale', 'ignored');

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -282,6 +283,30 @@ class InboundWebhookTests extends IntegrationTest {
         } finally {
             other.close();
         }
+    }
+
+    @Autowired
+    InboundRetention retention;
+
+    @Test
+    void settledEventsArePrunedAfterTheRetentionAndTheRestStay() throws Exception {
+        send("e-1", "user.created", Instant.now().minusSeconds(60), user("u-1", "one@example.com", "One"));
+        send("e-2", "membership.created", Instant.now().minusSeconds(30), membership("u-8", "acme", "developer"));
+        awaitOutcome("e-1", "applied");
+        awaitOutcome("e-2", "refused");
+        jdbc.sql("UPDATE inbound_events SET applied_at = now() - interval '31 days'")
+                .update();
+
+        assertThat(retention.prune()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT event_id FROM inbound_events")
+                        .query(String.class)
+                        .list())
+                .containsExactly("e-2");
+        // What made later duplicates stale is kept.
+        assertThat(jdbc.sql("SELECT count(*) FROM inbound_facts WHERE fact = 'user:u-1'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     private Http.Response send(String id, String type, Instant occurred, String data) throws Exception {
