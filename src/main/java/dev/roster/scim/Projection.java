@@ -58,7 +58,7 @@ final class Projection {
             try {
                 Path path = Path.fromString(name).withoutFilters();
                 paths.add(new Selector(path.getSchemaUrn(), names(path)));
-            } catch (BadRequestException e) {
+            } catch (BadRequestException | RuntimeException e) {
                 throw ScimError.invalidValue("'" + name + "' is not an attribute name: " + e.getMessage());
             }
         }

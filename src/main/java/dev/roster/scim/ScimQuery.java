@@ -37,7 +37,7 @@ public record ScimQuery(
         Path path;
         try {
             path = Path.fromString(sortBy.trim());
-        } catch (BadRequestException e) {
+        } catch (BadRequestException | RuntimeException e) {
             throw ScimError.invalidValue("'sortBy' is not an attribute name: " + e.getMessage());
         }
         ResourceSchema.Resolved resolved;

@@ -59,7 +59,9 @@ final class SqlFilter {
         Filter parsed;
         try {
             parsed = Filter.fromString(valuePathsAsValueFilters(filter));
-        } catch (BadRequestException e) {
+        } catch (BadRequestException | RuntimeException e) {
+            // The parser throws more than its BadRequestException: a value that is JSON but not a scalar ({}, [1])
+            // fails its cast.
             throw ScimError.invalidFilter("The filter cannot be parsed: " + e.getMessage());
         }
         var translation = new SqlFilter(schema);
@@ -249,6 +251,9 @@ final class SqlFilter {
                 if (!value.isTextual()) {
                     throw refuse(attribute, op, value.toString());
                 }
+                if (value.textValue().indexOf('\u0000') >= 0) {
+                    throw ScimError.invalidFilter("A filter's value may not hold a NUL character.");
+                }
                 yield text(attribute.comparable(), op, attribute.caseExact(), bind(value.textValue()));
             }
             case ID -> id(attribute, op, value);
@@ -275,6 +280,10 @@ final class SqlFilter {
                     throw ScimError.invalidFilter(
                             "'" + attribute.name() + "' is a dateTime: compare it with an xsd:dateTime such as"
                                     + " \"2026-01-31T12:00:00Z\".");
+                }
+                if (at.getYear() < 1 || at.getYear() > 9999) {
+                    throw ScimError.invalidFilter(
+                            "'" + attribute.name() + "' is compared with a dateTime of year 1" + " to 9999.");
                 }
                 yield ordered(sql, op, bind(at));
             }

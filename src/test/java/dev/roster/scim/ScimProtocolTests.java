@@ -83,6 +83,20 @@ class ScimProtocolTests extends ScimTest {
     }
 
     @Test
+    void valuesTheParserOrPostgreSqlWouldChokeOnAreInvalidFilters() {
+        // Not scalars (the parser's own cast fails), a NUL (PostgreSQL stores none), a year beyond timestamptz.
+        assertScimError(scim(client.token(), "/Users?filter=" + q("userName eq {}")), "400", "invalidFilter");
+        assertScimError(scim(client.token(), "/Users?filter=" + q("userName eq [1]")), "400", "invalidFilter");
+        assertScimError(scim(client.token(), "/Users?filter=" + q("userName eq \"\\u0000\"")), "400", "invalidFilter");
+        assertScimError(
+                scim(client.token(), "/Users?filter=" + q("meta.created gt \"+300000-01-01T00:00:00Z\"")),
+                "400",
+                "invalidFilter");
+        assertScimError(scim(client.token(), "/Users?sortBy=" + q("emails[value eq {}]")), "400", "invalidValue");
+        assertScimError(scim(client.token(), "/Users?attributes=" + q("emails[value eq {}]")), "400", "invalidValue");
+    }
+
+    @Test
     void answersAreScimJsonOrPlainJsonWhenThatIsAsked() {
         Http.Response scimJson = scim(client.token(), "/Users");
         assertThat(scimJson.contentType()).startsWith("application/scim+json");
