@@ -185,6 +185,53 @@ class ScimUserWriteTests extends ScimTest {
     }
 
     @Test
+    void createThenSignInIsOneUser() throws ScimException {
+        UserResource created = scim.create("Users", newHire("oid-nina"));
+
+        signIn("oid-nina", "nina@acme.example", Map.of("email_verified", true));
+
+        assertThat(jdbc.sql("SELECT id::text FROM users WHERE external_id = 'oid-nina'")
+                        .query(String.class)
+                        .list())
+                .containsExactly(created.getId());
+    }
+
+    @Test
+    void deactivationBeyondTheGuardIs503AndKeepsNothingOfTheWrite() {
+        // As many deactivations by the upstream within the hour as the guard allows (50 by default).
+        jdbc.sql("""
+                INSERT INTO users (id, provider, external_id, email, is_active, deactivated_by, deactivated_at)
+                SELECT gen_random_uuid(), 'gone', 'gone-' || i, 'gone' || i || '@x.example', false, 'upstream', now()
+                FROM generate_series(1, 50) i
+                """).update();
+
+        Http.Response refused = http.patchJson(
+                "/scim/v2/Users/" + alice,
+                client.token(),
+                "{\"Operations\":[{\"op\":\"replace\",\"value\":{\"active\":false,\"displayName\":\"Gone\"}}]}");
+
+        assertScimError(refused, "503", null);
+        assertThat(jdbc.sql("SELECT is_active || ' ' || coalesce(display_name, '-') FROM users WHERE id = CAST(:id AS"
+                                + " uuid)")
+                        .param("id", alice)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("true -");
+    }
+
+    @Test
+    void renamingToAUserNameTakenInTheViewIs409() throws ScimException {
+        UserResource created = scim.create("Users", newHire("oid-nina"));
+
+        Http.Response renamed = http.patchJson(
+                "/scim/v2/Users/" + created.getId(),
+                client.token(),
+                "{\"Operations\":[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"Alice\"}]}");
+
+        assertScimError(renamed, "409", "uniqueness");
+    }
+
+    @Test
     void createWhenTheUpstreamIdBelongsToAnotherTenantsUserThen409AndNothingChanges() {
         UserResource user = newHire("ext-frank@globex.example");
 
