@@ -151,7 +151,7 @@ public class UserSync {
      * SyncTrigger, Options)}, with its guard; the audit rows name {@code actor}.
      */
     public Result deprovision(UUID userId, String actor) {
-        return gone(userId, SyncTrigger.SCIM, Options.APPLY, actor, "the provisioner deleted the user");
+        return gone(userId, Options.APPLY, actor, "the provisioner deleted the user");
     }
 
     /**
@@ -159,10 +159,10 @@ public class UserSync {
      * for audit and a later return. Guarded like removals: many such answers at once are an outage.
      */
     public Result applyGone(UUID userId, SyncTrigger trigger, Options options) {
-        return gone(userId, trigger, options, actor(trigger), "the upstream does not know the user");
+        return gone(userId, options, actor(trigger), "the upstream does not know the user");
     }
 
-    private Result gone(UUID userId, SyncTrigger trigger, Options options, String actor, String why) {
+    private Result gone(UUID userId, Options options, String actor, String why) {
         return inTransaction(options, () -> {
             boolean wasActive = users.activity(userId);
             SyncOutcome outcome = SyncOutcome.UNCHANGED;
