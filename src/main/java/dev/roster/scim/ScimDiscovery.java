@@ -6,8 +6,8 @@ import java.util.List;
 import org.springframework.stereotype.Service;
 
 /**
- * The discovery endpoints (RFC 7644 §4): what this server supports, said as it is. PATCH, bulk and password changes
- * are announced unsupported; filters, sorting and ETags supported, with the list maximum.
+ * The discovery endpoints (RFC 7644 §4): what this server supports, said as it is. Bulk and password changes are
+ * announced unsupported; PATCH supported; filters, sorting and ETags supported, with the list maximum.
  */
 @Service
 public class ScimDiscovery {
@@ -26,7 +26,7 @@ public class ScimDiscovery {
         String base = users.base();
         ObjectNode config = ScimJson.object();
         config.putArray("schemas").add("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
-        config.putObject("patch").put("supported", false);
+        config.putObject("patch").put("supported", true);
         config.putObject("bulk").put("supported", false).put("maxOperations", 0).put("maxPayloadSize", 0);
         config.putObject("filter").put("supported", true).put("maxResults", maxResults);
         config.putObject("changePassword").put("supported", false);

@@ -27,6 +27,9 @@ class ScimGroupRows {
     private static final String FIND =
             "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE + " AND t.id = :tenant AND r.id = :role";
 
+    private static final String FIND_BY_NAME = "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE
+            + " AND lower(t.slug || '/' || r.slug) = lower(:displayName)";
+
     // Service accounts hold roles too, but are never SCIM users: not listed as members either.
     private static final String MEMBERS = """
             SELECT m.user_id, coalesce(u.username, u.email) AS user_name
@@ -46,6 +49,15 @@ class ScimGroupRows {
                 .param("tenants", tenants.toArray(UUID[]::new))
                 .param("tenant", tenant)
                 .param("role", role)
+                .query(ScimGroupRows::row)
+                .optional();
+    }
+
+    /** The group called {@code displayName} ({@code <tenant slug>/<role slug>}, any case) among the tenants'. */
+    Optional<ScimGroups.Row> findByDisplayName(List<UUID> tenants, String displayName) {
+        return jdbc.sql(FIND_BY_NAME)
+                .param("tenants", tenants.toArray(UUID[]::new))
+                .param("displayName", displayName)
                 .query(ScimGroupRows::row)
                 .optional();
     }

@@ -72,15 +72,14 @@ public final class ScimGroups {
                                     true,
                                     false,
                                     false,
-                                    "readOnly",
+                                    "readWrite",
                                     "default",
                                     "none",
-                                    "The tenant's members who hold the role there.",
+                                    "The tenant's members who hold the role there; PATCH and PUT change them.",
                                     null,
                                     List.of(
                                             ScimAttribute.of("value", ID, "m.user_id", "The user's id.")
-                                                    .caseExactly()
-                                                    .readOnly("default"),
+                                                    .caseExactly(),
                                             ScimAttribute.of("$ref", REFERENCE, null, "The user's URL.")
                                                     .caseExactly()
                                                     .references("User")

@@ -38,8 +38,7 @@ public class ScimUserDirectory {
     public Found get(ScimCaller caller, String id, @Nullable String attributes, @Nullable String excludedAttributes) {
         Projection projection = Projection.of(ScimUsers.SCHEMA, attributes, excludedAttributes);
         UUID uuid = SqlFilter.uuid(id);
-        ScimUsers.Row row =
-                uuid == null ? null : rows.find(caller.tenantIds(), uuid).orElse(null);
+        ScimUsers.Row row = uuid == null ? null : rows.find(caller, uuid).orElse(null);
         if (row == null) {
             throw ScimError.notFound("There is no user " + id + ".");
         }
@@ -56,10 +55,10 @@ public class ScimUserDirectory {
         int startIndex = query.firstIndex();
         int count = query.pageSize(maxResults);
         List<UUID> tenants = caller.tenantIds();
-        long total = tenants.isEmpty() ? 0 : rows.count(tenants, filter);
+        long total = tenants.isEmpty() ? 0 : rows.count(caller, filter);
         List<ScimUsers.Row> page = count == 0 || tenants.isEmpty() || startIndex > total
                 ? List.of()
-                : rows.page(tenants, filter, orderBy, descending, startIndex - 1, count);
+                : rows.page(caller, filter, orderBy, descending, startIndex - 1, count);
         String base = base();
         return ScimQuery.listResponse(
                 total,

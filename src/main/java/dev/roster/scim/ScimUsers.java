@@ -169,6 +169,21 @@ public final class ScimUsers {
         return "W/\"" + micros + "\"";
     }
 
+    /**
+     * Whether {@code header} ({@code If-Match} or {@code If-None-Match}) names {@code version}: RFC 9110 §13.1.2, a
+     * weak comparison against {@code *} or any tag of the list.
+     */
+    public static boolean matches(String header, String version) {
+        String weak = version.startsWith("W/") ? version.substring(2) : version;
+        for (String tag : header.split(",")) {
+            String t = tag.trim();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(weak)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The SCIM User {@code row} is; {@code base} is the SCIM base URL ({@code …/scim/v2}). */
     public static ObjectNode resource(Row row, String base) {
         ObjectNode user = ScimJson.object();

@@ -9,7 +9,9 @@ public enum SyncTrigger {
     SWEEP,
     ADMIN,
     /** A change the upstream pushed through an inbound webhook. */
-    WEBHOOK;
+    WEBHOOK,
+    /** A change an identity provider provisioned over SCIM ({@code /scim/v2}). */
+    SCIM;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

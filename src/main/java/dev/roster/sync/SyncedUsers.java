@@ -30,6 +30,39 @@ class SyncedUsers {
                 image = coalesce(EXCLUDED.image, u.image),
             """;
 
+    // A provisioner's statement (SCIM) is the whole profile: a name field it leaves out is cleared. It does not vouch
+    // for the address, which keeps the verification of the same stored address (a sign-in's word) and loses it with a
+    // new one.
+    private static final String PROVISIONED_NAMES_SET = """
+                email = EXCLUDED.email,
+                email_verified = CASE WHEN :provisioned THEN lower(EXCLUDED.email) = lower(u.email) AND u.email_verified
+                                      ELSE EXCLUDED.email_verified END,
+                username = CASE WHEN :provisioned THEN EXCLUDED.username ELSE coalesce(EXCLUDED.username, u.username) END,
+                first_name = CASE WHEN :provisioned THEN EXCLUDED.first_name
+                                  ELSE coalesce(EXCLUDED.first_name, u.first_name) END,
+                last_name = CASE WHEN :provisioned THEN EXCLUDED.last_name
+                                 ELSE coalesce(EXCLUDED.last_name, u.last_name) END,
+                middle_name = CASE WHEN :provisioned THEN EXCLUDED.middle_name
+                                   ELSE coalesce(EXCLUDED.middle_name, u.middle_name) END,
+                display_name = CASE WHEN :provisioned THEN EXCLUDED.display_name
+                                    ELSE coalesce(EXCLUDED.display_name, u.display_name) END,
+                image = CASE WHEN :provisioned THEN EXCLUDED.image ELSE coalesce(EXCLUDED.image, u.image) END,
+            """;
+
+    private static final String PROVISIONED_NAMES_CHANGED = """
+            (EXCLUDED.email,
+             CASE WHEN :provisioned THEN lower(EXCLUDED.email) = lower(u.email) AND u.email_verified
+                  ELSE EXCLUDED.email_verified END,
+             CASE WHEN :provisioned THEN EXCLUDED.username ELSE coalesce(EXCLUDED.username, u.username) END,
+             CASE WHEN :provisioned THEN EXCLUDED.first_name ELSE coalesce(EXCLUDED.first_name, u.first_name) END,
+             CASE WHEN :provisioned THEN EXCLUDED.last_name ELSE coalesce(EXCLUDED.last_name, u.last_name) END,
+             CASE WHEN :provisioned THEN EXCLUDED.middle_name ELSE coalesce(EXCLUDED.middle_name, u.middle_name) END,
+             CASE WHEN :provisioned THEN EXCLUDED.display_name ELSE coalesce(EXCLUDED.display_name, u.display_name) END,
+             CASE WHEN :provisioned THEN EXCLUDED.image ELSE coalesce(EXCLUDED.image, u.image) END)
+            IS DISTINCT FROM
+            (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name, u.display_name, u.image)
+            """;
+
     // Whether those fields change: only then does updated_at move.
     private static final String NAMES_CHANGED = """
             (EXCLUDED.email, EXCLUDED.email_verified, coalesce(EXCLUDED.username, u.username),
@@ -79,7 +112,7 @@ class SyncedUsers {
                          u.reports_to_id, u.is_leader))
                     THEN now() ELSE u.updated_at END
             RETURNING id, (xmax = 0) AS created, is_active, deactivated_by, updated_at = now() AS changed
-            """.formatted(NAMES_SET, NAMES_CHANGED);
+            """.formatted(PROVISIONED_NAMES_SET, PROVISIONED_NAMES_CHANGED);
 
     // Many profiles at once (the search fallback): one statement, no roles. A user new to Roster comes in as the
     // directory says (an inactive leaver stays inactive, marked as the upstream's doing); a known user's activity
@@ -199,7 +232,8 @@ class SyncedUsers {
             @Nullable String deactivatedBy,
             boolean changed) {}
 
-    Upserted upsertProfile(String provider, UpstreamUser user) {
+    /** {@code provisioned}: a provisioner's whole statement of the profile (see {@code PROVISIONED_NAMES_SET}). */
+    Upserted upsertProfile(String provider, UpstreamUser user, boolean provisioned) {
         Organization org = user.organization();
         boolean hasOrganization = org != null;
         return jdbc.sql(UPSERT_PROFILE)
@@ -215,6 +249,7 @@ class SyncedUsers {
                 .param("displayName", user.displayName())
                 .param("image", user.image())
                 .param("hasOrganization", hasOrganization)
+                .param("provisioned", provisioned)
                 .param("positionTitle", org == null ? null : org.positionTitle())
                 .param("division", org == null ? null : org.division())
                 .param("department", org == null ? null : org.department())

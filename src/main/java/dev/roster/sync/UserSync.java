@@ -127,7 +127,31 @@ public class UserSync {
 
     /** Applies the upstream's answer about a user it knows. */
     public Result apply(UpstreamUser user, SyncTrigger trigger, Options options) {
-        return inTransaction(options, () -> applyInTransaction(user, trigger, options));
+        return inTransaction(options, () -> applyInTransaction(user, trigger, options, actor(trigger), false));
+    }
+
+    /**
+     * Applies a provisioner's whole statement of a user ({@link SyncTrigger#SCIM}): as {@link #apply}, with the same
+     * guards, audit, outbox and invalidation, except that the name fields it leaves out are cleared (it states the
+     * whole profile, where a token often carries only part of it), an address it does not vouch for keeps the
+     * verification of the same stored address, and the audit rows name {@code actor}, the provisioner. Its roles
+     * must be null: memberships are provisioned one by one ({@link #applyMembership(UUID, UUID, UUID, SyncTrigger,
+     * String)}).
+     */
+    public Result provision(UpstreamUser user, String actor) {
+        if (user.roles() != null) {
+            throw new IllegalArgumentException("a provisioned profile says nothing about roles");
+        }
+        return inTransaction(
+                Options.APPLY, () -> applyInTransaction(user, SyncTrigger.SCIM, Options.APPLY, actor, true));
+    }
+
+    /**
+     * A provisioner's word that the user is gone (SCIM {@code DELETE}): deactivated as by {@link #applyGone(UUID,
+     * SyncTrigger, Options)}, with its guard; the audit rows name {@code actor}.
+     */
+    public Result deprovision(UUID userId, String actor) {
+        return gone(userId, Options.APPLY, actor, "the provisioner deleted the user");
     }
 
     /**
@@ -135,12 +159,16 @@ public class UserSync {
      * for audit and a later return. Guarded like removals: many such answers at once are an outage.
      */
     public Result applyGone(UUID userId, SyncTrigger trigger, Options options) {
+        return gone(userId, options, actor(trigger), "the upstream does not know the user");
+    }
+
+    private Result gone(UUID userId, Options options, String actor, String why) {
         return inTransaction(options, () -> {
             boolean wasActive = users.activity(userId);
             SyncOutcome outcome = SyncOutcome.UNCHANGED;
             String refusal = null;
             if (wasActive) {
-                refusal = deprovision(userId, trigger, "the upstream does not know the user", options);
+                refusal = deactivate(userId, actor, why, options);
                 outcome = refusal == null ? SyncOutcome.CHANGED : SyncOutcome.REFUSED;
             }
             if (refusal == null) {
@@ -162,9 +190,9 @@ public class UserSync {
         return java.util.Objects.requireNonNull(result);
     }
 
-    private Result applyInTransaction(UpstreamUser user, SyncTrigger trigger, Options options) {
-        String actor = actor(trigger);
-        SyncedUsers.Upserted row = users.upsertProfile(provider(), user);
+    private Result applyInTransaction(
+            UpstreamUser user, SyncTrigger trigger, Options options, String actor, boolean provisioned) {
+        SyncedUsers.Upserted row = users.upsertProfile(provider(), user, provisioned);
         boolean changed = row.changed();
         if (row.created()) {
             audit.record(
@@ -177,7 +205,7 @@ public class UserSync {
         boolean active = row.active();
         String refusal = null;
         if (Boolean.FALSE.equals(user.active()) && active) {
-            refusal = deprovision(row.id(), trigger, "the upstream marks the user inactive", options);
+            refusal = deactivate(row.id(), actor, "the upstream marks the user inactive", options);
             active = refusal != null;
             changed |= refusal == null;
         } else if (Boolean.TRUE.equals(user.active()) && !active && "upstream".equals(row.deactivatedBy())) {
@@ -209,9 +237,13 @@ public class UserSync {
         }
         // A pull that says nothing about roles still leaves the user in step with the directory (nothing to apply);
         // a sign-in token without roles does not: the directory, if there is one, is asked soon.
-        // Nor does a pushed profile without roles (a webhook's user.updated): it says nothing about them either.
-        boolean synced =
-                refusal == null && (said != null || (trigger != SyncTrigger.SIGN_IN && trigger != SyncTrigger.WEBHOOK));
+        // Nor does a pushed profile without roles (a webhook's user.updated, a SCIM write): it says nothing about them
+        // either.
+        boolean synced = refusal == null
+                && (said != null
+                        || (trigger != SyncTrigger.SIGN_IN
+                                && trigger != SyncTrigger.WEBHOOK
+                                && trigger != SyncTrigger.SCIM));
         if (synced) {
             users.markRolesSynced(row.id());
         }
@@ -472,6 +504,69 @@ public class UserSync {
         }));
     }
 
+    /**
+     * Applies one membership a provisioner stated by Roster's own ids (a SCIM group's member added or removed): the
+     * user holds {@code roleId} (a built-in or one of the tenant's own roles) in {@code tenantId}; with {@code roleId}
+     * null, the user no longer holds anything there. The rules of {@link #applyMembership(String, UpstreamTenant,
+     * String, SyncTrigger)}: a membership assigned in Roster, or one whose change Roster has not yet written back,
+     * stays as it is; audited as {@code actor}, reported with origin upstream, the user's view invalidated. Refused
+     * when the tenant is deleted or the role is not one of the tenant's.
+     */
+    public UpstreamChange applyMembership(
+            UUID userId, UUID tenantId, @Nullable UUID roleId, SyncTrigger trigger, String actor) {
+        return java.util.Objects.requireNonNull(tx.execute(status -> {
+            Optional<Tenant> tenant = tenants.find(tenantId);
+            if (tenant.isEmpty()) {
+                return UpstreamChange.refused("Roster has no tenant " + tenantId);
+            }
+            Role wanted = null;
+            if (roleId != null) {
+                wanted = roles.find(roleId)
+                        .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId))
+                        .orElse(null);
+                if (wanted == null) {
+                    return UpstreamChange.refused("the tenant has no role " + roleId);
+                }
+            }
+            Held held = users.memberships(userId).stream()
+                    .filter(h -> h.tenantId().equals(tenantId))
+                    .findFirst()
+                    .orElse(null);
+            if (held != null && !held.upstream()) {
+                return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
+            }
+            if (writeBack.awaiting(userId).contains(tenantId)) {
+                return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
+            }
+            String key = tenant.get().externalId() != null ? tenant.get().externalId() : "roster:" + tenantId;
+            String name = tenant.get().name();
+            if (wanted == null) {
+                if (held == null) {
+                    return UpstreamChange.unchanged(null);
+                }
+                writeMembership(
+                        actor,
+                        userId,
+                        tenantId,
+                        "membership.removed",
+                        null,
+                        new RoleDiff.Change(key, name, held.role(), null));
+            } else if (held != null && held.roleId().equals(wanted.id())) {
+                return UpstreamChange.unchanged(null);
+            } else {
+                writeMembership(
+                        actor,
+                        userId,
+                        tenantId,
+                        held == null ? "membership.added" : "membership.changed",
+                        wanted,
+                        new RoleDiff.Change(key, name, held == null ? null : held.role(), wanted.slug()));
+            }
+            bus.publish(UserViews.TOPIC, userId.toString());
+            return UpstreamChange.changed();
+        }));
+    }
+
     /** One membership change, before its tenant is created (when it is new) and the change applied. */
     private record Pending(
             String action,
@@ -510,7 +605,7 @@ public class UserSync {
      * Deactivates a user on the upstream's word, unless the upstream has deactivated so many users within the last
      * hour that this looks like an outage. Returns the refusal, or null when applied.
      */
-    private @Nullable String deprovision(UUID userId, SyncTrigger trigger, String why, Options options) {
+    private @Nullable String deactivate(UUID userId, String actor, String why, Options options) {
         if (!options.acceptRemovals()) {
             long recent = users.lockAndCountRecentDeprovisions(Duration.ofHours(1));
             if (recent >= settings.maxDeprovisionsPerHour()) {
@@ -524,7 +619,7 @@ public class UserSync {
         }
         users.setActivity(userId, false);
         audit.record(
-                actor(trigger),
+                actor,
                 "user.deprovisioned",
                 "user:" + userId,
                 Map.of("is_active", true),

@@ -119,7 +119,7 @@ class ScimConformanceTests extends ScimTest {
         assertThat(config.getFilter().getMaxResults()).isEqualTo(200);
         assertThat(config.getSort().isSupported()).isTrue();
         assertThat(config.getEtag().isSupported()).isTrue();
-        assertThat(config.getPatch().isSupported()).isFalse();
+        assertThat(config.getPatch().isSupported()).isTrue();
         assertThat(config.getBulk().isSupported()).isFalse();
         assertThat(config.getChangePassword().isSupported()).isFalse();
         assertThat(config.getAuthenticationSchemes().getFirst().getType()).isEqualTo("oauthbearertoken");

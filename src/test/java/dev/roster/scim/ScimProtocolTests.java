@@ -55,9 +55,10 @@ class ScimProtocolTests extends ScimTest {
         assertScimError(scim(client.token(), "/Users/" + java.util.UUID.randomUUID()), "404", null);
         assertScimError(scim(client.token(), "/Users/not-an-id"), "404", null);
         assertScimError(scim(client.token(), "/Schemas/urn:nope"), "404", null);
-        Http.Response post = http.postJson("/scim/v2/Users", client.token(), "{}", Map.of());
+        Http.Response post = http.postJson("/scim/v2/ServiceProviderConfig", client.token(), "{}", Map.of());
         assertScimError(post, "405", null);
         assertThat(post.header("Allow")).contains("GET");
+        assertScimError(http.postJson("/scim/v2/Users", client.token(), "{}", Map.of()), "400", "invalidValue");
         assertScimError(scim(client.token(), "/Users?filter=" + q("userName eq")), "400", "invalidFilter");
         assertScimError(scim(client.token(), "/Users?filter=" + q("nickName eq \"x\"")), "400", "invalidFilter");
         assertScimError(scim(client.token(), "/Users?filter=" + q("active eq \"yes\"")), "400", "invalidFilter");

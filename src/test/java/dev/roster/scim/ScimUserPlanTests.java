@@ -65,6 +65,7 @@ class ScimUserPlanTests extends IntegrationTest {
                         .params(condition.params())
                         .param("serviceAccounts", ServiceAccount.PROVIDER)
                         .param("tenants", new UUID[] {tenant})
+                        .param("client", UUID.randomUUID())
                         .param("count", 200)
                         .param("offset", 0)
                         .query(String.class)
