@@ -103,6 +103,24 @@ class ScimUserRows {
                 .optional();
     }
 
+    // Whether the user belongs anywhere else: a live tenant the client does not manage (the root tenant included), or
+    // another client's provisioning.
+    private static final String BEYOND = """
+            SELECT EXISTS (SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id AND t.deleted_at IS NULL
+                           WHERE m.user_id = :id AND m.tenant_id <> ALL(:tenants))
+                OR EXISTS (SELECT 1 FROM scim_provisioned_users p WHERE p.user_id = :id AND p.scim_client_id <> :client)
+            """;
+
+    /** Whether the user also belongs to tenants (or another client) beyond this client's. */
+    boolean beyond(ScimCaller caller, UUID id) {
+        return jdbc.sql(BEYOND)
+                .param("id", id)
+                .param("tenants", caller.tenantIds().toArray(UUID[]::new))
+                .param("client", caller.clientId())
+                .query(Boolean.class)
+                .single();
+    }
+
     /** Whether a user of the client's view other than {@code except} has {@code userName} (case-insensitively). */
     boolean userNameTaken(ScimCaller caller, String userName, UUID except) {
         return visible(jdbc.sql(USER_NAME_TAKEN), caller)

@@ -158,6 +158,16 @@ public class ScimUserWrites {
         if (row == null) {
             throw ScimError.notFound("There is no user " + id + ".");
         }
+        // A user is one person across Roster: their profile and activity are the client's to change only when all of
+        // them is in its tenants. Deactivating someone who also works in a tenant the client does not manage would
+        // change that tenant too.
+        if (rows.beyond(caller, row.id())) {
+            throw new ScimError(
+                    403,
+                    null,
+                    "User " + id + " also belongs to tenants this client does not provision; change them there, or"
+                            + " have a platform admin do it.");
+        }
         if (ifMatch != null && !ScimUsers.matches(ifMatch, ScimUsers.version(row))) {
             throw new ScimError(
                     412, null, "The user has changed since that version; it is now " + ScimUsers.version(row) + ".");

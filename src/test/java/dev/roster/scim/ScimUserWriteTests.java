@@ -394,6 +394,26 @@ class ScimUserWriteTests extends ScimTest {
     }
 
     @Test
+    void aUserWhoAlsoBelongsToAnotherTenantIsNotTheClientsToChange() {
+        String both = user("bo@acme.example", Map.of("username", "bo", "provider", sync.provider()), acme, globex);
+
+        assertThat(http.get("/scim/v2/Users/" + both, client.token()).status()).isEqualTo(200);
+        assertScimError(
+                http.patchJson(
+                        "/scim/v2/Users/" + both,
+                        client.token(),
+                        "{\"Operations\":[{\"op\":\"replace\",\"path\":\"active\",\"value\":false}]}"),
+                "403",
+                null);
+        assertScimError(http.delete("/scim/v2/Users/" + both, client.token()), "403", null);
+        assertThat(jdbc.sql("SELECT is_active FROM users WHERE id = CAST(:id AS uuid)")
+                        .param("id", both)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    @Test
     void badWritesAreScimErrorsNeverAServerError() {
         String users = "/scim/v2/Users";
         String one = users + "/" + alice;
