@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Steps: start Roster, the dataset of {@code me}, a webhook source created through the API; then 16 connections
  * send events as fast as Roster answers for the run's duration, each signed at send time with a fresh id; then every
- * accepted event is awaited until applied. SCIM rows come with Roster's SCIM writes.
+ * accepted event is awaited until applied; then, as a SCIM client of one tenant, user creates and lookups by userName.
  */
 public final class InboundBenchmark {
 
@@ -84,8 +84,119 @@ public final class InboundBenchmark {
                     ACCEPT, accepted, ServerTimings.percentileMs(after.since(before, EVENTS_URI), 99), trivialRps));
             long pending = awaitApplied(db);
             rows.add(applied(db, firstId, pending, trivialRps));
+            rows.addAll(scim(db, admin, options, trivialRps));
         }
         return run.report(size, 1, rows, Map.of(), List.of());
+    }
+
+    /**
+     * SCIM as an identity provider uses it, over {@code --connections}: user creates ({@code POST /scim/v2/Users}, each
+     * a new user of one of the dataset's tenants), then lookups of those users by userName (what Entra ID and Okta
+     * send before each write), each for the run's duration after a warm-up.
+     */
+    private List<Report.Row> scim(Connection db, String admin, BenchOptions options, double trivialRps)
+            throws Exception {
+        String tenant;
+        try (var st = db.createStatement();
+                ResultSet rs =
+                        st.executeQuery("SELECT id FROM tenants WHERE slug LIKE 'bench-%' ORDER BY slug LIMIT 1")) {
+            rs.next();
+            tenant = rs.getString(1);
+        }
+        HttpResponse<String> created = send(request("/v1/scim-clients", admin)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"bench-" + System.nanoTime() + "\",\"tenant_ids\":[\"" + tenant + "\"]}"))
+                .build());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException(
+                    "POST /v1/scim-clients answered " + created.statusCode() + ": " + created.body());
+        }
+        String token = JSON.readTree(created.body()).path("token").asString();
+        var userNames = new ConcurrentLinkedQueue<String>();
+        String run = Long.toString(System.nanoTime(), 36);
+        var next = new AtomicLong();
+        Loop create = () -> {
+            String userName = "scim-" + run + "-" + next.incrementAndGet() + "@bench.example";
+            userNames.add(userName);
+            return HttpRequest.newBuilder(URI.create(this.run.baseUrl() + "/scim/v2/Users"))
+                    .timeout(TIMEOUT)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/scim+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+                                    + "\"userName\":\"" + userName + "\",\"externalId\":\"" + userName + "\","
+                                    + "\"name\":{\"givenName\":\"Scim\",\"familyName\":\"Bench\"},"
+                                    + "\"emails\":[{\"value\":\"" + userName
+                                    + "\",\"type\":\"work\",\"primary\":true}],"
+                                    + "\"active\":true}"))
+                    .build();
+        };
+        var timings = new ServerTimings(this.run.server().managementUrl());
+        loop(create, 201, options.connections(), options.warmup(), "SCIM creates, warm-up");
+        ServerTimings.Scrape before = timings.scrape();
+        LoadResult creates = loop(create, 201, options.connections(), options.duration(), "SCIM creates");
+        ServerTimings.Scrape after = timings.scrape();
+        var rows = new ArrayList<Report.Row>();
+        rows.add(Report.Row.of(
+                "POST /scim/v2/Users (create)",
+                creates,
+                ServerTimings.percentileMs(after.since(before, "/scim/v2/Users"), 99),
+                trivialRps));
+        List<String> known = List.copyOf(userNames);
+        var turn = new AtomicLong();
+        Loop lookup = () -> HttpRequest.newBuilder(URI.create(this.run.baseUrl() + "/scim/v2/Users?filter="
+                        + java.net.URLEncoder.encode(
+                                "userName eq \"" + known.get((int) (turn.incrementAndGet() % known.size())) + "\"",
+                                java.nio.charset.StandardCharsets.UTF_8)))
+                .timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
+        loop(lookup, 200, options.connections(), options.warmup(), "SCIM lookups, warm-up");
+        before = timings.scrape();
+        LoadResult lookups = loop(lookup, 200, options.connections(), options.duration(), "SCIM lookups");
+        after = timings.scrape();
+        rows.add(Report.Row.of(
+                "GET /scim/v2/Users?filter=userName eq (lookup)",
+                lookups,
+                ServerTimings.percentileMs(after.since(before, "/scim/v2/Users"), 99),
+                trivialRps));
+        return rows;
+    }
+
+    /** The next request of a closed loop. */
+    private interface Loop {
+        HttpRequest next();
+    }
+
+    /** {@code connections} senders in a closed loop for {@code duration}; errors: answers other than {@code ok}. */
+    private LoadResult loop(Loop requests, int ok, int connections, Duration duration, String what) throws Exception {
+        var errors = new AtomicLong();
+        var latencies = new ConcurrentLinkedQueue<Long>();
+        long deadline = System.nanoTime() + duration.toNanos();
+        long started = System.nanoTime();
+        try (var senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < connections; c++) {
+                senders.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        HttpRequest request = requests.next();
+                        long sent = System.nanoTime();
+                        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                        latencies.add(System.nanoTime() - sent);
+                        if (response.statusCode() != ok) {
+                            errors.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        double seconds = BenchRun.secondsSince(started);
+        double[] ms = latencies.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+        BenchRun.step(
+                "%s: %,d in %.1f s (%.0f/s), %,d failed", what, ms.length, seconds, ms.length / seconds, errors.get());
+        return new LoadResult(ms.length, seconds, percentile(ms, 50), percentile(ms, 99), errors.get());
     }
 
     /** Deletes the source an earlier run left, creates it again; its secret. */
