@@ -1,5 +1,6 @@
 package dev.roster.memberships;
 
+import dev.roster.outbox.SyncState;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -18,11 +19,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 class Members {
 
-    // The page's memberships first (one index range, LIMIT inside), then their users and roles by primary key.
-    static final String PAGE = """
+    // The page's memberships first (one index range, LIMIT inside), then their users and roles by primary key, and
+    // each membership's sync state from the outbox (SyncState), all in one round trip.
+    static final String PAGE =
+            """
             SELECT m.user_id, u.email, u.username, u.display_name, u.is_active,
                    r.id AS role_id, r.tenant_id AS role_tenant_id, r.slug AS role_slug,
-                   m.source, m.created_at, m.updated_at
+                   m.source, m.created_at, m.updated_at, sync.sync_state, sync.sync_attempts, sync.sync_error
             FROM (SELECT m.user_id, m.role_id, m.source, m.created_at, m.updated_at
                   FROM memberships m
                   WHERE m.tenant_id = :tenantId %s
@@ -30,6 +33,7 @@ class Members {
                   LIMIT :limit) m
             JOIN users u ON u.id = m.user_id
             JOIN roles r ON r.id = m.role_id
+            """ + SyncState.lateral("'membership:' || m.user_id || ':' || CAST(:tenantId AS text)") + """
             ORDER BY m.user_id
             """;
 
@@ -65,19 +69,20 @@ class Members {
         UUID roleId = rs.getObject("role_id", UUID.class);
         UUID roleTenant = rs.getObject("role_tenant_id", UUID.class);
         return new Member(
-                rs.getObject("user_id", UUID.class),
-                rs.getString("email"),
-                rs.getString("username"),
-                rs.getString("display_name"),
-                rs.getBoolean("is_active"),
-                rs.getString("role_slug"),
-                (roleTenant == null ? "role:global:" : "role:tenant:") + roleId,
-                rs.getString("source"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
-                null,
-                null,
-                null);
+                        rs.getObject("user_id", UUID.class),
+                        rs.getString("email"),
+                        rs.getString("username"),
+                        rs.getString("display_name"),
+                        rs.getBoolean("is_active"),
+                        rs.getString("role_slug"),
+                        (roleTenant == null ? "role:global:" : "role:tenant:") + roleId,
+                        rs.getString("source"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                        null,
+                        null,
+                        null)
+                .with(SyncState.from(rs));
     };
 
     private final JdbcClient jdbc;

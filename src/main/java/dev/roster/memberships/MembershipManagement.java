@@ -5,7 +5,6 @@ import dev.roster.authz.BuiltInRoles;
 import dev.roster.authz.Caller;
 import dev.roster.outbox.Origin;
 import dev.roster.outbox.Outbox;
-import dev.roster.outbox.SyncState;
 import dev.roster.platform.AuditLog;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.InvalidationBus;
@@ -42,7 +41,6 @@ public class MembershipManagement {
     private final Access access;
     private final AuditLog audit;
     private final Outbox outbox;
-    private final SyncState syncStates;
     private final InvalidationBus bus;
 
     MembershipManagement(
@@ -53,10 +51,8 @@ public class MembershipManagement {
             Access access,
             AuditLog audit,
             Outbox outbox,
-            SyncState syncStates,
             InvalidationBus bus) {
         this.outbox = outbox;
-        this.syncStates = syncStates;
         this.jdbc = jdbc;
         this.members = members;
         this.tenants = tenants;
@@ -75,13 +71,8 @@ public class MembershipManagement {
                     .orElseThrow(() -> ErrorCode.INVALID_PARAMETER.problem("'role' names no role of this tenant."));
         }
         UUID after = Page.uuidKey(cursor);
-        java.util.List<Member> page = members.page(tenantId, roleId, after, limit + 1);
-        Map<String, SyncState.Of> sync = syncStates.of(
-                page.stream().map(m -> subject(m.userId(), tenantId)).toList());
         return Page.of(
-                page.stream()
-                        .map(m -> m.with(sync.get(subject(m.userId(), tenantId))))
-                        .toList(),
+                members.page(tenantId, roleId, after, limit + 1),
                 limit,
                 members.count(tenantId, roleId),
                 m -> m.userId().toString());

@@ -37,6 +37,36 @@ public class SyncState {
             GROUP BY s.subject
             """;
 
+    /**
+     * For a listing that reads its rows' sync state in its own query (one round trip for the page): a
+     * {@code LEFT JOIN LATERAL} giving {@code sync_state}, {@code sync_attempts} and {@code sync_error} of the subject
+     * {@code subjectSql} (an SQL expression over the outer query's rows), read back with {@link #from}. The same rule
+     * as {@link #of}: the latest event by a backward probe of the subject index, then that event's rows.
+     */
+    public static String lateral(String subjectSql) {
+        return """
+                LEFT JOIN LATERAL (
+                    SELECT CASE WHEN count(*) = 0 THEN NULL
+                                WHEN bool_or(o.dead_at IS NOT NULL) THEN 'failed'
+                                WHEN bool_or(o.delivered_at IS NULL) THEN 'pending'
+                                ELSE 'synced' END AS sync_state,
+                           max(o.attempts) AS sync_attempts,
+                           max(o.last_error) FILTER (WHERE o.delivered_at IS NULL) AS sync_error
+                    FROM outbox o
+                    WHERE o.event_id = (SELECT l.event_id FROM outbox l WHERE l.subject = %s
+                                        ORDER BY l.id DESC LIMIT 1)
+                ) sync ON true
+                """.formatted(subjectSql);
+    }
+
+    /** The columns of {@link #lateral} in a row; null when the row's subject has no event. */
+    public static @Nullable Of from(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String state = rs.getString("sync_state");
+        return state == null
+                ? null
+                : new Of(state, rs.getObject("sync_attempts", Integer.class), rs.getString("sync_error"));
+    }
+
     private final JdbcClient jdbc;
 
     SyncState(JdbcClient jdbc) {
