@@ -8,6 +8,7 @@ import dev.roster.connectors.UpstreamCallFailed;
 import dev.roster.platform.ErrorCode;
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
+import dev.roster.platform.SealedSecrets;
 import dev.roster.platform.SecretEncryption;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +57,7 @@ public class InboundReceiver {
     private final Clock clock;
     private final MeterRegistry meters;
     /** Each source's live secrets, sealed, by name: dropped on every node when the source or its secrets change. */
-    private final ExactCache<String, List<WebhookSources.SealedSecret>> secrets;
+    private final ExactCache<String, List<SealedSecrets.Sealed>> secrets;
 
     InboundReceiver(
             WebhookSources sources,
@@ -115,8 +116,8 @@ public class InboundReceiver {
     }
 
     private void verify(String source, Map<String, List<String>> headers, String payload) {
-        List<WebhookSources.SealedSecret> live = secrets.get(source, name -> {
-            List<WebhookSources.SealedSecret> found = sources.liveSecrets(name);
+        List<SealedSecrets.Sealed> live = secrets.get(source, name -> {
+            List<SealedSecrets.Sealed> found = sources.liveSecrets(name);
             return found.isEmpty() ? null : found;
         });
         if (live == null) {
@@ -124,7 +125,7 @@ public class InboundReceiver {
         }
         Instant now = clock.instant();
         String why = "no live secret of the source";
-        for (WebhookSources.SealedSecret secret : live) {
+        for (SealedSecrets.Sealed secret : live) {
             if (!secret.liveAt(now)) {
                 continue; // a previous secret whose overlap ended since the source was cached
             }

@@ -1,6 +1,6 @@
 package dev.roster.inbound;
 
-import java.sql.Timestamp;
+import dev.roster.platform.SealedSecrets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -31,28 +31,6 @@ class WebhookSources {
     private static final String COUNT = "SELECT count(*) FROM webhook_sources";
     private static final String DELETE = "DELETE FROM webhook_sources WHERE name = :name RETURNING " + COLUMNS;
 
-    private static final String INSERT_SECRET =
-            "INSERT INTO webhook_source_secrets (id, source, secret) VALUES (:id, :source, :secret)";
-    // The current secret becomes the previous one until the overlap ends; an older previous one ends now.
-    private static final String RETIRE_SECRETS = """
-            UPDATE webhook_source_secrets
-            SET expires_at = CASE WHEN expires_at IS NULL THEN :until ELSE least(expires_at, now()) END
-            WHERE source = :source AND (expires_at IS NULL OR expires_at > now())
-            """;
-    private static final String LIVE_SECRETS = """
-            SELECT id, secret, expires_at FROM webhook_source_secrets
-            WHERE source = :source AND (expires_at IS NULL OR expires_at > now())
-            ORDER BY created_at DESC
-            """;
-
-    /** A signing secret, encrypted; {@code expiresAt}: when it stops being accepted (null: the current one). */
-    record SealedSecret(UUID id, byte[] sealed, @Nullable Instant expiresAt) {
-
-        boolean liveAt(Instant now) {
-            return expiresAt == null || expiresAt.isAfter(now);
-        }
-    }
-
     private static final RowMapper<WebhookSource> ROW = (rs, i) -> new WebhookSource(
             rs.getString("name"),
             rs.getString("description"),
@@ -60,9 +38,11 @@ class WebhookSources {
             rs.getLong("version"));
 
     private final JdbcClient jdbc;
+    private final SealedSecrets secrets;
 
     WebhookSources(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.secrets = new SealedSecrets(jdbc, "webhook_source_secrets", "source");
     }
 
     Optional<WebhookSource> insert(String name, @Nullable String description, long version) {
@@ -98,32 +78,16 @@ class WebhookSources {
         return jdbc.sql(DELETE).param("name", name).query(ROW).optional();
     }
 
-    void insertSecret(UUID id, String source, byte[] sealed) {
-        jdbc.sql(INSERT_SECRET)
-                .param("id", id)
-                .param("source", source)
-                .param("secret", sealed)
-                .update();
+    void insertSecret(UUID id, String owner, byte[] sealed) {
+        secrets.insert(id, owner, sealed);
     }
 
-    void retireSecrets(String source, Instant until) {
-        jdbc.sql(RETIRE_SECRETS)
-                .param("source", source)
-                .param("until", Timestamp.from(until))
-                .update();
+    void retireSecrets(String owner, Instant until) {
+        secrets.retire(owner, until);
     }
 
-    /** The secrets a delivery may be signed with now, newest first. */
-    List<SealedSecret> liveSecrets(String source) {
-        return jdbc.sql(LIVE_SECRETS)
-                .param("source", source)
-                .query((rs, i) -> {
-                    OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
-                    return new SealedSecret(
-                            rs.getObject("id", UUID.class),
-                            rs.getBytes("secret"),
-                            expires == null ? null : expires.toInstant());
-                })
-                .list();
+    /** The secrets good now, newest first. */
+    List<SealedSecrets.Sealed> liveSecrets(String owner) {
+        return secrets.live(owner);
     }
 }

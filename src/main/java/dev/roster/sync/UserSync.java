@@ -459,48 +459,16 @@ public class UserSync {
             if (known.isPresent() && tenants.find(known.get().id()).isEmpty()) {
                 return UpstreamChange.unchanged("the tenant is deleted in Roster");
             }
-            Held held = known.flatMap(t -> users.memberships(userId).stream()
-                            .filter(h -> h.tenantId().equals(t.id()))
-                            .findFirst())
-                    .orElse(null);
-            if (held != null && !held.upstream()) {
-                return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
-            }
-            if (known.isPresent()
-                    && writeBack.awaiting(userId).contains(known.get().id())) {
-                return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
-            }
             String actor = actor(trigger);
-            if (wanted == null) {
-                if (held == null) {
-                    return UpstreamChange.unchanged(null);
-                }
-                writeMembership(
-                        actor,
-                        userId,
-                        held.tenantId(),
-                        "membership.removed",
-                        null,
-                        new RoleDiff.Change(tenant.externalId(), held.tenantName(), held.role(), null));
-            } else if (held != null && held.roleId().equals(wanted.id())) {
-                return UpstreamChange.unchanged(null);
-            } else {
-                UUID tenantId = known.map(Tenant::id)
-                        .orElseGet(() -> tenants.findOrCreateFromUpstream(
-                                        tenant.externalId(), tenant.name(), tenant.slug(), actor)
-                                .id());
-                String name = known.map(Tenant::name).orElse(tenant.name());
-                writeMembership(
-                        actor,
-                        userId,
-                        tenantId,
-                        held == null ? "membership.added" : "membership.changed",
-                        wanted,
-                        new RoleDiff.Change(
-                                tenant.externalId(), name, held == null ? null : held.role(), wanted.slug()));
-            }
-            bus.publish(UserViews.TOPIC, userId.toString());
-            return UpstreamChange.changed();
+            return setMembership(
+                    userId,
+                    known.map(Tenant::id).orElse(null),
+                    () -> tenants.findOrCreateFromUpstream(tenant.externalId(), tenant.name(), tenant.slug(), actor)
+                            .id(),
+                    tenant.externalId(),
+                    known.map(Tenant::name).orElse(tenant.name()),
+                    wanted,
+                    actor);
         }));
     }
 
@@ -528,43 +496,61 @@ public class UserSync {
                     return UpstreamChange.refused("the tenant has no role " + roleId);
                 }
             }
-            Held held = users.memberships(userId).stream()
-                    .filter(h -> h.tenantId().equals(tenantId))
-                    .findFirst()
-                    .orElse(null);
-            if (held != null && !held.upstream()) {
-                return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
-            }
-            if (writeBack.awaiting(userId).contains(tenantId)) {
-                return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
-            }
             String key = tenant.get().externalId() != null ? tenant.get().externalId() : "roster:" + tenantId;
-            String name = tenant.get().name();
-            if (wanted == null) {
-                if (held == null) {
-                    return UpstreamChange.unchanged(null);
-                }
-                writeMembership(
-                        actor,
-                        userId,
-                        tenantId,
-                        "membership.removed",
-                        null,
-                        new RoleDiff.Change(key, name, held.role(), null));
-            } else if (held != null && held.roleId().equals(wanted.id())) {
-                return UpstreamChange.unchanged(null);
-            } else {
-                writeMembership(
-                        actor,
-                        userId,
-                        tenantId,
-                        held == null ? "membership.added" : "membership.changed",
-                        wanted,
-                        new RoleDiff.Change(key, name, held == null ? null : held.role(), wanted.slug()));
-            }
-            bus.publish(UserViews.TOPIC, userId.toString());
-            return UpstreamChange.changed();
+            return setMembership(
+                    userId, tenantId, () -> tenantId, key, tenant.get().name(), wanted, actor);
         }));
+    }
+
+    /**
+     * What both kinds of pushed membership share: the user's membership in the tenant ({@code tenantId}, null when
+     * Roster does not know it yet: {@code create} makes it, only if a role is wanted) set to {@code wanted} or removed,
+     * unless Roster's own word stands; audited under the tenant's {@code key} and {@code name}.
+     */
+    private UpstreamChange setMembership(
+            UUID userId,
+            @Nullable UUID tenantId,
+            java.util.function.Supplier<UUID> create,
+            String key,
+            String name,
+            @Nullable Role wanted,
+            String actor) {
+        Held held = tenantId == null
+                ? null
+                : users.memberships(userId).stream()
+                        .filter(h -> h.tenantId().equals(tenantId))
+                        .findFirst()
+                        .orElse(null);
+        if (held != null && !held.upstream()) {
+            return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
+        }
+        if (tenantId != null && writeBack.awaiting(userId).contains(tenantId)) {
+            return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
+        }
+        if (wanted == null) {
+            if (held == null) {
+                return UpstreamChange.unchanged(null);
+            }
+            writeMembership(
+                    actor,
+                    userId,
+                    held.tenantId(),
+                    "membership.removed",
+                    null,
+                    new RoleDiff.Change(key, name, held.role(), null));
+        } else if (held != null && held.roleId().equals(wanted.id())) {
+            return UpstreamChange.unchanged(null);
+        } else {
+            writeMembership(
+                    actor,
+                    userId,
+                    tenantId != null ? tenantId : create.get(),
+                    held == null ? "membership.added" : "membership.changed",
+                    wanted,
+                    new RoleDiff.Change(key, name, held == null ? null : held.role(), wanted.slug()));
+        }
+        bus.publish(UserViews.TOPIC, userId.toString());
+        return UpstreamChange.changed();
     }
 
     /** One membership change, before its tenant is created (when it is new) and the change applied. */

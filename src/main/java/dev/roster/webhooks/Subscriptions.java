@@ -1,8 +1,8 @@
 package dev.roster.webhooks;
 
+import dev.roster.platform.SealedSecrets;
 import java.sql.Array;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -45,29 +45,6 @@ class Subscriptions {
 
     private static final String DELETE = "DELETE FROM webhook_subscriptions WHERE id = :id RETURNING " + COLUMNS;
 
-    private static final String INSERT_SECRET = """
-            INSERT INTO webhook_subscription_secrets (id, subscription_id, secret) VALUES (:id, :subscription, :secret)
-            """;
-    // The current secret becomes the previous one until the overlap ends; an older previous one ends now.
-    private static final String RETIRE_SECRETS = """
-            UPDATE webhook_subscription_secrets
-            SET expires_at = CASE WHEN expires_at IS NULL THEN :until ELSE least(expires_at, now()) END
-            WHERE subscription_id = :subscription AND (expires_at IS NULL OR expires_at > now())
-            """;
-    private static final String LIVE_SECRETS = """
-            SELECT id, secret, expires_at FROM webhook_subscription_secrets
-            WHERE subscription_id = :subscription AND (expires_at IS NULL OR expires_at > now())
-            ORDER BY created_at DESC
-            """;
-
-    /** A signing secret, encrypted; {@code expiresAt}: when it stops signing (null: the current one). */
-    record SealedSecret(UUID id, byte[] sealed, @Nullable Instant expiresAt) {
-
-        boolean liveAt(Instant now) {
-            return expiresAt == null || expiresAt.isAfter(now);
-        }
-    }
-
     static final RowMapper<Subscription> ROW = (rs, i) -> new Subscription(
             rs.getObject("id", UUID.class),
             rs.getString("url"),
@@ -84,9 +61,11 @@ class Subscriptions {
     }
 
     private final JdbcClient jdbc;
+    private final SealedSecrets secrets;
 
     Subscriptions(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.secrets = new SealedSecrets(jdbc, "webhook_subscription_secrets", "subscription_id");
     }
 
     Subscription insert(UUID id, String url, @Nullable String description, List<String> eventTypes, long version) {
@@ -141,33 +120,17 @@ class Subscriptions {
         return jdbc.sql(DELETE).param("id", id).query(ROW).optional();
     }
 
-    void insertSecret(UUID id, UUID subscription, byte[] sealed) {
-        jdbc.sql(INSERT_SECRET)
-                .param("id", id)
-                .param("subscription", subscription)
-                .param("secret", sealed)
-                .update();
+    void insertSecret(UUID id, UUID owner, byte[] sealed) {
+        secrets.insert(id, owner, sealed);
     }
 
-    void retireSecrets(UUID subscription, Instant until) {
-        jdbc.sql(RETIRE_SECRETS)
-                .param("subscription", subscription)
-                .param("until", Timestamp.from(until))
-                .update();
+    void retireSecrets(UUID owner, Instant until) {
+        secrets.retire(owner, until);
     }
 
-    /** The secrets deliveries are signed with now, newest first. */
-    List<SealedSecret> liveSecrets(UUID subscription) {
-        return jdbc.sql(LIVE_SECRETS)
-                .param("subscription", subscription)
-                .query((rs, i) -> {
-                    OffsetDateTime expires = rs.getObject("expires_at", OffsetDateTime.class);
-                    return new SealedSecret(
-                            rs.getObject("id", UUID.class),
-                            rs.getBytes("secret"),
-                            expires == null ? null : expires.toInstant());
-                })
-                .list();
+    /** The secrets good now, newest first. */
+    List<SealedSecrets.Sealed> liveSecrets(UUID owner) {
+        return secrets.live(owner);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.roster.outbox.OutboxTarget;
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.platform.RetryAfter;
+import dev.roster.platform.SealedSecrets;
 import dev.roster.platform.SecretEncryption;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
@@ -56,7 +57,7 @@ public class WebhookTarget implements OutboxTarget {
      */
     private final ExactCache<UUID, Sender> senders;
 
-    private record Sender(Subscription subscription, List<Subscriptions.SealedSecret> secrets) {}
+    private record Sender(Subscription subscription, List<SealedSecrets.Sealed> secrets) {}
 
     WebhookTarget(
             Subscriptions subscriptions,
@@ -193,10 +194,10 @@ public class WebhookTarget implements OutboxTarget {
         return json.writeValueAsString(body);
     }
 
-    private String signatures(List<Subscriptions.SealedSecret> secrets, String messageId, long timestamp, String body) {
+    private String signatures(List<SealedSecrets.Sealed> secrets, String messageId, long timestamp, String body) {
         var signatures = new ArrayList<String>(2);
         Instant now = clock.instant();
-        for (Subscriptions.SealedSecret secret : secrets) {
+        for (SealedSecrets.Sealed secret : secrets) {
             if (!secret.liveAt(now)) {
                 continue; // a previous secret whose overlap ended since the subscription was cached
             }

@@ -220,48 +220,36 @@ public final class InboundBenchmark {
     private LoadResult send(String secret, int users, int connections, Duration duration, String tag) throws Exception {
         var webhook = new Webhook(secret);
         var next = new AtomicLong();
-        var errors = new AtomicLong();
-        var latencies = new ConcurrentLinkedQueue<Long>();
-        long deadline = System.nanoTime() + duration.toNanos();
         long started = System.nanoTime();
-        try (var senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < connections; c++) {
-                senders.submit(() -> {
-                    while (System.nanoTime() < deadline) {
-                        long n = next.incrementAndGet();
-                        long user = 1 + n % users;
-                        String id = "bench-" + tag + "-" + started + "-" + n;
-                        String body = "{\"type\":\"user.updated\",\"timestamp\":\"" + Instant.now()
-                                + "\",\"data\":{\"id\":\"user" + user + "@bench.example\",\"email\":\"user" + user
-                                + "@bench.example\",\"first_name\":\"Pass" + (n / users) + "\"}}";
-                        long timestamp = Instant.now().getEpochSecond();
-                        long sent = System.nanoTime();
-                        HttpResponse<Void> response = http.send(
-                                HttpRequest.newBuilder(
-                                                URI.create(run.baseUrl() + "/v1/webhook-sources/" + SOURCE + "/events"))
-                                        .timeout(TIMEOUT)
-                                        .header("Content-Type", "application/json")
-                                        .header("webhook-id", id)
-                                        .header("webhook-timestamp", Long.toString(timestamp))
-                                        .header("webhook-signature", webhook.sign(id, timestamp, body))
-                                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        latencies.add(System.nanoTime() - sent);
-                        if (response.statusCode() != 202) {
-                            errors.incrementAndGet();
-                        }
+        return loop(
+                () -> {
+                    long n = next.incrementAndGet();
+                    long user = 1 + n % users;
+                    String id = "bench-" + tag + "-" + started + "-" + n;
+                    String body = "{\"type\":\"user.updated\",\"timestamp\":\"" + Instant.now()
+                            + "\",\"data\":{\"id\":\"user" + user + "@bench.example\",\"email\":\"user" + user
+                            + "@bench.example\",\"first_name\":\"Pass" + (n / users) + "\"}}";
+                    long timestamp = Instant.now().getEpochSecond();
+                    String signature;
+                    try {
+                        signature = webhook.sign(id, timestamp, body);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("could not sign an event", e);
                     }
-                    return null;
-                });
-            }
-        }
-        double seconds = BenchRun.secondsSince(started);
-        double[] ms = latencies.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
-        BenchRun.step(
-                "%s: %,d events sent in %.1f s (%.0f/s), %,d not accepted",
-                tag, ms.length, seconds, ms.length / seconds, errors.get());
-        return new LoadResult(ms.length, seconds, percentile(ms, 50), percentile(ms, 99), errors.get());
+                    return HttpRequest.newBuilder(
+                                    URI.create(run.baseUrl() + "/v1/webhook-sources/" + SOURCE + "/events"))
+                            .timeout(TIMEOUT)
+                            .header("Content-Type", "application/json")
+                            .header("webhook-id", id)
+                            .header("webhook-timestamp", Long.toString(timestamp))
+                            .header("webhook-signature", signature)
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build();
+                },
+                202,
+                connections,
+                duration,
+                "events sent (" + tag + ")");
     }
 
     /**
