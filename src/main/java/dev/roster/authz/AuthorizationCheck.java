@@ -30,6 +30,13 @@ public class AuthorizationCheck {
     /** Invalidation topic: a tenant's grants changed; the key is the tenant id. */
     public static final String GRANTS_TOPIC = "grant";
 
+    /**
+     * Invalidation topic: a global role was created, renamed or deleted (the upstream's {@code role.*} events). What
+     * a legacy {@code role:<slug>} grant stands for may change in every tenant; rare, so every cache that shows or
+     * resolves roles drops everything.
+     */
+    public static final String GLOBAL_ROLES_TOPIC = "global-roles";
+
     static final String USER_TOPIC = "user";
     static final String TENANT_TOPIC = "tenant";
 
@@ -81,6 +88,7 @@ public class AuthorizationCheck {
                 meters);
         // A deleted tenant answers tenant_deleted from then on.
         bus.subscribe(TENANT_TOPIC, key -> tenants.invalidate(UUID.fromString(key)), tenants::invalidateAll);
+        bus.subscribe(GLOBAL_ROLES_TOPIC, key -> tenants.invalidateAll(), tenants::invalidateAll);
         this.allowed = timer(meters, "allowed");
         this.denied = timer(meters, "denied");
     }

@@ -57,6 +57,15 @@ public class DirectoryRecords {
         return assignment;
     }
 
+    /** A global role, {@code {"slug": "admin", "name": "Admin", "priority": 250}} (an {@code id} is optional). */
+    public UpstreamRole role(JsonNode node) {
+        UpstreamRole role = node.isObject() ? reader.role(node) : null;
+        if (role == null) {
+            throw DirectoryUserReader.malformed("a role is {\"slug\": ..., \"name\": ..., \"priority\": ...}");
+        }
+        return role;
+    }
+
     /** The tenant a record is about: {@code "on"} of an assignment without a role, or a tenant object itself. */
     public UpstreamTenant tenant(JsonNode node) {
         JsonNode on = node.isObject() ? DirectoryUserReader.present(node, fields.roleTenant()) : null;

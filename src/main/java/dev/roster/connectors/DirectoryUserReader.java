@@ -27,6 +27,12 @@ final class DirectoryUserReader {
     static final int MAX_ID_LENGTH = 255;
     static final int MAX_TEXT_LENGTH = 2048;
 
+    /** Roster's role slugs, and the highest priority a role may have (as for a tenant's own roles). */
+    private static final java.util.regex.Pattern ROLE_SLUG =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    static final int MAX_ROLE_PRIORITY = 1000;
+
     private final DirectorySettings.Fields fields;
     private final boolean emailVerifiedDefault;
 
@@ -155,6 +161,29 @@ final class DirectoryUserReader {
         }
         String name = text(on, fields.tenantName());
         return new UpstreamTenant(tenant, name != null ? name : tenant, null);
+    }
+
+    /**
+     * A global role, {@code {"id": "role_01", "slug": "admin", "name": "Admin", "priority": 250}}: only the slug is
+     * required (WorkOS-style role events carry no other id), and it must be one Roster can keep.
+     */
+    @Nullable
+    UpstreamRole role(JsonNode node) {
+        String slug = text(node, "slug");
+        if (slug == null) {
+            return null;
+        }
+        if (!ROLE_SLUG.matcher(slug).matches()) {
+            throw malformed(
+                    "'slug' must be 1 to 63 characters of a-z, 0-9, '_' and '-', starting with a letter or" + " digit");
+        }
+        String id = id(node, fields.id());
+        String name = text(node, "name");
+        Integer priority = level(node, "priority");
+        if (priority != null && (priority < 0 || priority > MAX_ROLE_PRIORITY)) {
+            throw malformed("'priority' is from 0 to " + MAX_ROLE_PRIORITY);
+        }
+        return new UpstreamRole(id != null ? id : slug, slug, name != null ? name : slug, priority);
     }
 
     /** A string or an integral number (directories number their records), as text; blank is absent. */

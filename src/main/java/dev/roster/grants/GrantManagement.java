@@ -161,12 +161,27 @@ public class GrantManagement {
      */
     @Transactional
     public int deleteAllOf(String actor, UUID tenantId, String principal) {
-        List<Grant> deleted = grants.deleteOfPrincipal(tenantId, principal);
+        return deleted(actor, grants.deleteOfPrincipal(tenantId, principal), Origin.LOCAL);
+    }
+
+    /**
+     * As {@link #deleteAllOf}, in every tenant: what a global role's deletion by the upstream does to the grants
+     * naming it ({@code origin} upstream: reported to subscribers, never written back).
+     */
+    @Transactional
+    public int deleteAllOfEverywhere(String actor, String principal, Origin origin) {
+        return deleted(actor, grants.deleteOfPrincipalEverywhere(principal), origin);
+    }
+
+    private int deleted(String actor, List<Grant> deleted, Origin origin) {
+        var tenants = new java.util.TreeSet<UUID>();
         for (Grant grant : deleted) {
+            UUID tenantId = grant.tenantId();
             audit.record(actor, "grant.deleted", target(grant.id()), tenantId, removed(grant), null);
-            outbox.append(Outbox.TENANT, tenantId.toString(), target(grant.id()), "grant.deleted", grant, Origin.LOCAL);
+            outbox.append(Outbox.TENANT, tenantId.toString(), target(grant.id()), "grant.deleted", grant, origin);
+            tenants.add(tenantId);
         }
-        if (!deleted.isEmpty()) {
+        for (UUID tenantId : tenants) {
             bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
         }
         return deleted.size();

@@ -57,6 +57,8 @@ class Grants {
     // The grants of one principal in one tenant (a role's, when the role goes).
     private static final String DELETE_OF_PRINCIPAL =
             "DELETE FROM grants WHERE tenant_id = :tenantId AND principal_urn = :principal RETURNING " + COLUMNS;
+    private static final String DELETE_OF_PRINCIPAL_EVERYWHERE =
+            "DELETE FROM grants WHERE principal_urn = :principal RETURNING " + COLUMNS;
 
     // The built-in roles rbac:enable grants to that exist, kept until commit (a concurrent delete waits).
     private static final String GLOBAL_ROLES_PRESENT =
@@ -201,6 +203,13 @@ class Grants {
                 .query(Integer.class)
                 .optional()
                 .isPresent();
+    }
+
+    List<Grant> deleteOfPrincipalEverywhere(String principal) {
+        return jdbc.sql(DELETE_OF_PRINCIPAL_EVERYWHERE)
+                .param("principal", principal)
+                .query(ROW)
+                .list();
     }
 
     List<Grant> deleteOfPrincipal(UUID tenantId, String principal) {

@@ -39,9 +39,16 @@ class InboundEvents {
                OR (inbound_facts.occurred_at = excluded.occurred_at AND (excluded.deleted OR NOT inbound_facts.deleted))
             """;
     private static final String REFUSED_OF_SUBJECT = """
-            SELECT id, event_type, event_id FROM inbound_events
+            SELECT id, subject, event_type, event_id FROM inbound_events
             WHERE source = :source AND subject = :subject AND outcome = 'refused'
             ORDER BY id
+            """;
+    // Bounded: a source that sent more memberships for a role it never created has an operator to tell.
+    private static final String REFUSED_MEMBERSHIPS = """
+            SELECT id, subject, event_type, event_id FROM inbound_events
+            WHERE source = :source AND outcome = 'refused'
+              AND event_type IN ('membership.created', 'membership.updated')
+            ORDER BY id LIMIT 10000
             """;
     private static final String REOPEN = """
             UPDATE inbound_events SET outcome = NULL, detail = NULL, applied_at = NULL
@@ -150,13 +157,24 @@ class InboundEvents {
     }
 
     /** A refused event, to queue again. */
-    record Refused(long id, String eventType, String eventId) {}
+    record Refused(long id, String subject, String eventType, String eventId) {}
+
+    private static final RowMapper<Refused> REFUSED = (rs, i) -> new Refused(
+            rs.getLong("id"), rs.getString("subject"), rs.getString("event_type"), rs.getString("event_id"));
 
     List<Refused> refusedOf(String source, String subject) {
         return jdbc.sql(REFUSED_OF_SUBJECT)
                 .param("source", source)
                 .param("subject", subject)
-                .query((rs, i) -> new Refused(rs.getLong("id"), rs.getString("event_type"), rs.getString("event_id")))
+                .query(REFUSED)
+                .list();
+    }
+
+    /** The source's refused membership events, oldest first: those that named a role Roster did not know then. */
+    List<Refused> refusedMemberships(String source) {
+        return jdbc.sql(REFUSED_MEMBERSHIPS)
+                .param("source", source)
+                .query(REFUSED)
                 .list();
     }
 

@@ -7,6 +7,7 @@ import dev.roster.outbox.OutboxTarget.Delivery;
 import dev.roster.sync.SyncOutcome;
 import dev.roster.sync.SyncTrigger;
 import dev.roster.sync.UpstreamChange;
+import dev.roster.sync.UpstreamRoles;
 import dev.roster.sync.UpstreamTenants;
 import dev.roster.sync.UserSync;
 import io.micrometer.core.instrument.Counter;
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * beats anything stamped with its time: a late duplicate of {@code user.created} cannot bring back a user the source
  * deleted since. The outcome is kept on the event: {@code applied}, {@code unchanged}, {@code stale}, {@code ignored}
  * (a type Roster does not apply) or {@code refused} (an unknown user or role, a guard: queued again once the user's
- * own event is applied, or by an operator). A failure (the database away) is retried in order on the outbox's
+ * own event or the role's is applied, or by an operator). A failure (the database away) is retried in order on the outbox's
  * schedule; an event whose data no longer fits the directory's contract is dead at once.
  */
 @Service
@@ -35,6 +36,7 @@ class InboundProcessor {
     private final DirectoryRecords records;
     private final UserSync users;
     private final UpstreamTenants tenants;
+    private final UpstreamRoles roles;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final MeterRegistry meters;
@@ -45,6 +47,7 @@ class InboundProcessor {
             DirectoryRecords records,
             UserSync users,
             UpstreamTenants tenants,
+            UpstreamRoles roles,
             TransactionTemplate tx,
             JsonMapper json,
             MeterRegistry meters) {
@@ -53,6 +56,7 @@ class InboundProcessor {
         this.records = records;
         this.users = users;
         this.tenants = tenants;
+        this.roles = roles;
         this.tx = tx;
         this.json = json;
         this.meters = meters;
@@ -107,13 +111,21 @@ class InboundProcessor {
         count(outcome);
         if (event.eventType().startsWith("user.") && !deletion) {
             // What was refused for want of this user (a membership that came first) may go now, after this.
-            for (InboundEvents.Refused refused : events.refusedOf(event.source(), event.subject())) {
-                if (events.reopen(refused.id())) {
-                    jobs.queue(refused.id(), event.source(), event.subject(), refused.eventType(), refused.eventId());
-                }
-            }
+            reopen(event.source(), events.refusedOf(event.source(), event.subject()));
+        } else if (event.eventType().startsWith("role.") && !deletion && change.outcome() == SyncOutcome.CHANGED) {
+            // And memberships refused for want of this role (seed 001: roles arrive by events of their own).
+            reopen(event.source(), events.refusedMemberships(event.source()));
         }
         return change;
+    }
+
+    /** Queues refused events again, each after what is queued about its subject already. */
+    private void reopen(String source, java.util.List<InboundEvents.Refused> refused) {
+        for (InboundEvents.Refused r : refused) {
+            if (events.reopen(r.id())) {
+                jobs.queue(r.id(), source, r.subject(), r.eventType(), r.eventId());
+            }
+        }
     }
 
     /**
@@ -128,6 +140,7 @@ class InboundProcessor {
                 "user:" + records.memberId(data) + "/tenant:"
                         + records.tenant(data).externalId();
             case "tenant" -> "tenant:" + records.tenant(data).externalId();
+            case "role" -> "role:" + records.role(data).externalId();
             default -> null;
         };
     }
@@ -153,6 +166,8 @@ class InboundProcessor {
                 users.applyMembership(records.memberId(data), records.tenant(data), null, SyncTrigger.WEBHOOK);
             case "tenant.created", "tenant.updated" -> tenants.apply(records.tenant(data), SyncTrigger.WEBHOOK);
             case "tenant.deleted" -> tenants.applyGone(records.tenant(data).externalId(), SyncTrigger.WEBHOOK);
+            case "role.created", "role.updated" -> roles.apply(records.role(data), SyncTrigger.WEBHOOK);
+            case "role.deleted" -> roles.applyGone(records.role(data).externalId(), SyncTrigger.WEBHOOK);
             default -> null;
         };
     }

@@ -149,7 +149,10 @@ public class InboundReceiver {
                         + " webhook-signature with one of its secrets): " + why + ".");
     }
 
-    /** An event's type, when it happened, its data and what it is about ({@code user:<id>}, {@code tenant:<id>}). */
+    /**
+     * An event's type, when it happened, its data and what it is about ({@code user:<id>}, {@code tenant:<id>},
+     * {@code role:<id>}).
+     */
     record Event(String type, Instant occurredAt, JsonNode data, String subject) {}
 
     private Event read(String payload) {
@@ -201,6 +204,7 @@ public class InboundReceiver {
             case "user.created", "user.updated" -> records.user(data);
             case "membership.created", "membership.updated" -> records.assignment(data);
             case "membership.deleted" -> records.tenant(data);
+            case "role.created", "role.updated", "role.deleted" -> records.role(data);
             default -> {}
         }
         String family = type.substring(0, type.indexOf('.'));
@@ -208,6 +212,7 @@ public class InboundReceiver {
             case "user" -> "user:" + records.userId(data);
             case "membership" -> "user:" + records.memberId(data);
             case "tenant" -> "tenant:" + records.tenant(data).externalId();
+            case "role" -> "role:" + records.role(data).externalId();
             default -> "other:" + type;
         };
     }

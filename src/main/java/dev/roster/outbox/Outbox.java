@@ -32,6 +32,9 @@ public class Outbox {
     /** Aggregate type of a tenant's events: the tenant, its roles, its grants. Ordered per tenant. */
     public static final String TENANT = "tenant";
 
+    /** Aggregate type of a global role's events (the upstream's own roles). Ordered per role. */
+    public static final String ROLE = "role";
+
     /** Invalidation topic that wakes the relays; the key says nothing. */
     public static final String TOPIC = "outbox";
 

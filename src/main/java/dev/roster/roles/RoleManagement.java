@@ -15,9 +15,13 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** A tenant's own roles. The five built-ins are read-only; a role still held by someone cannot be deleted. */
+/**
+ * A tenant's own roles, and the global roles the upstream defines. The five built-ins are read-only; a role still
+ * held by someone cannot be deleted. Slugs are unique across the global roles and each tenant's own.
+ */
 @Service
 public class RoleManagement {
 
@@ -45,6 +49,16 @@ public class RoleManagement {
             @Nullable String name,
             @Nullable Integer priority) {}
 
+    /** What became of a change the upstream pushed: applied, nothing to do, or refused (and why). */
+    public enum Outcome {
+        CHANGED,
+        UNCHANGED,
+        REFUSED
+    }
+
+    public record Applied(Outcome outcome, @Nullable String detail) {}
+
+    /** The global roles: the built-ins and those the upstream defines. */
     public Page<Role> builtIns() {
         var all = roles.global();
         return new Page<>(all, null, all.size());
@@ -65,8 +79,9 @@ public class RoleManagement {
 
     @Transactional
     public Role create(Caller caller, UUID tenantId, NewRole request) {
+        roles.lockSlugs();
         String slug = requireSlug(request.slug());
-        Role inserted = roles.insert(tenantId, slug, request.name(), request.priority(), 0)
+        Role inserted = roles.insert(tenantId, slug, request.name(), request.priority(), null, 0)
                 .orElseThrow(() -> slugTaken(slug));
         Role created = roles.stamp(inserted.id(), bus.version());
         audit.record(caller.actor(), "role.created", created.urn(), tenantId, null, created);
@@ -79,6 +94,9 @@ public class RoleManagement {
     @Transactional
     public Role patch(Caller caller, UUID tenantId, UUID roleId, RolePatch patch, @Nullable Long ifMatch) {
         bus.join();
+        if (patch.slug() != null) {
+            roles.lockSlugs();
+        }
         Role before = roles.lockOfTenant(tenantId, roleId).orElseThrow(() -> notFound(roleId));
         if (ifMatch != null && ifMatch != before.version()) {
             throw ErrorCode.VERSION_CONFLICT.problem("The role changed since version " + ifMatch + " (it is at "
@@ -94,6 +112,7 @@ public class RoleManagement {
                 slug,
                 patch.name() == null ? before.name() : patch.name(),
                 patch.priority() == null ? before.priority() : patch.priority(),
+                null,
                 before.version());
         if (changed.equals(before)) {
             return before;
@@ -123,6 +142,97 @@ public class RoleManagement {
         audit.record(caller.actor(), "role.deleted", before.urn(), tenantId, before, null);
         outbox.append(Outbox.TENANT, tenantId.toString(), "role.deleted", before, Origin.LOCAL);
         bus.publish(AuthorizationCheck.GRANTS_TOPIC, tenantId.toString());
+    }
+
+    /**
+     * The upstream has the global role {@code externalId} ({@code role.created}/{@code role.updated}): Roster creates
+     * it, or takes its new slug, name and priority (a priority it does not say stays; a new role's is 0). Refused
+     * when its slug is taken: by another of the upstream's roles, or by a tenant's own role (which a global one of
+     * that slug would hide). A built-in's slug is not taken: memberships naming it get the built-in, as Roster defines
+     * it.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Applied applyGlobalFromUpstream(
+            String externalId, String slug, String name, @Nullable Integer priority, String actor) {
+        roles.lockSlugs();
+        Role before = roles.lockGlobalByExternalId(externalId).orElse(null);
+        Role holder = roles.findStoredGlobalBySlug(slug).orElse(null);
+        if (holder != null && (before == null || !holder.id().equals(before.id()))) {
+            if (holder.builtIn() && before == null) {
+                return new Applied(
+                        Outcome.UNCHANGED,
+                        "'" + slug + "' is one of Roster's built-in roles: memberships naming it get the built-in");
+            }
+            return new Applied(
+                    Outcome.REFUSED,
+                    "the slug '" + slug + "' is taken by "
+                            + (holder.builtIn()
+                                    ? "a built-in role"
+                                    : "the upstream's role '" + holder.externalId() + "'"));
+        }
+        if (holder == null) {
+            Role hidden = roles.findOfSomeTenantBySlug(slug).orElse(null);
+            if (hidden != null) {
+                return new Applied(
+                        Outcome.REFUSED,
+                        "tenant " + hidden.tenantId() + " has a role '" + slug + "' of its own (" + hidden.id()
+                                + "), which a global role of that slug would hide: rename it, then replay this event");
+            }
+        }
+        if (before == null) {
+            Role inserted = roles.insert(null, slug, name, priority == null ? 0 : priority, externalId, 0)
+                    .orElseThrow();
+            Role created = roles.stamp(inserted.id(), bus.version());
+            audit.record(actor, "role.created", created.urn(), null, created);
+            outbox.append(Outbox.ROLE, created.id().toString(), "role.created", created, Origin.UPSTREAM);
+            bus.publish(AuthorizationCheck.GLOBAL_ROLES_TOPIC, created.id().toString());
+            return new Applied(Outcome.CHANGED, null);
+        }
+        var changed = new Role(
+                before.id(),
+                null,
+                slug,
+                name,
+                priority == null ? before.priority() : priority,
+                externalId,
+                before.version());
+        if (changed.equals(before)) {
+            return new Applied(Outcome.UNCHANGED, "the role is as the upstream says");
+        }
+        roles.update(changed);
+        Role after = roles.stamp(before.id(), bus.version());
+        audit.record(actor, "role.updated", after.urn(), before, after);
+        outbox.append(Outbox.ROLE, after.id().toString(), "role.updated", after, Origin.UPSTREAM);
+        bus.publish(AuthorizationCheck.GLOBAL_ROLES_TOPIC, after.id().toString());
+        return new Applied(Outcome.CHANGED, null);
+    }
+
+    /**
+     * The upstream deleted its global role {@code externalId} ({@code role.deleted}): Roster deletes it with the
+     * grants naming it in every tenant (by URN, and legacy {@code role:<slug>} ones, which stood for it). Refused while
+     * members still hold it, as for a tenant's role: their memberships go first (the upstream's
+     * {@code membership.deleted} events, or the next sync).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Applied deleteGlobalFromUpstream(String externalId, String actor) {
+        Role before = roles.lockGlobalByExternalId(externalId).orElse(null);
+        if (before == null) {
+            return new Applied(Outcome.UNCHANGED, "Roster has no role '" + externalId + "' from the upstream");
+        }
+        long holders = roles.holders(before.id());
+        if (holders > 0) {
+            return new Applied(
+                    Outcome.REFUSED,
+                    "role '" + before.slug() + "' is still held by " + holders
+                            + " membership(s); replay this event once they hold another role or none");
+        }
+        grants.deleteAllOfEverywhere(actor, before.urn(), Origin.UPSTREAM);
+        grants.deleteAllOfEverywhere(actor, "role:" + before.slug(), Origin.UPSTREAM);
+        roles.delete(before.id());
+        audit.record(actor, "role.deleted", before.urn(), before, null);
+        outbox.append(Outbox.ROLE, before.id().toString(), "role.deleted", before, Origin.UPSTREAM);
+        bus.publish(AuthorizationCheck.GLOBAL_ROLES_TOPIC, before.id().toString());
+        return new Applied(Outcome.CHANGED, null);
     }
 
     private String requireSlug(String slug) {

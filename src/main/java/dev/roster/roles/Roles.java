@@ -1,5 +1,7 @@
 package dev.roster.roles;
 
+import dev.roster.authz.AuthorizationCheck;
+import dev.roster.platform.InvalidationBus;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -11,12 +13,25 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Roles {
 
-    private static final String COLUMNS = "id, tenant_id, slug, name, priority, version";
+    private static final String COLUMNS = "id, tenant_id, slug, name, priority, external_id, version";
 
     private static final String GLOBAL =
             "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL ORDER BY priority DESC";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM roles WHERE id = :id";
+
+    private static final String FIND_GLOBAL_BY_SLUG =
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL AND slug = :slug";
+
+    private static final String LOCK_GLOBAL_BY_EXTERNAL_ID =
+            "SELECT " + COLUMNS + " FROM roles WHERE external_id = :externalId FOR UPDATE";
+
+    private static final String FIND_OF_SOME_TENANT_BY_SLUG = """
+            SELECT %s FROM roles WHERE slug = :slug AND tenant_id IS NOT NULL ORDER BY tenant_id LIMIT 1
+            """.formatted(COLUMNS);
+
+    // Slugs are unique across the global roles and each tenant's: one lock orders every writer that checks that.
+    private static final String LOCK_SLUGS = "SELECT pg_advisory_xact_lock(hashtext('roster.roles.slugs'))";
 
     private static final String FIND_OF_TENANT_BY_SLUG =
             "SELECT " + COLUMNS + " FROM roles WHERE tenant_id = :tenantId AND slug = :slug";
@@ -30,8 +45,8 @@ public class Roles {
     private static final String COUNT_OF_TENANT = "SELECT count(*) FROM roles WHERE tenant_id = :tenantId";
 
     private static final String INSERT = """
-            INSERT INTO roles (id, tenant_id, slug, name, priority, version)
-            VALUES (:id, :tenantId, :slug, :name, :priority, :version)
+            INSERT INTO roles (id, tenant_id, slug, name, priority, external_id, version)
+            VALUES (:id, :tenantId, :slug, :name, :priority, :externalId, :version)
             ON CONFLICT DO NOTHING
             RETURNING %s
             """.formatted(COLUMNS);
@@ -50,31 +65,75 @@ public class Roles {
 
     private static final String IN_USE = "SELECT EXISTS (SELECT 1 FROM memberships WHERE role_id = :id)";
 
+    private static final String HOLDERS = "SELECT count(*) FROM memberships WHERE role_id = :id";
+
     private static final RowMapper<Role> ROW = (rs, i) -> new Role(
             rs.getObject("id", UUID.class),
             rs.getObject("tenant_id", UUID.class),
             rs.getString("slug"),
             rs.getString("name"),
             rs.getInt("priority"),
+            rs.getString("external_id"),
             rs.getLong("version"));
 
     private final JdbcClient jdbc;
     private volatile @Nullable List<Role> global;
+    private long generation; // guarded by this: a list read before a change is not kept after it
 
-    Roles(JdbcClient jdbc) {
+    Roles(JdbcClient jdbc, InvalidationBus bus) {
         this.jdbc = jdbc;
+        bus.subscribe(AuthorizationCheck.GLOBAL_ROLES_TOPIC, key -> forgetGlobal(), this::forgetGlobal);
     }
 
+    private synchronized void forgetGlobal() {
+        generation++;
+        global = null;
+    }
+
+    private synchronized void keepGlobal(List<Role> roles, long readAt) {
+        if (generation == readAt) {
+            global = roles;
+        }
+    }
+
+    /**
+     * The global role of this slug. From the node's list; one this node has not heard of yet (the upstream created it
+     * a moment ago, on another node) is looked for in the database, so a miss is never stale.
+     */
     public Optional<Role> findGlobalBySlug(String slug) {
+        Optional<Role> cached = cachedGlobalBySlug(slug);
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Optional<Role> stored = findStoredGlobalBySlug(slug);
+        if (stored.isPresent()) {
+            forgetGlobal();
+        }
+        return stored;
+    }
+
+    /** The global role of this slug as committed, whatever this node has heard. */
+    Optional<Role> findStoredGlobalBySlug(String slug) {
+        return jdbc.sql(FIND_GLOBAL_BY_SLUG).param("slug", slug).query(ROW).optional();
+    }
+
+    private Optional<Role> cachedGlobalBySlug(String slug) {
         return global().stream().filter(r -> r.slug().equals(slug)).findFirst();
     }
 
-    /** The five built-ins, strongest first: seeded by migration and read-only, so read once. */
+    /**
+     * The global roles, strongest first: the five built-ins and those the upstream defines. Read once per node and
+     * again after a change to one of them ({@link AuthorizationCheck#GLOBAL_ROLES_TOPIC}).
+     */
     public List<Role> global() {
         List<Role> roles = global;
         if (roles == null) {
+            long readAt;
+            synchronized (this) {
+                readAt = generation;
+            }
             roles = List.copyOf(jdbc.sql(GLOBAL).query(ROW).list());
-            global = roles;
+            keepGlobal(roles, readAt);
         }
         return roles;
     }
@@ -103,15 +162,36 @@ public class Roles {
             return find(id).filter(r -> r.urn().equals(name))
                     .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId));
         }
-        Optional<Role> global = findGlobalBySlug(name);
+        Optional<Role> global = cachedGlobalBySlug(name);
         if (global.isPresent()) {
             return global;
         }
-        return jdbc.sql(FIND_OF_TENANT_BY_SLUG)
+        Optional<Role> own = jdbc.sql(FIND_OF_TENANT_BY_SLUG)
                 .param("tenantId", tenantId)
                 .param("slug", name)
                 .query(ROW)
                 .optional();
+        return own.isPresent() ? own : findGlobalBySlug(name);
+    }
+
+    /** Some tenant's own role of this slug (the first by tenant), if any: a global role of that slug would hide it. */
+    Optional<Role> findOfSomeTenantBySlug(String slug) {
+        return jdbc.sql(FIND_OF_SOME_TENANT_BY_SLUG)
+                .param("slug", slug)
+                .query(ROW)
+                .optional();
+    }
+
+    Optional<Role> lockGlobalByExternalId(String externalId) {
+        return jdbc.sql(LOCK_GLOBAL_BY_EXTERNAL_ID)
+                .param("externalId", externalId)
+                .query(ROW)
+                .optional();
+    }
+
+    /** Until commit, no one else checks or takes a role slug. */
+    void lockSlugs() {
+        jdbc.sql(LOCK_SLUGS).query((rs, i) -> 1).list();
     }
 
     List<Role> pageOfTenant(UUID tenantId, @Nullable UUID after, int limit) {
@@ -130,13 +210,21 @@ public class Roles {
                 .single();
     }
 
-    Optional<Role> insert(UUID tenantId, String slug, String name, int priority, long version) {
+    /** A tenant's own role ({@code tenantId}), or a global one the upstream defines ({@code externalId}). */
+    Optional<Role> insert(
+            @Nullable UUID tenantId,
+            String slug,
+            String name,
+            int priority,
+            @Nullable String externalId,
+            long version) {
         return jdbc.sql(INSERT)
                 .param("id", UUID.randomUUID())
                 .param("tenantId", tenantId)
                 .param("slug", slug)
                 .param("name", name)
                 .param("priority", priority)
+                .param("externalId", externalId)
                 .param("version", version)
                 .query(ROW)
                 .optional();
@@ -170,6 +258,10 @@ public class Roles {
 
     void delete(UUID id) {
         jdbc.sql(DELETE).param("id", id).update();
+    }
+
+    long holders(UUID id) {
+        return jdbc.sql(HOLDERS).param("id", id).query(Long.class).single();
     }
 
     boolean inUse(UUID id) {

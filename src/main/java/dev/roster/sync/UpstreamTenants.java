@@ -31,7 +31,7 @@ public class UpstreamTenants {
     /** The upstream has {@code tenant}: Roster creates it, or takes its new name. */
     public UpstreamChange apply(UpstreamTenant tenant, SyncTrigger trigger) {
         return java.util.Objects.requireNonNull(tx.execute(status -> {
-            String actor = actor(trigger);
+            String actor = sync.actor(trigger);
             Optional<Tenant> known = tenants.findByExternalId(tenant.externalId());
             if (known.isEmpty()) {
                 tenants.findOrCreateFromUpstream(tenant.externalId(), tenant.name(), tenant.slug(), actor);
@@ -50,13 +50,9 @@ public class UpstreamTenants {
             if (known.isEmpty()) {
                 return UpstreamChange.unchanged("Roster has no tenant '" + externalId + "'");
             }
-            return management.deleteFromUpstream(known.get().id(), actor(trigger))
+            return management.deleteFromUpstream(known.get().id(), sync.actor(trigger))
                     ? UpstreamChange.changed()
                     : UpstreamChange.unchanged("already deleted");
         }));
-    }
-
-    private String actor(SyncTrigger trigger) {
-        return "upstream:" + sync.provider() + " (" + trigger.label() + ")";
     }
 }

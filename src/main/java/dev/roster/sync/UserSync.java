@@ -634,7 +634,8 @@ public class UserSync {
         }
     }
 
-    private String actor(SyncTrigger trigger) {
+    /** Who the audit log says made a change the upstream pushed or a pull brought. */
+    String actor(SyncTrigger trigger) {
         return "upstream:" + provider() + " (" + trigger.label() + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.roster.users;
 
+import dev.roster.authz.AuthorizationCheck;
 import dev.roster.platform.ExactCache;
 import dev.roster.platform.InvalidationBus;
 import dev.roster.tenants.Tenants;
@@ -24,8 +25,9 @@ public class UserViews {
     UserViews(Users users, InvalidationBus bus, MeterRegistry meters) {
         this.users = users;
         this.cache = ExactCache.create("me", 200_000, bus, TOPIC, UUID::fromString, meters);
-        // A tenant rename shows in every member's view; renames are rare, so drop them all.
+        // A tenant's or a global role's rename shows in every member's view; renames are rare, so drop them all.
         bus.subscribe(Tenants.TOPIC, key -> cache.invalidateAll(), cache::invalidateAll);
+        bus.subscribe(AuthorizationCheck.GLOBAL_ROLES_TOPIC, key -> cache.invalidateAll(), cache::invalidateAll);
     }
 
     public Optional<Me> me(UUID userId) {
