@@ -10,6 +10,7 @@ import dev.roster.platform.RosterException;
 import dev.roster.platform.SecretEncryption;
 import dev.roster.platform.WebhookSecret;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -106,19 +107,24 @@ public class SourceManagement {
 
     /**
      * A new secret; deliveries signed with the previous one are accepted for {@code ROSTER_INBOUND_SECRET_OVERLAP}
-     * more, while the directory is reconfigured. An older previous secret ends now.
+     * more, while the directory is reconfigured, or not at all with {@code endPrevious} (it leaked). An older previous
+     * secret ends now.
      */
     @Transactional
-    public WithSecret rotateSecret(Caller caller, String name) {
+    public WithSecret rotateSecret(Caller caller, String name, boolean endPrevious) {
         WebhookSource source = sources.lock(name).orElseThrow(() -> notFound(name));
-        sources.retireSecrets(name, clock.instant().plus(settings.secretOverlap()));
+        Duration overlap = endPrevious ? Duration.ZERO : settings.secretOverlap();
+        // Ended a second ago rather than now: "now" here and in the database's live-secret check may differ a little.
+        sources.retireSecrets(
+                name,
+                endPrevious ? clock.instant().minusSeconds(1) : clock.instant().plus(overlap));
         String secret = newSecret(name);
         audit.record(
                 caller.actor(),
                 "webhook_source.secret_rotated",
                 target(name),
                 null,
-                Map.of("previous_secret_valid_for", settings.secretOverlap().toString()));
+                Map.of("previous_secret_valid_for", overlap.toString()));
         bus.publish(TOPIC, name);
         return new WithSecret(source, secret);
     }

@@ -46,6 +46,17 @@ public final class JsonBody {
     }
 
     /**
+     * An optional body {@code {"<field>": true|false}} of an action (e.g. {@code secret:rotate}): no body, an empty one,
+     * or {@code false} is false; anything but that one boolean field is a {@code 400}.
+     */
+    public static boolean optionalFlag(byte @Nullable [] body, String field) {
+        if (body == null || body.length == 0) {
+            return false;
+        }
+        return Boolean.TRUE.equals(parse(body, field).bool(field, false));
+    }
+
+    /**
      * Reads {@code body} as any JSON value, strictly: bytes that are not well-formed UTF-8 (overlong forms and encoded
      * surrogates included, which a lenient decoder reads as other characters) or JSON, or an object with a duplicate
      * member (which a lenient reader resolves silently), are a {@code 400 malformed_body}.

@@ -92,13 +92,13 @@ public class ScimClientManagement {
      * earlier rotation ends now (at most two tokens ever work).
      */
     @Transactional
-    public Issued rotateToken(Caller caller, UUID id) {
+    public Issued rotateToken(Caller caller, UUID id, boolean endPrevious) {
         bus.join();
         if (!clients.lock(id)) {
             throw notFound(id);
         }
         ScimClient before = clients.find(id).orElseThrow();
-        clients.retireCurrentToken(id, overlap);
+        clients.retireCurrentToken(id, endPrevious ? Duration.ZERO : overlap);
         String token = ScimTokens.newToken();
         clients.addToken(id, ScimTokens.hash(token));
         ScimClient after = clients.find(id).orElseThrow();

@@ -42,6 +42,11 @@ public class ScimError extends RuntimeException {
         return new ScimError(400, "invalidSyntax", detail);
     }
 
+    /** The answer would be larger than Roster serves (RFC 7644 §3.12 {@code tooMany}); {@code detail} says how to ask. */
+    public static ScimError tooMany(String detail) {
+        return new ScimError(400, "tooMany", detail);
+    }
+
     /** No such resource, or one outside the client's tenants (the two are indistinguishable on purpose). */
     public static ScimError notFound(String detail) {
         return new ScimError(404, null, detail);

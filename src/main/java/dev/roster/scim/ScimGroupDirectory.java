@@ -10,7 +10,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The read side of {@code /scim/v2/Groups} ({@link ScimGroups} has the rule): one group, and lists with filter,
  * sort, pagination and attribute selection, within the client's tenants. Members are read only when the answer
- * shows them ({@code excludedAttributes=members} spares reading them).
+ * shows them ({@code excludedAttributes=members} spares reading them), and an answer lists at most
+ * {@code roster.scim.max-group-members} of them (all its groups together): beyond that it is refused, never cut short.
  */
 @Service
 public class ScimGroupDirectory {
@@ -18,11 +19,13 @@ public class ScimGroupDirectory {
     private final ScimGroupRows rows;
     private final ScimUserDirectory users;
     private final int maxResults;
+    private final int maxMembers;
 
     ScimGroupDirectory(ScimGroupRows rows, ScimUserDirectory users, ScimSettings settings) {
         this.rows = rows;
         this.users = users;
         this.maxResults = settings.maxResults();
+        this.maxMembers = settings.maxGroupMembers();
     }
 
     @Transactional(readOnly = true)
@@ -36,7 +39,7 @@ public class ScimGroupDirectory {
         if (row == null) {
             throw ScimError.notFound("There is no group " + id + ".");
         }
-        return resource(row, projection, users.base());
+        return resource(row, projection, users.base(), new int[] {maxMembers});
     }
 
     @Transactional(readOnly = true)
@@ -53,15 +56,27 @@ public class ScimGroupDirectory {
                 ? List.of()
                 : rows.page(tenants, filter, orderBy, descending, startIndex - 1, count);
         String base = users.base();
+        int[] budget = {maxMembers};
         return ScimQuery.listResponse(
                 total,
                 startIndex,
-                page.stream().map(row -> resource(row, projection, base)).toList());
+                page.stream()
+                        .map(row -> resource(row, projection, base, budget))
+                        .toList());
     }
 
-    private ObjectNode resource(ScimGroups.Row row, Projection projection, String base) {
-        List<ScimGroups.Member> members =
-                projection.returns("members") ? rows.members(row.tenantId(), row.roleId()) : null;
+    /** The group as the projection shows it; its members count against what is left of the answer's {@code budget}. */
+    private ObjectNode resource(ScimGroups.Row row, Projection projection, String base, int[] budget) {
+        List<ScimGroups.Member> members = null;
+        if (projection.returns("members")) {
+            members = rows.members(row.tenantId(), row.roleId(), budget[0] + 1);
+            if (members.size() > budget[0]) {
+                throw ScimError.tooMany("The answer would list more than " + maxMembers + " group members. Ask with"
+                        + " excludedAttributes=members, fewer groups per page (count), or check one membership with"
+                        + " filter=members[value eq \"<user id>\"].");
+            }
+            budget[0] -= members.size();
+        }
         return projection.apply(ScimGroups.resource(row, members, base));
     }
 }

@@ -36,6 +36,7 @@ class ScimGroupRows {
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.tenant_id = :tenant AND m.role_id = :role AND u.provider <> :serviceAccounts
             ORDER BY m.user_id
+            LIMIT :limit
             """;
 
     private final JdbcClient jdbc;
@@ -83,10 +84,12 @@ class ScimGroupRows {
                 .single();
     }
 
-    List<ScimGroups.Member> members(UUID tenant, UUID role) {
+    /** The group's members, the first {@code limit} of them by id. */
+    List<ScimGroups.Member> members(UUID tenant, UUID role, int limit) {
         return jdbc.sql(MEMBERS)
                 .param("tenant", tenant)
                 .param("role", role)
+                .param("limit", limit)
                 .param("serviceAccounts", ServiceAccount.PROVIDER)
                 .query((rs, i) -> new ScimGroups.Member(rs.getObject("user_id", UUID.class), rs.getString("user_name")))
                 .list();

@@ -37,12 +37,19 @@ public class ScimGroupWrites {
     private final ScimUserRows users;
     private final ScimUserDirectory directory;
     private final UserSync sync;
+    private final int maxMembers;
 
-    ScimGroupWrites(ScimGroupRows groups, ScimUserRows users, ScimUserDirectory directory, UserSync sync) {
+    ScimGroupWrites(
+            ScimGroupRows groups,
+            ScimUserRows users,
+            ScimUserDirectory directory,
+            UserSync sync,
+            ScimSettings settings) {
         this.groups = groups;
         this.users = users;
         this.directory = directory;
         this.sync = sync;
+        this.maxMembers = settings.maxGroupMembers();
     }
 
     /**
@@ -141,7 +148,7 @@ public class ScimGroupWrites {
                 throw new ScimError(
                         400, "invalidPath", "Members are added or replaced by path 'members' with their values.");
             }
-            for (ScimGroups.Member member : groups.members(row.tenantId(), row.roleId())) {
+            for (ScimGroups.Member member : groups.members(row.tenantId(), row.roleId(), Integer.MAX_VALUE)) {
                 if (filter == null || matches(filter, member)) {
                     revoke(caller, row, member.userId());
                 }
@@ -199,7 +206,7 @@ public class ScimGroupWrites {
 
     private Set<UUID> heldBy(ScimGroups.Row row) {
         Set<UUID> held = new LinkedHashSet<>();
-        for (ScimGroups.Member m : groups.members(row.tenantId(), row.roleId())) {
+        for (ScimGroups.Member m : groups.members(row.tenantId(), row.roleId(), Integer.MAX_VALUE)) {
             held.add(m.userId());
         }
         return held;
@@ -266,8 +273,13 @@ public class ScimGroupWrites {
         return row;
     }
 
+    /**
+     * The group as changed, with its members up to {@code roster.scim.max-group-members}; a larger group's answer
+     * leaves {@code members} out (the change is made: a write is never answered with an error after it).
+     */
     private ObjectNode resource(ScimGroups.Row row) {
-        return ScimGroups.resource(row, groups.members(row.tenantId(), row.roleId()), directory.base());
+        List<ScimGroups.Member> members = groups.members(row.tenantId(), row.roleId(), maxMembers + 1);
+        return ScimGroups.resource(row, members.size() > maxMembers ? null : members, directory.base());
     }
 
     private static JsonNode read(byte[] body) {

@@ -11,11 +11,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     configuration can be switched without a failed provisioning cycle; {@code 0} ends it at once
  * @param maxResults the most resources one list answer holds ({@code count} above it is lowered to it, as RFC 7644
  *     §3.4.2.4 allows); {@code ServiceProviderConfig} announces it
+ * @param maxGroupMembers the most group members one answer lists, all its groups together: an answer that would list
+ *     more is refused ({@code 400 tooMany}) rather than cut short, since a client may compare the list with its own
  */
 @ConfigurationProperties("roster.scim")
 public record ScimSettings(
         @DefaultValue("1h") Duration tokenOverlap,
-        @DefaultValue("200") int maxResults) {
+        @DefaultValue("200") int maxResults,
+        @DefaultValue("10000") int maxGroupMembers) {
 
     public ScimSettings {
         if (tokenOverlap.isNegative()) {
@@ -23,6 +26,9 @@ public record ScimSettings(
         }
         if (maxResults < 1 || maxResults > 1000) {
             throw new IllegalArgumentException("roster.scim.max-results must be between 1 and 1000");
+        }
+        if (maxGroupMembers < 1 || maxGroupMembers > 1_000_000) {
+            throw new IllegalArgumentException("roster.scim.max-group-members must be between 1 and 1000000");
         }
     }
 }

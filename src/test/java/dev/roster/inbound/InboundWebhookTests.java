@@ -249,6 +249,26 @@ class InboundWebhookTests extends InboundTest {
     }
 
     @Test
+    void aLeakedSecretEndsAtOnceWithTheRotationThatReplacesIt() throws Exception {
+        String fresh = http.postJson(
+                        "/v1/webhook-sources/directory/secret:rotate", admin, "{\"end_previous\":true}", Map.of())
+                .json()
+                .path("secret")
+                .asString();
+        String body = event("user.updated", Instant.now(), user("u-1", "one@example.com", "One"));
+        long now = Instant.now().getEpochSecond();
+
+        assertRefused(post("directory", "e-1", now, signature(secret, "e-1", now, body), body));
+        assertThat(post("directory", "e-2", now, signature(fresh, "e-2", now, body), body)
+                        .status())
+                .isEqualTo(202);
+        assertThat(jdbc.sql("SELECT after::text FROM audit_log WHERE action = 'webhook_source.secret_rotated'")
+                        .query(String.class)
+                        .single())
+                .contains("PT0S");
+    }
+
+    @Test
     void aDeletionEndsTheUsersSessionsOnEveryNode() throws Exception {
         String token = accessToken("leaver", "leaver@example.com", Map.of());
         ConfigurableApplicationContext other = startAnotherNode(Map.of());

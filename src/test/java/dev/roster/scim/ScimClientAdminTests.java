@@ -146,6 +146,28 @@ class ScimClientAdminTests extends ScimTest {
     }
 
     @Test
+    void aLeakedTokenEndsAtOnceWithTheRotationThatReplacesIt() {
+        Client client = scimClient("Entra", tenant("acme"));
+
+        Http.Response rotated = http.postJson(
+                "/v1/scim-clients/" + client.id() + "/token:rotate", admin, "{\"end_previous\":true}", Map.of());
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        assertThat(rotated.json().path("previous_token_expires_at").isNull()).isTrue();
+        assertThat(scim(client.token(), "/ServiceProviderConfig").status()).isEqualTo(401);
+        assertThat(scim(rotated.json().path("token").asString(), "/ServiceProviderConfig")
+                        .status())
+                .isEqualTo(200);
+
+        Http.Response misspelt = http.postJson(
+                "/v1/scim-clients/" + client.id() + "/token:rotate", admin, "{\"end_prev\":true}", Map.of());
+        assertThat(misspelt.status()).isEqualTo(400);
+        assertThat(misspelt.json().path("code").asString()).isEqualTo("invalid_field");
+        Http.Response wrongType = http.postJson(
+                "/v1/scim-clients/" + client.id() + "/token:rotate", admin, "{\"end_previous\":\"yes\"}", Map.of());
+        assertThat(wrongType.status()).isEqualTo(400);
+    }
+
+    @Test
     void deletingAClientRefusesItsTokenOnTheNextRequest() {
         String acme = tenant("acme");
         Client client = scimClient("Entra", acme);

@@ -265,6 +265,34 @@ class ScimConformanceTests extends ScimTest {
     }
 
     @Test
+    void aManagerTheClientDoesNotSeeIsNotShown() throws ScimException {
+        assertThat(enterprise(scim.retrieve("Users", erin, UserResource.class))
+                        .path("manager")
+                        .path("value")
+                        .asText())
+                .isEqualTo(alice);
+
+        jdbc.sql("UPDATE users SET reports_to_id = CAST(:frank AS uuid) WHERE id = CAST(:erin AS uuid)")
+                .param("frank", frank)
+                .param("erin", erin)
+                .update();
+
+        assertThat(enterprise(scim.retrieve("Users", erin, UserResource.class)).has("manager"))
+                .isFalse();
+        assertThat(enterprise(scim.searchRequest("Users")
+                                .filter("userName eq \"erin\"")
+                                .invoke(UserResource.class)
+                                .getResources()
+                                .getFirst())
+                        .has("manager"))
+                .isFalse();
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode enterprise(UserResource user) {
+        return user.asGenericScimResource().getObjectNode().path(ENTERPRISE);
+    }
+
+    @Test
     void pagesAreExactWithAStableTotal() throws ScimException {
         var seen = new ArrayList<String>();
         for (int start = 1; start <= 5; start += 2) {

@@ -109,12 +109,16 @@ class WebhookSourceController {
         return management.get(name);
     }
 
-    /** A new secret, answered once; deliveries signed with the previous one are accepted for the overlap. */
-    @Problems({ErrorCode.WEBHOOK_SOURCE_NOT_FOUND})
+    /**
+     * A new secret, answered once; deliveries signed with the previous one are accepted for the overlap, or not at all
+     * with {@code {"end_previous": true}} (it leaked).
+     */
+    @Problems({ErrorCode.WEBHOOK_SOURCE_NOT_FOUND, ErrorCode.MALFORMED_BODY, ErrorCode.INVALID_FIELD})
     @PostMapping("/{name}/secret:rotate")
     @Allow(Rule.PLATFORM_ADMIN)
-    ResponseEntity<SourceWithSecret> rotateSecret(Caller caller, @PathVariable String name) {
-        WithSecret rotated = management.rotateSecret(caller, name);
+    ResponseEntity<SourceWithSecret> rotateSecret(
+            Caller caller, @PathVariable String name, @RequestBody(required = false) byte @Nullable [] body) {
+        WithSecret rotated = management.rotateSecret(caller, name, JsonBody.optionalFlag(body, "end_previous"));
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noStore())
                 .body(SourceWithSecret.of(rotated, versions.committed()));

@@ -124,12 +124,16 @@ class ScimClientController {
         return management.get(scimClientId);
     }
 
-    /** A new token, answered once; the previous one keeps working beside it for the overlap. */
-    @Problems({ErrorCode.SCIM_CLIENT_NOT_FOUND})
+    /**
+     * A new token, answered once; the previous one keeps working beside it for the overlap, or ends now with
+     * {@code {"end_previous": true}} (it leaked).
+     */
+    @Problems({ErrorCode.SCIM_CLIENT_NOT_FOUND, ErrorCode.MALFORMED_BODY, ErrorCode.INVALID_FIELD})
     @PostMapping("/{scimClientId}/token:rotate")
     @Allow(Rule.PLATFORM_ADMIN)
-    ResponseEntity<WithToken> rotateToken(Caller caller, @PathVariable UUID scimClientId) {
-        Issued issued = management.rotateToken(caller, scimClientId);
+    ResponseEntity<WithToken> rotateToken(
+            Caller caller, @PathVariable UUID scimClientId, @RequestBody(required = false) byte @Nullable [] body) {
+        Issued issued = management.rotateToken(caller, scimClientId, JsonBody.optionalFlag(body, "end_previous"));
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.noStore())
                 .body(WithToken.of(issued, versions.committed()));
