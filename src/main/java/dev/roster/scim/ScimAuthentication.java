@@ -36,6 +36,10 @@ class ScimAuthentication extends OncePerRequestFilter {
         } catch (ScimError e) {
             ScimErrors.write(response, e);
             return;
+        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+            // The token cannot be checked: not the client's fault, and not a reason to let it in.
+            ScimErrors.write(response, ScimErrors.unavailable());
+            return;
         }
         request.setAttribute(ScimCaller.REQUEST_ATTRIBUTE, caller);
         // Answers about a tenant's people: no shared cache (proxy, CDN) may keep them.

@@ -61,11 +61,19 @@ public final class ScimErrors implements HandlerExceptionResolver {
             if (error.status() == 401) {
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"roster-scim\"");
             }
+            if (error.status() == 503) {
+                response.setHeader("Retry-After", "5");
+            }
             response.getOutputStream()
                     .write(ScimJson.bytes(ScimJson.error(error.status(), error.scimType(), error.getMessage())));
         } catch (IOException | IllegalStateException e) {
             // The client went away, or the answer was already committed: nothing left to tell it.
         }
+    }
+
+    /** The database is out of reach for now: worth retrying, as IdPs do after a 503. */
+    static ScimError unavailable() {
+        return new ScimError(503, null, "Roster cannot reach its database right now; retry shortly.");
     }
 
     private static ScimError translate(Exception e) {
@@ -90,6 +98,13 @@ public final class ScimErrors implements HandlerExceptionResolver {
             case TypeMismatchException ignored -> ScimError.invalidValue("A parameter has a value of the wrong type.");
             case HttpMessageNotReadableException ignored ->
                 ScimError.invalidSyntax("The request body is not valid JSON of the expected shape.");
+            case org.springframework.dao.QueryTimeoutException ignored ->
+                ScimError.tooMany(
+                        "The request ran longer than Roster allows a SCIM list (ROSTER_SCIM_STATEMENT_TIMEOUT):"
+                                + " narrow the filter (eq on userName, externalId or id is served by an index).");
+            case org.springframework.dao.DataAccessResourceFailureException ignored -> unavailable();
+            case org.springframework.dao.TransientDataAccessException ignored -> unavailable();
+            case org.springframework.transaction.CannotCreateTransactionException ignored -> unavailable();
             default -> {
                 log.error("unhandled error under /scim/v2", e);
                 yield new ScimError(500, null, "Something went wrong on our side; the request id identifies it.");

@@ -20,9 +20,12 @@ public class ScimGroupDirectory {
     private final ScimUserDirectory users;
     private final int maxResults;
     private final int maxMembers;
+    private final ScimStatementTimeout timeout;
 
-    ScimGroupDirectory(ScimGroupRows rows, ScimUserDirectory users, ScimSettings settings) {
+    ScimGroupDirectory(
+            ScimGroupRows rows, ScimUserDirectory users, ScimSettings settings, ScimStatementTimeout timeout) {
         this.rows = rows;
+        this.timeout = timeout;
         this.users = users;
         this.maxResults = settings.maxResults();
         this.maxMembers = settings.maxGroupMembers();
@@ -46,6 +49,7 @@ public class ScimGroupDirectory {
     public ObjectNode list(ScimCaller caller, ScimQuery query) {
         Projection projection = Projection.of(ScimGroups.SCHEMA, query.attributes(), query.excludedAttributes());
         SqlFilter.Condition filter = SqlFilter.of(ScimGroups.SCHEMA, query.filter());
+        timeout.apply();
         String orderBy = query.orderBy(ScimGroups.SCHEMA, "t.id");
         boolean descending = query.descending();
         int startIndex = query.firstIndex();

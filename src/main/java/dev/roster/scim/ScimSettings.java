@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     configuration can be switched without a failed provisioning cycle; {@code 0} ends it at once
  * @param maxResults the most resources one list answer holds ({@code count} above it is lowered to it, as RFC 7644
  *     §3.4.2.4 allows); {@code ServiceProviderConfig} announces it
+ * @param statementTimeout the longest a statement of a SCIM list request may run (its filter is the client's to
+ *     choose); beyond it the request is answered {@code 400 tooMany}
  * @param maxGroupMembers the most group members one answer lists, all its groups together: an answer that would list
  *     more is refused ({@code 400 tooMany}) rather than cut short, since a client may compare the list with its own
  */
@@ -18,7 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ScimSettings(
         @DefaultValue("1h") Duration tokenOverlap,
         @DefaultValue("200") int maxResults,
-        @DefaultValue("10000") int maxGroupMembers) {
+        @DefaultValue("10000") int maxGroupMembers,
+        @DefaultValue("5s") Duration statementTimeout) {
 
     public ScimSettings {
         if (tokenOverlap.isNegative()) {
@@ -29,6 +32,9 @@ public record ScimSettings(
         }
         if (maxGroupMembers < 1 || maxGroupMembers > 1_000_000) {
             throw new IllegalArgumentException("roster.scim.max-group-members must be between 1 and 1000000");
+        }
+        if (statementTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("roster.scim.statement-timeout must be at least 1ms");
         }
     }
 }

@@ -22,9 +22,11 @@ public class ScimUserDirectory {
     private final ScimUserRows rows;
     private final PublicUrl publicUrl;
     private final int maxResults;
+    private final ScimStatementTimeout timeout;
 
-    ScimUserDirectory(ScimUserRows rows, PublicUrl publicUrl, ScimSettings settings) {
+    ScimUserDirectory(ScimUserRows rows, PublicUrl publicUrl, ScimSettings settings, ScimStatementTimeout timeout) {
         this.rows = rows;
+        this.timeout = timeout;
         this.publicUrl = publicUrl;
         this.maxResults = settings.maxResults();
     }
@@ -50,6 +52,7 @@ public class ScimUserDirectory {
     public ObjectNode list(ScimCaller caller, ScimQuery query) {
         Projection projection = Projection.of(ScimUsers.SCHEMA, query.attributes(), query.excludedAttributes());
         SqlFilter.Condition filter = SqlFilter.of(ScimUsers.SCHEMA, query.filter());
+        timeout.apply();
         String orderBy = query.orderBy(ScimUsers.SCHEMA, "u.id");
         boolean descending = query.descending();
         int startIndex = query.firstIndex();
