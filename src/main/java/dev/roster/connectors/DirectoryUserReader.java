@@ -183,7 +183,7 @@ final class DirectoryUserReader {
         if (priority != null && (priority < 0 || priority > MAX_ROLE_PRIORITY)) {
             throw malformed("'priority' is from 0 to " + MAX_ROLE_PRIORITY);
         }
-        return new UpstreamRole(id != null ? id : slug, slug, name != null ? name : slug, priority);
+        return new UpstreamRole(id != null ? id : slug, slug, name, priority);
     }
 
     /** A string or an integral number (directories number their records), as text; blank is absent. */

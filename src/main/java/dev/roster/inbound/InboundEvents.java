@@ -43,16 +43,24 @@ class InboundEvents {
             WHERE source = :source AND subject = :subject AND outcome = 'refused'
             ORDER BY id
             """;
-    // Bounded: a source that sent more memberships for a role it never created has an operator to tell.
-    private static final String REFUSED_MEMBERSHIPS = """
-            SELECT id, subject, event_type, event_id FROM inbound_events
-            WHERE source = :source AND outcome = 'refused'
-              AND event_type IN ('membership.created', 'membership.updated')
-            ORDER BY id LIMIT 10000
+    // Memberships refused for want of a role, made pending again in one statement. Bounded: a source that sent more
+    // for a role it never created has an operator to tell. SKIP LOCKED: a row another transaction holds is being
+    // reopened or replayed by it already, and waiting for it here, under the version lock a role change holds, could
+    // deadlock with that transaction waiting for the version lock at its commit.
+    private static final String REOPEN_FOR_WANT_OF_A_ROLE = """
+            UPDATE inbound_events e SET outcome = NULL, detail = NULL, applied_at = NULL
+            FROM (SELECT id FROM inbound_events
+                  WHERE source = :source AND outcome = 'refused'
+                    AND event_type IN ('membership.created', 'membership.updated')
+                    AND starts_with(detail, :refusal)
+                  ORDER BY id LIMIT 10000
+                  FOR UPDATE SKIP LOCKED) r
+            WHERE e.id = r.id
+            RETURNING e.id, e.subject, e.event_type, e.event_id
             """;
     private static final String REOPEN = """
             UPDATE inbound_events SET outcome = NULL, detail = NULL, applied_at = NULL
-            WHERE id = :id AND outcome = 'refused'
+            WHERE id = :id AND outcome IN ('refused', 'ignored')
             """;
 
     // Newest first; outcome 'pending' for those not applied yet.
@@ -170,15 +178,21 @@ class InboundEvents {
                 .list();
     }
 
-    /** The source's refused membership events, oldest first: those that named a role Roster did not know then. */
-    List<Refused> refusedMemberships(String source) {
-        return jdbc.sql(REFUSED_MEMBERSHIPS)
+    /**
+     * Makes the source's membership events refused for want of a role (their detail begins with {@code refusal})
+     * pending again, and answers them oldest first.
+     */
+    List<Refused> reopenForWantOfARole(String source, String refusal) {
+        var reopened = new java.util.ArrayList<>(jdbc.sql(REOPEN_FOR_WANT_OF_A_ROLE)
                 .param("source", source)
+                .param("refusal", refusal)
                 .query(REFUSED)
-                .list();
+                .list());
+        reopened.sort(java.util.Comparator.comparingLong(Refused::id));
+        return reopened;
     }
 
-    /** A refused event made pending again; false when it is not refused (any more). */
+    /** A refused (or ignored) event made pending again; false when it is neither (any more). */
     boolean reopen(long id) {
         return jdbc.sql(REOPEN).param("id", id).update() == 1;
     }

@@ -111,21 +111,24 @@ class InboundProcessor {
         count(outcome);
         if (event.eventType().startsWith("user.") && !deletion) {
             // What was refused for want of this user (a membership that came first) may go now, after this.
-            reopen(event.source(), events.refusedOf(event.source(), event.subject()));
+            for (InboundEvents.Refused refused : events.refusedOf(event.source(), event.subject())) {
+                if (events.reopen(refused.id())) {
+                    queue(event.source(), refused);
+                }
+            }
         } else if (event.eventType().startsWith("role.") && !deletion && change.outcome() == SyncOutcome.CHANGED) {
-            // And memberships refused for want of this role (seed 001: roles arrive by events of their own).
-            reopen(event.source(), events.refusedMemberships(event.source()));
+            // And memberships refused for want of a role (seed 001: roles arrive by events of their own).
+            for (InboundEvents.Refused refused :
+                    events.reopenForWantOfARole(event.source(), UserSync.UNKNOWN_ROLE_REFUSAL)) {
+                queue(event.source(), refused);
+            }
         }
         return change;
     }
 
-    /** Queues refused events again, each after what is queued about its subject already. */
-    private void reopen(String source, java.util.List<InboundEvents.Refused> refused) {
-        for (InboundEvents.Refused r : refused) {
-            if (events.reopen(r.id())) {
-                jobs.queue(r.id(), source, r.subject(), r.eventType(), r.eventId());
-            }
-        }
+    /** Queues a reopened event again, after what is queued about its subject already. */
+    private void queue(String source, InboundEvents.Refused r) {
+        jobs.queue(r.id(), source, r.subject(), r.eventType(), r.eventId());
     }
 
     /**

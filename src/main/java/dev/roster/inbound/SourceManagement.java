@@ -151,10 +151,11 @@ public class SourceManagement {
                 .filter(e -> e.source().equals(name))
                 .orElseThrow(() -> ErrorCode.INBOUND_EVENT_NOT_FOUND.problem(
                         "Webhook source '" + name + "' has no event " + id + "."));
-        if (!"refused".equals(event.outcome())) {
+        // An ignored one too: of a type an earlier Roster did not apply (role.* before ADR 006), which this one may.
+        if (!"refused".equals(event.outcome()) && !"ignored".equals(event.outcome())) {
             throw ErrorCode.INBOUND_EVENT_NOT_REFUSED.problem("Event " + id + " is "
                     + (event.outcome() == null ? "pending" : event.outcome())
-                    + "; only a refused event is replayed (a stale or ignored one never applies).");
+                    + "; only a refused or ignored event is replayed (an applied or stale one never applies again).");
         }
         events.reopen(id);
         jobs.queue(id, name, event.subject(), event.eventType(), event.eventId());

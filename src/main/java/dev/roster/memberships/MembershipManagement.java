@@ -90,7 +90,7 @@ public class MembershipManagement {
     @Transactional
     public Assigned assign(Caller caller, UUID tenantId, UUID userId, String roleName) {
         bus.join();
-        Role role = roles.resolve(tenantId, roleName)
+        Role role = roles.resolveToHold(tenantId, roleName)
                 .orElseThrow(() -> ErrorCode.INVALID_FIELD.problem(
                         "'role' names no role of this tenant: use a built-in slug, one of its roles' slugs or a URN."));
         lockPlatformAdminsIfRoot(tenantId);

@@ -146,14 +146,15 @@ public class RoleManagement {
 
     /**
      * The upstream has the global role {@code externalId} ({@code role.created}/{@code role.updated}): Roster creates
-     * it, or takes its new slug, name and priority (a priority it does not say stays; a new role's is 0). Refused
+     * it, or takes its new slug, name and priority (a name or priority it does not say stays; a new role's are its
+     * slug and 0). Refused
      * when its slug is taken: by another of the upstream's roles, or by a tenant's own role (which a global one of
      * that slug would hide). A built-in's slug is not taken: memberships naming it get the built-in, as Roster defines
      * it.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Applied applyGlobalFromUpstream(
-            String externalId, String slug, String name, @Nullable Integer priority, String actor) {
+            String externalId, String slug, @Nullable String name, @Nullable Integer priority, String actor) {
         roles.lockSlugs();
         Role before = roles.lockGlobalByExternalId(externalId).orElse(null);
         Role holder = roles.findStoredGlobalBySlug(slug).orElse(null);
@@ -180,7 +181,8 @@ public class RoleManagement {
             }
         }
         if (before == null) {
-            Role inserted = roles.insert(null, slug, name, priority == null ? 0 : priority, externalId, 0)
+            Role inserted = roles.insert(
+                            null, slug, name == null ? slug : name, priority == null ? 0 : priority, externalId, 0)
                     .orElseThrow();
             Role created = roles.stamp(inserted.id(), bus.version());
             audit.record(actor, "role.created", created.urn(), null, created);
@@ -192,7 +194,7 @@ public class RoleManagement {
                 before.id(),
                 null,
                 slug,
-                name,
+                name == null ? before.name() : name,
                 priority == null ? before.priority() : priority,
                 externalId,
                 before.version());
@@ -209,12 +211,14 @@ public class RoleManagement {
 
     /**
      * The upstream deleted its global role {@code externalId} ({@code role.deleted}): Roster deletes it with the
-     * grants naming it in every tenant (by URN, and legacy {@code role:<slug>} ones, which stood for it). Refused while
-     * members still hold it, as for a tenant's role: their memberships go first (the upstream's
-     * {@code membership.deleted} events, or the next sync).
+     * grants naming it in every tenant (by URN, and legacy {@code role:<slug>} ones, which stood for it), and the
+     * dormant memberships that still name it (of deactivated users, in deleted tenants: kept for a return or an
+     * audit, which no event or pull will ever change). Refused while active users hold it in live tenants, as for a
+     * tenant's role: their memberships go first (the upstream's {@code membership.deleted} events, or the next sync).
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public Applied deleteGlobalFromUpstream(String externalId, String actor) {
+        roles.lockSlugs(); // a membership about to hold it settles first (Roles#globalToHold)
         Role before = roles.lockGlobalByExternalId(externalId).orElse(null);
         if (before == null) {
             return new Applied(Outcome.UNCHANGED, "Roster has no role '" + externalId + "' from the upstream");
@@ -223,8 +227,26 @@ public class RoleManagement {
         if (holders > 0) {
             return new Applied(
                     Outcome.REFUSED,
-                    "role '" + before.slug() + "' is still held by " + holders
-                            + " membership(s); replay this event once they hold another role or none");
+                    "role '" + before.slug() + "' is still held by " + holders + " active member(s) of live tenants;"
+                            + " replay this event once they hold another role or none");
+        }
+        for (Roles.Holder dormant : roles.deleteDormantHolders(before.id())) {
+            // No cache to drop: a deactivated user's or a deleted tenant's checks are refused before any role counts.
+            String membership = "membership:" + dormant.userId() + ":" + dormant.tenantId();
+            audit.record(
+                    actor,
+                    "membership.revoked",
+                    membership,
+                    dormant.tenantId(),
+                    java.util.Map.of("role_id", before.id(), "reason", "role deleted"),
+                    null);
+            outbox.append(
+                    Outbox.USER,
+                    dormant.userId().toString(),
+                    membership,
+                    "membership.revoked",
+                    java.util.Map.of("user_id", dormant.userId(), "tenant_id", dormant.tenantId()),
+                    Origin.UPSTREAM);
         }
         grants.deleteAllOfEverywhere(actor, before.urn(), Origin.UPSTREAM);
         grants.deleteAllOfEverywhere(actor, "role:" + before.slug(), Origin.UPSTREAM);
@@ -247,7 +269,8 @@ public class RoleManagement {
     }
 
     private static RosterException slugTaken(String slug) {
-        return ErrorCode.SLUG_TAKEN.problem("A role '" + slug + "' already exists here (built-in slugs are reserved).");
+        return ErrorCode.SLUG_TAKEN.problem(
+                "A role '" + slug + "' already exists here (global roles' slugs are reserved in every tenant).");
     }
 
     static RosterException notFound(UUID roleId) {

@@ -16,13 +16,20 @@ public class Roles {
     private static final String COLUMNS = "id, tenant_id, slug, name, priority, external_id, version";
 
     private static final String GLOBAL =
-            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL ORDER BY priority DESC";
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL ORDER BY priority DESC, slug";
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM roles WHERE id = :id";
 
     private static final String FIND_GLOBAL_BY_SLUG =
             "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL AND slug = :slug";
 
+    // A role about to be held: a concurrent deletion waits for the holder's commit, or the role is gone already.
+    private static final String HOLD_GLOBAL_BY_SLUG =
+            "SELECT " + COLUMNS + " FROM roles WHERE tenant_id IS NULL AND slug = :slug FOR KEY SHARE";
+
+    private static final String HOLD = "SELECT " + COLUMNS + " FROM roles WHERE id = :id FOR KEY SHARE";
+
+    // FOR UPDATE: a deletion follows, and so must wait for memberships being given the role (FOR KEY SHARE).
     private static final String LOCK_GLOBAL_BY_EXTERNAL_ID =
             "SELECT " + COLUMNS + " FROM roles WHERE external_id = :externalId FOR UPDATE";
 
@@ -31,7 +38,10 @@ public class Roles {
             """.formatted(COLUMNS);
 
     // Slugs are unique across the global roles and each tenant's: one lock orders every writer that checks that.
+    // Shared: a writer about to refuse for want of a global role waits for a role being created to commit.
     private static final String LOCK_SLUGS = "SELECT pg_advisory_xact_lock(hashtext('roster.roles.slugs'))";
+    private static final String LOCK_SLUGS_SHARED =
+            "SELECT pg_advisory_xact_lock_shared(hashtext('roster.roles.slugs'))";
 
     private static final String FIND_OF_TENANT_BY_SLUG =
             "SELECT " + COLUMNS + " FROM roles WHERE tenant_id = :tenantId AND slug = :slug";
@@ -65,7 +75,20 @@ public class Roles {
 
     private static final String IN_USE = "SELECT EXISTS (SELECT 1 FROM memberships WHERE role_id = :id)";
 
-    private static final String HOLDERS = "SELECT count(*) FROM memberships WHERE role_id = :id";
+    // Those who hold the role and count: active users in live tenants.
+    private static final String HOLDERS = """
+            SELECT count(*) FROM memberships m
+            JOIN users u ON u.id = m.user_id JOIN tenants t ON t.id = m.tenant_id
+            WHERE m.role_id = :id AND u.is_active AND t.deleted_at IS NULL
+            """;
+
+    // The rest: memberships kept for a deactivated user's return or a deleted tenant's audit, which end with the role.
+    private static final String DELETE_DORMANT_HOLDERS = """
+            DELETE FROM memberships m USING users u, tenants t
+            WHERE m.role_id = :id AND u.id = m.user_id AND t.id = m.tenant_id
+              AND (NOT u.is_active OR t.deleted_at IS NOT NULL)
+            RETURNING m.user_id, m.tenant_id
+            """;
 
     private static final RowMapper<Role> ROW = (rs, i) -> new Role(
             rs.getObject("id", UUID.class),
@@ -77,11 +100,13 @@ public class Roles {
             rs.getLong("version"));
 
     private final JdbcClient jdbc;
+    private final InvalidationBus bus;
     private volatile @Nullable List<Role> global;
     private long generation; // guarded by this: a list read before a change is not kept after it
 
     Roles(JdbcClient jdbc, InvalidationBus bus) {
         this.jdbc = jdbc;
+        this.bus = bus;
         bus.subscribe(AuthorizationCheck.GLOBAL_ROLES_TOPIC, key -> forgetGlobal(), this::forgetGlobal);
     }
 
@@ -91,7 +116,8 @@ public class Roles {
     }
 
     private synchronized void keepGlobal(List<Role> roles, long readAt) {
-        if (generation == readAt) {
+        // Not listening, this node would not hear of a change: read again next time, as every cache does.
+        if (generation == readAt && bus.isConnected()) {
             global = roles;
         }
     }
@@ -110,6 +136,28 @@ public class Roles {
             forgetGlobal();
         }
         return stored;
+    }
+
+    /**
+     * The global role of this slug for a write about to hold it (a membership): the directory's roles can be deleted,
+     * so one is read again and kept from deletion until commit; and a slug this node does not know is looked up only
+     * after any role being created or renamed right now has committed — so the write refuses only what is really not
+     * there, and a role's arrival, which queues its refused memberships again, cannot miss this one.
+     */
+    public Optional<Role> globalToHold(String slug) {
+        Optional<Role> cached = cachedGlobalBySlug(slug);
+        if (cached.isPresent() && cached.get().builtIn()) {
+            return cached; // the built-ins are never deleted
+        }
+        if (cached.isEmpty()) {
+            jdbc.sql(LOCK_SLUGS_SHARED).query((rs, i) -> 1).list();
+        }
+        Optional<Role> held =
+                jdbc.sql(HOLD_GLOBAL_BY_SLUG).param("slug", slug).query(ROW).optional();
+        if (held.isPresent() != cached.isPresent()) {
+            forgetGlobal();
+        }
+        return held;
     }
 
     /** The global role of this slug as committed, whatever this node has heard. */
@@ -172,6 +220,26 @@ public class Roles {
                 .query(ROW)
                 .optional();
         return own.isPresent() ? own : findGlobalBySlug(name);
+    }
+
+    /**
+     * As {@link #resolve}, for a write about to hold the role (an assignment): one of the directory's, which may have
+     * been deleted a moment ago on another node, is read again and kept from deletion until commit.
+     */
+    public Optional<Role> resolveToHold(UUID tenantId, String name) {
+        Optional<Role> role = resolve(tenantId, name);
+        return role.isPresent() && role.get().externalId() != null
+                ? hold(role.get().id())
+                : role;
+    }
+
+    /** The role, read again and kept from deletion until the transaction ends; empty if it is gone. */
+    private Optional<Role> hold(UUID id) {
+        Optional<Role> held = jdbc.sql(HOLD).param("id", id).query(ROW).optional();
+        if (held.isEmpty()) {
+            forgetGlobal();
+        }
+        return held;
     }
 
     /** Some tenant's own role of this slug (the first by tenant), if any: a global role of that slug would hide it. */
@@ -258,6 +326,16 @@ public class Roles {
 
     void delete(UUID id) {
         jdbc.sql(DELETE).param("id", id).update();
+    }
+
+    record Holder(UUID userId, UUID tenantId) {}
+
+    List<Holder> deleteDormantHolders(UUID id) {
+        return jdbc.sql(DELETE_DORMANT_HOLDERS)
+                .param("id", id)
+                .query((rs, i) ->
+                        new Holder(rs.getObject("user_id", UUID.class), rs.getObject("tenant_id", UUID.class)))
+                .list();
     }
 
     long holders(UUID id) {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How Roster's roles are SCIM Groups (RFC 7643 §4.2). The rule: <b>a group is one (tenant, role) pair</b> of the
- * client's tenants — each of the five built-in roles and each of the tenant's own roles, in each tenant — and its
+ * client's tenants — each global role (the five built-ins and the directory's) and each of the tenant's own roles, in each tenant — and its
  * members are the tenant's members who hold that role there. Its {@code id} is {@code <tenant id>:<role id>}, its
  * {@code displayName} {@code <tenant slug>/<role slug>} ({@code acme/developer}). Since a user holds one role per
  * tenant, a user is a member of at most one group per tenant.
@@ -49,7 +49,7 @@ public final class ScimGroups {
 
     static final String COLUMNS = """
             t.id AS tenant_id, t.slug AS tenant_slug, t.name AS tenant_name, r.id AS role_id, r.slug AS role_slug,
-            r.name AS role_name, r.tenant_id IS NULL AS built_in, greatest(t.created_at, r.created_at) AS created_at""";
+            r.name AS role_name, (r.tenant_id IS NULL AND r.external_id IS NULL) AS built_in, greatest(t.created_at, r.created_at) AS created_at""";
 
     static final ResourceSchema SCHEMA = new ResourceSchema(
             "Group",
@@ -111,8 +111,8 @@ public final class ScimGroups {
                             ScimAttribute.of(
                                             "builtIn",
                                             ScimAttribute.Type.BOOLEAN,
-                                            "(r.tenant_id IS NULL)",
-                                            "Whether the role is one of the five built-in ones.")
+                                            "(r.tenant_id IS NULL AND r.external_id IS NULL)",
+                                            "Whether the role is one of Roster's five built-in ones.")
                                     .readOnly("default")))),
             List.of(
                     ScimAttribute.of(

@@ -20,6 +20,7 @@ import dev.roster.users.UserDeactivated;
 import dev.roster.users.UserViews;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 public class UserSync {
+
+    /** How a membership refused for want of its role is explained: a role's arrival looks for it. */
+    public static final String UNKNOWN_ROLE_REFUSAL = "Roster knows no role ";
 
     private static final Logger log = LoggerFactory.getLogger(UserSync.class);
 
@@ -288,8 +292,9 @@ public class UserSync {
         }
         // The strongest role per upstream tenant, in the tenants' order.
         Map<String, Wanted> wanted = new TreeMap<>();
+        Map<String, Optional<Role>> bySlug = new HashMap<>();
         for (RoleAssignment assignment : said) {
-            Optional<Role> role = roles.findGlobalBySlug(assignment.role());
+            Optional<Role> role = bySlug.computeIfAbsent(assignment.role(), roles::globalToHold);
             if (role.isEmpty()) {
                 log.warn("the upstream names a role Roster does not know, '{}'; skipping it", assignment.role());
                 continue;
@@ -450,9 +455,9 @@ public class UserSync {
             UUID userId = found.get();
             Role wanted = null;
             if (role != null) {
-                wanted = roles.findGlobalBySlug(role).orElse(null);
+                wanted = roles.globalToHold(role).orElse(null);
                 if (wanted == null) {
-                    return UpstreamChange.refused("Roster knows no role '" + role + "'");
+                    return UpstreamChange.refused(UNKNOWN_ROLE_REFUSAL + "'" + role + "'");
                 }
             }
             Optional<Tenant> known = tenants.findByExternalId(tenant.externalId());

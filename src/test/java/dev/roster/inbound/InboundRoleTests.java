@@ -31,6 +31,11 @@ class InboundRoleTests extends InboundTest {
 
             JsonNode role = globalRole("admin");
             assertThat(role.path("external_id").asString()).isEqualTo("admin");
+            assertThat(role.path("name").asString()).isEqualTo("Admin");
+            assertThat(jdbc.sql("SELECT actor FROM audit_log WHERE action = 'role.created'")
+                            .query(String.class)
+                            .single())
+                    .endsWith("(webhook)");
             assertThat(role.path("built_in").asBoolean()).isFalse();
             assertThat(role.path("priority").asInt()).isEqualTo(250);
             String urn = role.path("urn").asString();
@@ -63,11 +68,40 @@ class InboundRoleTests extends InboundTest {
             assertThat(globalRole("admin").isMissingNode()).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> "owner".equals(roleOnMe(otherNode, token)));
             assertThat(roleOnMe(http, token)).isEqualTo("owner");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> slugs(otherNode).contains("owner")
+                            && !slugs(otherNode).contains("admin"));
+            assertThat(globalRole("owner").path("priority").asInt()).isEqualTo(260);
+
+            // An update that says neither name nor priority keeps them.
+            send("e-4b", "role.updated", t.plusSeconds(3), "{\"id\":\"admin\",\"slug\":\"owner\"}");
+            awaitOutcome("e-4b", "unchanged");
+            assertThat(globalRole("owner").path("name").asString()).isEqualTo("Owner");
+
+            // A SCIM client sees it as a group of the tenant, not a built-in.
+            Http.Response client = http.postJson(
+                    "/v1/scim-clients", admin, "{\"name\":\"Entra\",\"tenant_ids\":[\"" + tenant + "\"]}", Map.of());
+            assertThat(client.status()).as(client.body()).isEqualTo(201);
+            Http.Response groups = http.get(
+                    "/scim/v2/Groups?excludedAttributes=members&filter="
+                            + java.net.URLEncoder.encode(
+                                    "urn:roster:params:scim:schemas:extension:roster:2.0:Group:builtIn eq false",
+                                    java.nio.charset.StandardCharsets.UTF_8),
+                    client.json().path("token").asString());
+            assertThat(groups.status()).as(groups.body()).isEqualTo(200);
+            assertThat(groups.json().path("Resources").findValuesAsString("displayName"))
+                    .containsExactlyInAnyOrder("acme/administrator", "acme/owner");
+
+            // A legacy grant by its slug stood for it too.
+            jdbc.sql("INSERT INTO grants (id, tenant_id, principal_urn, permission, selector, created_by)"
+                            + " VALUES (gen_random_uuid(), CAST(:t AS uuid), 'role:owner', 'docs:write', '*', 'test')")
+                    .param("t", tenant)
+                    .update();
 
             // Held: refused, and it says why.
             send("e-5", "role.deleted", t.plusSeconds(4), "{\"id\":\"admin\",\"slug\":\"owner\"}");
             awaitOutcome("e-5", "refused");
-            assertThat(detail("e-5")).contains("still held by 1 membership");
+            assertThat(detail("e-5")).contains("still held by 1 active member");
             assertThat(globalRole("owner").isMissingNode()).isFalse();
 
             send("e-6", "membership.deleted", t.plusSeconds(5), "{\"user_id\":\"u-1\",\"on\":{\"tenant\":\"acme\"}}");
@@ -75,7 +109,7 @@ class InboundRoleTests extends InboundTest {
             replay("e-5");
             awaitOutcome("e-5", "applied");
             assertThat(globalRole("owner").isMissingNode()).isTrue();
-            assertThat(jdbc.sql("SELECT count(*) FROM grants WHERE principal_urn = :urn")
+            assertThat(jdbc.sql("SELECT count(*) FROM grants WHERE principal_urn IN (:urn, 'role:owner')")
                             .param("urn", urn)
                             .query(Long.class)
                             .single())
@@ -83,7 +117,7 @@ class InboundRoleTests extends InboundTest {
             assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'grant.deleted'")
                             .query(Long.class)
                             .single())
-                    .isEqualTo(1);
+                    .isEqualTo(2);
 
             // A late update, older than the deletion: recorded, skipped; the role stays gone.
             send("e-7", "role.updated", t.plusSeconds(3), "{\"id\":\"admin\",\"slug\":\"owner\",\"name\":\"Owner\"}");
@@ -133,6 +167,19 @@ class InboundRoleTests extends InboundTest {
         awaitOutcome("e-4", "refused");
         assertThat(detail("e-4")).contains("taken by a built-in role");
         assertThat(globalRole("reader").path("external_id").asString()).isEqualTo("r-1");
+
+        // Nor one of another of the upstream's roles.
+        send("e-5", "role.created", t.plusSeconds(2), "{\"id\":\"r-2\",\"slug\":\"reader\"}");
+        awaitOutcome("e-5", "refused");
+        assertThat(detail("e-5")).contains("taken by the upstream's role 'r-1'");
+
+        // A role new to Roster without a name or priority: its slug, and 0.
+        JsonNode reader = globalRole("reader");
+        assertThat(reader.path("name").asString()).isEqualTo("Reader");
+        send("e-6", "role.created", t, "{\"slug\":\"auditor\"}");
+        awaitOutcome("e-6", "applied");
+        assertThat(globalRole("auditor").path("name").asString()).isEqualTo("auditor");
+        assertThat(globalRole("auditor").path("priority").asInt()).isZero();
     }
 
     @Test
@@ -165,6 +212,67 @@ class InboundRoleTests extends InboundTest {
                 Map.of());
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().path("code").asString()).isEqualTo("slug_taken");
+        Http.Response onto = http.patchJson(
+                "/v1/tenants/" + tenant + "/roles/" + own.json().path("id").asString(),
+                admin,
+                "{\"slug\":\"auditor\"}");
+        assertThat(onto.status()).isEqualTo(409);
+
+        // And a rename of the directory's role onto a tenant's own slug is refused like a creation.
+        send(
+                "e-2",
+                "role.updated",
+                Instant.now().minusSeconds(30),
+                "{\"id\":\"auditor\",\"slug\":\"initech-auditor\"}");
+        awaitOutcome("e-2", "refused");
+        assertThat(detail("e-2")).contains("tenant " + tenant);
+    }
+
+    @Test
+    void deletingARoleEndsTheDormantMembershipsThatStillNameIt() throws Exception {
+        Instant t = Instant.now().minusSeconds(60);
+        send("e-1", "role.created", t, "{\"slug\":\"member\"}");
+        send("e-2", "user.created", t, user("u-1", "one@example.com", "One"));
+        send("e-3", "membership.created", t.plusSeconds(1), membership("u-1", "acme", "member"));
+        send("e-4", "user.created", t, user("u-2", "two@example.com", "Two"));
+        send("e-5", "membership.created", t.plusSeconds(1), membership("u-2", "globex", "member"));
+        awaitOutcome("e-5", "applied");
+        awaitOutcome("e-3", "applied");
+        // u-1 leaves (deactivated, memberships kept for a return); globex is deleted (memberships kept for audit).
+        send("e-6", "user.deleted", t.plusSeconds(2), "{\"id\":\"u-1\"}");
+        send("e-7", "tenant.deleted", t.plusSeconds(2), "{\"tenant\":\"globex\"}");
+        awaitOutcome("e-6", "applied");
+        awaitOutcome("e-7", "applied");
+
+        send("e-8", "role.deleted", t.plusSeconds(3), "{\"slug\":\"member\"}");
+        awaitOutcome("e-8", "applied");
+        assertThat(globalRole("member").isMissingNode()).isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user_id"
+                                + " WHERE u.email IN ('one@example.com', 'two@example.com')")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE action = 'membership.revoked'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRoleEventIgnoredByAnEarlierRosterCanBeReplayed() throws Exception {
+        send("e-1", "role.created", Instant.now().minusSeconds(60), "{\"slug\":\"member\"}");
+        awaitOutcome("e-1", "applied");
+        // As an earlier Roster recorded it.
+        jdbc.sql("DELETE FROM roles WHERE external_id = 'member'").update();
+        jdbc.sql("DELETE FROM inbound_facts").update();
+        jdbc.sql("UPDATE inbound_events SET outcome = 'ignored'").update();
+        jdbc.sql("SELECT pg_notify('roster_invalidation', 'global-roles:reset')")
+                .query()
+                .singleValue();
+
+        replay("e-1");
+        awaitOutcome("e-1", "applied");
+        assertThat(globalRole("member").path("external_id").asString()).isEqualTo("member");
     }
 
     @Test
@@ -195,6 +303,10 @@ class InboundRoleTests extends InboundTest {
             }
         }
         return tools.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private java.util.List<String> slugs(Http node) {
+        return node.get("/v1/roles", admin).json().path("items").findValuesAsString("slug");
     }
 
     private static String roleOnMe(Http node, String token) {

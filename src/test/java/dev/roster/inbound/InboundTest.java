@@ -12,11 +12,14 @@ import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A directory's side of the inbound webhooks: a source named {@code directory} (created before each test), events
  * signed with its secret by the Standard Webhooks reference library, and their outcomes as Roster records them.
  */
+@TestPropertySource(
+        properties = {"roster.outbox.schedule=0s,1s", "roster.outbox.jitter=0", "roster.outbox.poll-interval=100ms"})
 abstract class InboundTest extends IntegrationTest {
 
     protected String admin;

@@ -8,15 +8,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.test.context.TestPropertySource;
 
 /**
  * A directory pushing its changes: signed Standard Webhooks to {@code POST /v1/webhook-sources/{name}/events}, each
  * recorded once and applied through the sync operations, in order per user, retried when refused, dead when it never
  * applies. Signatures are made with the Standard Webhooks reference library, as a directory would.
  */
-@TestPropertySource(
-        properties = {"roster.outbox.schedule=0s,1s", "roster.outbox.jitter=0", "roster.outbox.poll-interval=100ms"})
 class InboundWebhookTests extends InboundTest {
 
     @Test
