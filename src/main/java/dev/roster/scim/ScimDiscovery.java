@@ -12,13 +12,14 @@ import org.springframework.stereotype.Service;
 @Service
 public class ScimDiscovery {
 
-    private static final List<ResourceSchema> RESOURCES = List.of(ScimUsers.SCHEMA, ScimGroups.SCHEMA);
+    private final List<ResourceSchema> resources;
 
     private final ScimUserDirectory users;
     private final int maxResults;
 
-    ScimDiscovery(ScimUserDirectory users, ScimSettings settings) {
+    ScimDiscovery(ScimUserDirectory users, ScimSettings settings, ScimGroupRule groups) {
         this.users = users;
+        this.resources = List.of(ScimUsers.SCHEMA, groups.schema());
         this.maxResults = settings.maxResults();
     }
 
@@ -49,12 +50,12 @@ public class ScimDiscovery {
     public ObjectNode resourceTypes() {
         String base = users.base();
         ArrayNode items = ScimJson.nodes().arrayNode();
-        RESOURCES.forEach(r -> items.add(r.resourceType(base)));
+        resources.forEach(r -> items.add(r.resourceType(base)));
         return list(items);
     }
 
     public ObjectNode resourceType(String name) {
-        for (ResourceSchema resource : RESOURCES) {
+        for (ResourceSchema resource : resources) {
             if (resource.name.equals(name)) {
                 return resource.resourceType(users.base());
             }
@@ -65,12 +66,12 @@ public class ScimDiscovery {
     public ObjectNode schemas() {
         String base = users.base();
         ArrayNode items = ScimJson.nodes().arrayNode();
-        RESOURCES.forEach(r -> r.schemas().forEach(s -> items.add(s.toJson(base))));
+        resources.forEach(r -> r.schemas().forEach(s -> items.add(s.toJson(base))));
         return list(items);
     }
 
     public ObjectNode schema(String id) {
-        for (ResourceSchema resource : RESOURCES) {
+        for (ResourceSchema resource : resources) {
             for (ResourceSchema.Definition schema : resource.schemas()) {
                 if (schema.id().equals(id)) {
                     return schema.toJson(users.base());

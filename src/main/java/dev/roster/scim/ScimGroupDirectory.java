@@ -21,10 +21,16 @@ public class ScimGroupDirectory {
     private final int maxResults;
     private final int maxMembers;
     private final ScimStatementTimeout timeout;
+    private final ResourceSchema schema;
 
     ScimGroupDirectory(
-            ScimGroupRows rows, ScimUserDirectory users, ScimSettings settings, ScimStatementTimeout timeout) {
+            ScimGroupRows rows,
+            ScimUserDirectory users,
+            ScimSettings settings,
+            ScimStatementTimeout timeout,
+            ScimGroupRule rule) {
         this.rows = rows;
+        this.schema = rule.schema();
         this.timeout = timeout;
         this.users = users;
         this.maxResults = settings.maxResults();
@@ -34,7 +40,7 @@ public class ScimGroupDirectory {
     @Transactional(readOnly = true)
     public ObjectNode get(
             ScimCaller caller, String id, @Nullable String attributes, @Nullable String excludedAttributes) {
-        Projection projection = Projection.of(ScimGroups.SCHEMA, attributes, excludedAttributes);
+        Projection projection = Projection.of(schema, attributes, excludedAttributes);
         UUID[] ids = ScimGroups.parseId(id);
         ScimGroups.Row row = ids == null
                 ? null
@@ -47,10 +53,10 @@ public class ScimGroupDirectory {
 
     @Transactional(readOnly = true)
     public ObjectNode list(ScimCaller caller, ScimQuery query) {
-        Projection projection = Projection.of(ScimGroups.SCHEMA, query.attributes(), query.excludedAttributes());
-        SqlFilter.Condition filter = SqlFilter.of(ScimGroups.SCHEMA, query.filter());
+        Projection projection = Projection.of(schema, query.attributes(), query.excludedAttributes());
+        SqlFilter.Condition filter = SqlFilter.of(schema, query.filter());
         timeout.apply();
-        String orderBy = query.orderBy(ScimGroups.SCHEMA, "t.id");
+        String orderBy = query.orderBy(schema, "t.id");
         boolean descending = query.descending();
         int startIndex = query.firstIndex();
         int count = query.pageSize(maxResults);

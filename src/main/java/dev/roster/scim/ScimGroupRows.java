@@ -19,16 +19,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ScimGroupRows {
 
-    private static final String VISIBLE = """
-            t.id = ANY(:tenants) AND t.deleted_at IS NULL""";
-
     private static final String FROM = " FROM tenants t JOIN roles r ON r.tenant_id IS NULL OR r.tenant_id = t.id ";
-
-    private static final String FIND =
-            "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE + " AND t.id = :tenant AND r.id = :role";
-
-    private static final String FIND_BY_NAME = "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE
-            + " AND lower(t.slug || '/' || r.slug) = lower(:displayName)";
 
     // Service accounts hold roles too, but are never SCIM users: not listed as members either.
     private static final String MEMBERS = """
@@ -40,13 +31,23 @@ class ScimGroupRows {
             """;
 
     private final JdbcClient jdbc;
+    private final String columns;
+    private final String visible;
+    private final String find;
+    private final String findByName;
 
-    ScimGroupRows(JdbcClient jdbc) {
+    ScimGroupRows(JdbcClient jdbc, ScimGroupRule rule) {
         this.jdbc = jdbc;
+        this.columns = ScimGroups.columns(rule.nameSql());
+        // The client's live tenants, and the roles the rule makes groups.
+        this.visible = "t.id = ANY(:tenants) AND t.deleted_at IS NULL AND " + rule.roleCondition();
+        this.find = "SELECT " + columns + FROM + "WHERE " + visible + " AND t.id = :tenant AND r.id = :role";
+        this.findByName = "SELECT " + columns + FROM + "WHERE " + visible + " AND lower(" + rule.nameSql()
+                + ") = lower(:displayName)";
     }
 
     Optional<ScimGroups.Row> find(List<UUID> tenants, UUID tenant, UUID role) {
-        return jdbc.sql(FIND)
+        return jdbc.sql(find)
                 .param("tenants", tenants.toArray(UUID[]::new))
                 .param("tenant", tenant)
                 .param("role", role)
@@ -54,9 +55,9 @@ class ScimGroupRows {
                 .optional();
     }
 
-    /** The group called {@code displayName} ({@code <tenant slug>/<role slug>}, any case) among the tenants'. */
+    /** The group called {@code displayName} (as the rule names groups, any case) among the tenants'. */
     Optional<ScimGroups.Row> findByDisplayName(List<UUID> tenants, String displayName) {
-        return jdbc.sql(FIND_BY_NAME)
+        return jdbc.sql(findByName)
                 .param("tenants", tenants.toArray(UUID[]::new))
                 .param("displayName", displayName)
                 .query(ScimGroupRows::row)
@@ -65,8 +66,8 @@ class ScimGroupRows {
 
     List<ScimGroups.Row> page(
             List<UUID> tenants, SqlFilter.Condition filter, String orderBy, boolean descending, int offset, int count) {
-        String sql = "SELECT " + ScimGroups.COLUMNS + FROM + "WHERE " + VISIBLE + " AND " + filter.sql() + " ORDER BY "
-                + orderBy + (descending ? " DESC" : " ASC") + " NULLS LAST, t.id, r.id LIMIT :count OFFSET :offset";
+        String sql = "SELECT " + columns + FROM + "WHERE " + visible + " AND " + filter.sql() + " ORDER BY " + orderBy
+                + (descending ? " DESC" : " ASC") + " NULLS LAST, t.id, r.id LIMIT :count OFFSET :offset";
         return jdbc.sql(sql)
                 .params(filter.params())
                 .param("tenants", tenants.toArray(UUID[]::new))
@@ -77,7 +78,7 @@ class ScimGroupRows {
     }
 
     long count(List<UUID> tenants, SqlFilter.Condition filter) {
-        return jdbc.sql("SELECT count(*)" + FROM + "WHERE " + VISIBLE + " AND " + filter.sql())
+        return jdbc.sql("SELECT count(*)" + FROM + "WHERE " + visible + " AND " + filter.sql())
                 .params(filter.params())
                 .param("tenants", tenants.toArray(UUID[]::new))
                 .query(Long.class)
@@ -104,6 +105,7 @@ class ScimGroupRows {
                 rs.getString("role_slug"),
                 rs.getString("role_name"),
                 rs.getBoolean("built_in"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("display_name"));
     }
 }

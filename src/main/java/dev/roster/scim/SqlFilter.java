@@ -186,7 +186,12 @@ final class SqlFilter {
         };
     }
 
-    /** {@code emails[type eq "work" and value co "@example.com"]}: the inner filter on the same value. */
+    /**
+     * {@code emails[type eq "work" and value co "@example.com"]}: the inner filter on the same value. For values in
+     * rows of their own (a group's members), one value must satisfy the whole inner filter: {@code members[value eq
+     * "a" and display eq "b"]} is one member who is both, {@code members[not (value eq "a")]} some member who is not
+     * a — so the join wraps the inner filter once, never each comparison in it.
+     */
     private String complexValue(Filter filter, @Nullable ScimAttribute within) {
         if (within != null) {
             throw ScimError.invalidFilter("Value filters ([...]) do not nest.");
@@ -197,7 +202,9 @@ final class SqlFilter {
             throw ScimError.invalidFilter(
                     "'" + filter.getAttributePath() + "' is not a multi-valued attribute: it takes no [...].");
         }
-        return translate(filter.getValueFilter(), parent);
+        String inner = translate(filter.getValueFilter(), parent);
+        String join = schema.joinOf(parent);
+        return join == null ? inner : join.replace("{}", inner);
     }
 
     private String leaf(Filter filter, @Nullable ScimAttribute within) {
@@ -222,11 +229,13 @@ final class SqlFilter {
         String comparison = filter.getFilterType() == FilterType.PRESENT
                 ? present(attribute)
                 : compare(attribute, filter.getFilterType(), filter.getComparisonValue());
-        String join = schema.joinOf(parent);
-        if (join != null) {
-            comparison = join.replace("{}", comparison); // some value of the joined rows matches
+        if (valueFilter != null) {
+            comparison = "(" + valueFilter + " AND " + comparison + ")";
         }
-        return valueFilter == null ? comparison : "(" + valueFilter + " AND " + comparison + ")";
+        // Some value of the joined rows matches: the value filter and the comparison, on the same value. Inside a
+        // value filter ([...]) the join is the enclosing one's (complexValue).
+        String join = within == null ? schema.joinOf(parent) : null;
+        return join == null ? comparison : join.replace("{}", comparison);
     }
 
     private static String present(ScimAttribute attribute) {

@@ -124,7 +124,7 @@ class ScimGroupTests extends ScimTest {
     }
 
     @Test
-    void groupsOfOtherTenantsDoNotExistForTheClient() {
+    void groupsOfOtherTenantsDoNotExistForTheClient() throws ScimException {
         assertThatThrownBy(() -> scim.retrieve("Groups", globex + ":" + DEVELOPER, GroupResource.class))
                 .isInstanceOf(ResourceNotFoundException.class);
         // Another tenant's own role, paired with the client's tenant, is no group either.
@@ -137,6 +137,11 @@ class ScimGroupTests extends ScimTest {
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> scim.retrieve("Groups", "not-a-group", GroupResource.class))
                 .isInstanceOf(ResourceNotFoundException.class);
+        // A group's id is case-exact (RFC 7643 §3.1), for a read as for a filter.
+        String upper = (acme + ":" + DEVELOPER).toUpperCase(java.util.Locale.ROOT);
+        assertThatThrownBy(() -> scim.retrieve("Groups", upper, GroupResource.class))
+                .isInstanceOf(ResourceNotFoundException.class);
+        assertThat(names("id eq \"" + upper + "\"")).isEmpty();
     }
 
     @Test
@@ -151,6 +156,13 @@ class ScimGroupTests extends ScimTest {
         assertThat(names("id eq \"" + acme + ":" + DEVELOPER + "\" and members[value eq \"" + alice + "\"]"))
                 .containsExactly("acme/developer");
         assertThat(names("members.value eq \"" + alice + "\"")).containsExactly("acme/developer");
+        // A value filter holds for one member: alice is not carol, and carol is someone who is not alice.
+        assertThat(names("members[value eq \"" + alice + "\" and display eq \"carol\"]"))
+                .isEmpty();
+        assertThat(names("members[value eq \"" + alice + "\" and display eq \"alice\"]"))
+                .containsExactly("acme/developer");
+        assertThat(names("members[not (value eq \"" + alice + "\")]"))
+                .containsExactlyInAnyOrder("acme/developer", "acme/viewer");
         assertThat(names("members.value eq \"" + dave + "\"")).isEmpty(); // a member of globex only
         assertThat(names("members.display eq \"CAROL\"")).containsExactly("acme/developer");
         assertThat(names("members pr")).containsExactlyInAnyOrder("acme/developer", "acme/viewer");
