@@ -14,11 +14,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 class InboundEvents {
 
-    private static final String RECORD = """
+    // Many at once, in their order; the second of one (source, event id) is skipped like one recorded before.
+    private static final String RECORD_ALL = """
             INSERT INTO inbound_events (source, event_id, event_type, occurred_at, subject, payload)
-            VALUES (:source, :eventId, :type, :occurredAt, :subject, CAST(:payload AS jsonb))
+            SELECT a.source, a.event_id, a.event_type, a.occurred_at, a.subject, CAST(a.payload AS jsonb)
+            FROM unnest(CAST(:sources AS text[]), CAST(:eventIds AS text[]), CAST(:types AS text[]),
+                        CAST(:occurredAts AS timestamptz[]), CAST(:subjects AS text[]), CAST(:payloads AS text[]))
+                 WITH ORDINALITY AS a (source, event_id, event_type, occurred_at, subject, payload, position)
+            ORDER BY a.position
             ON CONFLICT (source, event_id) DO NOTHING
-            RETURNING id
+            RETURNING id, source, event_id
             """;
     private static final String COLUMNS =
             "id, source, event_id, event_type, occurred_at, subject, payload::text AS payload, received_at, outcome,"
@@ -112,17 +117,39 @@ class InboundEvents {
     }
 
     /** Records the event unless the source sent it before; its row id, or empty for a redelivery. */
-    Optional<Long> record(
-            String source, String eventId, String type, Instant occurredAt, String subject, String payload) {
-        return jdbc.sql(RECORD)
-                .param("source", source)
-                .param("eventId", eventId)
-                .param("type", type)
-                .param("occurredAt", Timestamp.from(occurredAt))
-                .param("subject", subject)
-                .param("payload", payload)
-                .query(Long.class)
-                .optional();
+    /** An event to record. */
+    record Arrival(String source, String eventId, String type, Instant occurredAt, String subject, String payload) {}
+
+    /**
+     * Records {@code arrivals} in one statement, each once: answers the row id of each that is new, by its index in
+     * {@code arrivals} (a second arrival of one (source, event id), in this batch or before, gets none).
+     */
+    java.util.Map<Integer, Long> recordAll(List<Arrival> arrivals) {
+        var inserted = new java.util.HashMap<List<String>, Long>();
+        jdbc.sql(RECORD_ALL)
+                .param("sources", arrivals.stream().map(Arrival::source).toArray(String[]::new))
+                .param("eventIds", arrivals.stream().map(Arrival::eventId).toArray(String[]::new))
+                .param("types", arrivals.stream().map(Arrival::type).toArray(String[]::new))
+                .param(
+                        "occurredAts",
+                        arrivals.stream()
+                                .map(a -> Timestamp.from(a.occurredAt()))
+                                .toArray(Timestamp[]::new))
+                .param("subjects", arrivals.stream().map(Arrival::subject).toArray(String[]::new))
+                .param("payloads", arrivals.stream().map(Arrival::payload).toArray(String[]::new))
+                .query((rs, i) ->
+                        inserted.put(List.of(rs.getString("source"), rs.getString("event_id")), rs.getLong("id")))
+                .list();
+        // The first arrival of each key is the one inserted (in order); the rest are duplicates.
+        var ids = new java.util.HashMap<Integer, Long>();
+        for (int i = 0; i < arrivals.size(); i++) {
+            Long id = inserted.remove(
+                    List.of(arrivals.get(i).source(), arrivals.get(i).eventId()));
+            if (id != null) {
+                ids.put(i, id);
+            }
+        }
+        return ids;
     }
 
     Optional<Recorded> lock(long id) {

@@ -19,11 +19,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Takes an event a webhook source sent: checks its Standard Webhooks signature against the source's live secrets
  * (and its timestamp: within 5 minutes of this clock, so a captured delivery cannot be replayed later), reads its
  * shape, and records it once, in one transaction with the job that applies it (an outbox event for the
- * {@code inbound} target, ordered by what the event is about). Nothing is applied here: the answer comes as soon as
- * the event is durable. A second delivery of the same {@code webhook-id} changes nothing.
+ * {@code inbound} target, ordered by what the event is about), batched with the deliveries arriving meanwhile
+ * ({@link InboundRecorder}). Nothing is applied here: the answer comes as soon as the event is durable. A second
+ * delivery of the same {@code webhook-id} changes nothing.
  */
 @Service
 public class InboundReceiver {
@@ -47,11 +46,9 @@ public class InboundReceiver {
     public record Accepted(String eventId, boolean duplicate) {}
 
     private final WebhookSources sources;
-    private final InboundEvents events;
     private final DirectoryRecords records;
     private final SecretEncryption encryption;
-    private final InboundJobs jobs;
-    private final TransactionTemplate tx;
+    private final InboundRecorder recorder;
     private final JsonMapper json;
     private final InboundSettings settings;
     private final Clock clock;
@@ -61,22 +58,18 @@ public class InboundReceiver {
 
     InboundReceiver(
             WebhookSources sources,
-            InboundEvents events,
             DirectoryRecords records,
             SecretEncryption encryption,
-            InboundJobs jobs,
-            TransactionTemplate tx,
+            InboundRecorder recorder,
             JsonMapper json,
             InboundSettings settings,
             Clock clock,
             InvalidationBus bus,
             MeterRegistry meters) {
         this.sources = sources;
-        this.events = events;
         this.records = records;
         this.encryption = encryption;
-        this.jobs = jobs;
-        this.tx = tx;
+        this.recorder = recorder;
         this.json = json;
         this.settings = settings;
         this.clock = clock;
@@ -105,14 +98,10 @@ public class InboundReceiver {
             throw ErrorCode.INVALID_PARAMETER.problem("'webhook-id' is longer than " + MAX_EVENT_ID + " characters.");
         }
         Event event = read(payload);
-        Optional<Long> recorded = Optional.ofNullable(tx.execute(status -> {
-            Optional<Long> id =
-                    events.record(source, eventId, event.type(), event.occurredAt(), event.subject(), payload);
-            id.ifPresent(row -> jobs.queue(row, source, event.subject(), event.type(), eventId));
-            return id.orElse(null);
-        }));
-        count(recorded.isPresent() ? "accepted" : "duplicate");
-        return new Accepted(eventId, recorded.isEmpty());
+        boolean recorded = recorder.record(
+                new InboundEvents.Arrival(source, eventId, event.type(), event.occurredAt(), event.subject(), payload));
+        count(recorded ? "accepted" : "duplicate");
+        return new Accepted(eventId, !recorded);
     }
 
     private void verify(String source, Map<String, List<String>> headers, String payload) {

@@ -13,9 +13,19 @@ import org.springframework.util.unit.DataSize;
  * @param maxEventSize the largest event accepted (413 beyond)
  * @param retention how long a settled event (applied, unchanged, stale, ignored) is kept on record; refused and
  *     pending ones stay until settled
+ * @param applyConcurrency events applied at once on this node: each holds a database connection for its
+ *     transaction, and the rest of the pool must stay free for requests (accepting more events among them)
  */
 @ConfigurationProperties("roster.inbound")
 public record InboundSettings(
         @DefaultValue("24h") Duration secretOverlap,
         @DefaultValue("256KB") DataSize maxEventSize,
-        @DefaultValue("30d") Duration retention) {}
+        @DefaultValue("30d") Duration retention,
+        @DefaultValue("4") int applyConcurrency) {
+
+    public InboundSettings {
+        if (applyConcurrency < 1) {
+            throw new IllegalArgumentException("roster.inbound.apply-concurrency must be at least 1");
+        }
+    }
+}

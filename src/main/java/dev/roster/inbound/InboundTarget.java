@@ -20,10 +20,12 @@ class InboundTarget implements OutboxTarget {
 
     private final InboundProcessor processor;
     private final JsonMapper json;
+    private final java.util.concurrent.Semaphore applying;
 
-    InboundTarget(InboundProcessor processor, JsonMapper json) {
+    InboundTarget(InboundProcessor processor, JsonMapper json, InboundSettings settings) {
         this.processor = processor;
         this.json = json;
+        this.applying = new java.util.concurrent.Semaphore(settings.applyConcurrency());
     }
 
     @Override
@@ -37,9 +39,19 @@ class InboundTarget implements OutboxTarget {
         return List.of();
     }
 
+    /**
+     * Applies the event, at most {@code ROSTER_INBOUND_APPLY_CONCURRENCY} at once: the relay may run many more
+     * deliveries than the pool has connections, and a burst of events must not take every connection from the
+     * requests (which, accepting events, would then accept no faster than they are applied).
+     */
     @Override
     public Delivery deliver(OutboxEvent event) {
         long id = json.readTree(event.payload()).path("inbound_event_id").asLong();
-        return processor.process(id);
+        applying.acquireUninterruptibly();
+        try {
+            return processor.process(id);
+        } finally {
+            applying.release();
+        }
     }
 }

@@ -34,6 +34,8 @@ public final class InboundBenchmark {
     private static final String SOURCE = "bench";
     private static final String ACCEPT = "POST /v1/webhook-sources/{name}/events (accept)";
     private static final String APPLY = "inbound user.updated applied (processed)";
+    private static final String ACCEPT_ALONE = "  the same accepts, nothing applied meanwhile";
+    private static final String APPLY_ALONE = "  the same applied, a backlog drained with no traffic";
     private static final String EVENTS_URI = "/v1/webhook-sources/{name}/events";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration APPLY_TIMEOUT = Duration.ofMinutes(5);
@@ -83,10 +85,44 @@ public final class InboundBenchmark {
             rows.add(Report.Row.of(
                     ACCEPT, accepted, ServerTimings.percentileMs(after.since(before, EVENTS_URI), 99), trivialRps));
             long pending = awaitApplied(db);
-            rows.add(applied(db, firstId, pending, trivialRps));
+            rows.add(applied(db, firstId, pending, trivialRps, APPLY));
             rows.addAll(scim(db, admin, options, trivialRps));
         }
+        rows.addAll(apart(secret, options, trivialRps));
         return run.report(size, 1, rows, Map.of(), List.of());
+    }
+
+    /**
+     * Accepting and applying measured apart, since above they share the 2 cores: events accepted with the relay paused
+     * (nothing applied meanwhile), then Roster restarted with its relay and that backlog drained with no traffic.
+     */
+    private List<Report.Row> apart(String secret, BenchOptions options, double trivialRps) throws Exception {
+        var rows = new ArrayList<Report.Row>();
+        run.restart(Map.of("ROSTER_OUTBOX_RELAY", "false"));
+        try (Connection db = connect()) {
+            long firstId = lastEventId(db);
+            send(secret, options.users(), options.connections(), options.warmup(), "paused-warmup");
+            var timings = new ServerTimings(run.server().managementUrl());
+            ServerTimings.Scrape before = timings.scrape();
+            LoadResult accepted = send(secret, options.users(), options.connections(), options.duration(), "paused");
+            ServerTimings.Scrape after = timings.scrape();
+            rows.add(Report.Row.of(
+                    ACCEPT_ALONE,
+                    accepted,
+                    ServerTimings.percentileMs(after.since(before, EVENTS_URI), 99),
+                    trivialRps));
+            run.restart(Map.of());
+            try (Connection again = connect()) {
+                long pending = awaitApplied(again);
+                rows.add(applied(again, firstId, pending, trivialRps, APPLY_ALONE));
+            }
+        }
+        return rows;
+    }
+
+    private Connection connect() throws Exception {
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + run.server().postgresPort() + "/postgres", "postgres", "");
     }
 
     /**
@@ -256,7 +292,8 @@ public final class InboundBenchmark {
      * The events of this run, from their arrival to their application: events per second from the first application
      * to the last, and the p50/p99 of each one's wait (received to applied); errors: those not applied in time.
      */
-    private static Report.Row applied(Connection db, long afterId, long pending, double trivialRps) throws Exception {
+    private static Report.Row applied(Connection db, long afterId, long pending, double trivialRps, String label)
+            throws Exception {
         var waits = new ArrayList<Double>();
         Instant first = null;
         Instant last = null;
@@ -281,7 +318,7 @@ public final class InboundBenchmark {
                 "applied: %,d events in %.1f s from the first to the last (%.0f/s)",
                 ms.length, seconds, ms.length / seconds);
         var load = new LoadResult(ms.length, seconds, percentile(ms, 50), percentile(ms, 99), pending);
-        return Report.Row.of(APPLY, load, Double.NaN, trivialRps);
+        return Report.Row.of(label, load, Double.NaN, trivialRps);
     }
 
     /** Waits until every recorded event is applied (or 5 minutes); how many are not. */

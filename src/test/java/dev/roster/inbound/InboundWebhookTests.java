@@ -104,6 +104,45 @@ class InboundWebhookTests extends InboundTest {
     }
 
     @Test
+    void concurrentDeliveriesAreRecordedOnceEachAndAnsweredEachAsWhatTheyAre() throws Exception {
+        // Twenty events, each delivered twice at the same moment: batched together, each answered on its own.
+        Instant t = Instant.now().minusSeconds(60);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(40);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var answers = new java.util.ArrayList<java.util.concurrent.Future<Http.Response>>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                int n = i % 20;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return send("c-" + n, "user.created", t, user("c" + n, "c" + n + "@example.com", "C" + n));
+                }));
+            }
+            start.countDown();
+            var statuses = new java.util.ArrayList<Integer>();
+            for (var answer : answers) {
+                statuses.add(
+                        answer.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+            }
+            assertThat(statuses).filteredOn(s -> s == 202).hasSize(20);
+            assertThat(statuses).filteredOn(s -> s == 200).hasSize(20);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jdbc.sql("SELECT count(DISTINCT event_id) || '/' || count(*) FROM inbound_events")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("20/20");
+        for (int n = 0; n < 20; n++) {
+            awaitOutcome("c-" + n, "applied");
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE target = 'inbound'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(20);
+    }
+
+    @Test
     void anOlderUpdateArrivingLateDoesNotOverwriteANewerOne() throws Exception {
         Instant t = Instant.now().minusSeconds(60);
         send("e-1", "user.created", t, user("u-1", "one@example.com", "One"));
