@@ -149,9 +149,8 @@ public class Roles {
         if (cached.isPresent() && cached.get().builtIn()) {
             return cached; // the built-ins are never deleted
         }
-        if (cached.isEmpty()) {
-            jdbc.sql(LOCK_SLUGS_SHARED).query((rs, i) -> 1).list();
-        }
+        // Always before the row (as role writers: the slug lock, then the row), so that the two never wait in a cycle.
+        lockSlugsShared();
         Optional<Role> held =
                 jdbc.sql(HOLD_GLOBAL_BY_SLUG).param("slug", slug).query(ROW).optional();
         if (held.isPresent() != cached.isPresent()) {
@@ -233,8 +232,23 @@ public class Roles {
                 : role;
     }
 
+    /**
+     * The role of this id for a write about to hold it (a SCIM group's new member): a built-in as it is; any other read
+     * again and kept from deletion until commit, empty if it is gone.
+     */
+    public Optional<Role> toHold(UUID id) {
+        Optional<Role> builtIn =
+                global().stream().filter(r -> r.id().equals(id) && r.builtIn()).findFirst();
+        return builtIn.isPresent() ? builtIn : hold(id);
+    }
+
+    private void lockSlugsShared() {
+        jdbc.sql(LOCK_SLUGS_SHARED).query((rs, i) -> 1).list();
+    }
+
     /** The role, read again and kept from deletion until the transaction ends; empty if it is gone. */
     private Optional<Role> hold(UUID id) {
+        lockSlugsShared();
         Optional<Role> held = jdbc.sql(HOLD).param("id", id).query(ROW).optional();
         if (held.isEmpty()) {
             forgetGlobal();

@@ -36,9 +36,10 @@ class ScimAuthentication extends OncePerRequestFilter {
         } catch (ScimError e) {
             ScimErrors.write(response, e);
             return;
-        } catch (org.springframework.dao.DataAccessException | org.springframework.transaction.TransactionException e) {
+        } catch (org.springframework.dao.DataAccessResourceFailureException
+                | org.springframework.transaction.CannotCreateTransactionException e) {
             // The token cannot be checked: not the client's fault, and not a reason to let it in.
-            ScimErrors.write(response, ScimErrors.unavailable());
+            ScimErrors.write(response, ScimErrors.unavailable(e));
             return;
         }
         request.setAttribute(ScimCaller.REQUEST_ATTRIBUTE, caller);

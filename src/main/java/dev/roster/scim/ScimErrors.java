@@ -72,7 +72,8 @@ public final class ScimErrors implements HandlerExceptionResolver {
     }
 
     /** The database is out of reach for now: worth retrying, as IdPs do after a 503. */
-    static ScimError unavailable() {
+    static ScimError unavailable(Exception cause) {
+        log.warn("SCIM request answered 503: the database is out of reach", cause);
         return new ScimError(503, null, "Roster cannot reach its database right now; retry shortly.");
     }
 
@@ -102,9 +103,17 @@ public final class ScimErrors implements HandlerExceptionResolver {
                 ScimError.tooMany(
                         "The request ran longer than Roster allows a SCIM list (ROSTER_SCIM_STATEMENT_TIMEOUT):"
                                 + " narrow the filter (eq on userName, externalId or id is served by an index).");
-            case org.springframework.dao.DataAccessResourceFailureException ignored -> unavailable();
-            case org.springframework.dao.TransientDataAccessException ignored -> unavailable();
-            case org.springframework.transaction.CannotCreateTransactionException ignored -> unavailable();
+            case org.springframework.dao.DataAccessResourceFailureException failure -> unavailable(failure);
+            case org.springframework.transaction.CannotCreateTransactionException failure -> unavailable(failure);
+            case org.springframework.dao.TransientDataAccessException contention -> {
+                // A deadlock's loser, a lock that timed out: the same request again will likely go through.
+                log.warn("SCIM request lost to a concurrent change; answered 503", contention);
+                yield new ScimError(503, null, "A concurrent change got in the way; retry shortly.");
+            }
+            case org.springframework.dao.DuplicateKeyException ignored ->
+                new ScimError(409, "uniqueness", "A concurrent request made the same resource; read it and retry.");
+            case org.springframework.dao.DataIntegrityViolationException ignored ->
+                new ScimError(409, null, "A concurrent change conflicts with this request; read again and retry.");
             default -> {
                 log.error("unhandled error under /scim/v2", e);
                 yield new ScimError(500, null, "Something went wrong on our side; the request id identifies it.");

@@ -85,6 +85,16 @@ class ScimGroupRows {
                 .single();
     }
 
+    /** The slug of the role {@code user} holds in {@code tenant}, if any. */
+    Optional<String> roleOf(UUID user, UUID tenant) {
+        return jdbc.sql("SELECT r.slug FROM memberships m JOIN roles r ON r.id = m.role_id"
+                        + " WHERE m.user_id = :user AND m.tenant_id = :tenant")
+                .param("user", user)
+                .param("tenant", tenant)
+                .query(String.class)
+                .optional();
+    }
+
     /** The group's members, the first {@code limit} of them by id. */
     List<ScimGroups.Member> members(UUID tenant, UUID role, int limit) {
         return jdbc.sql(MEMBERS)

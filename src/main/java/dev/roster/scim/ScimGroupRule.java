@@ -16,12 +16,15 @@ class ScimGroupRule {
     private final GroupNameTemplate name;
     private final ResourceSchema schema;
     private final String roleCondition;
+    private final java.util.Set<String> roles; // empty: all
 
     ScimGroupRule(ScimSettings settings) {
         this.name = GroupNameTemplate.parse(settings.groupName());
         this.schema = ScimGroups.schema(name);
         // Slugs are [a-z0-9_-] (checked by the settings), so they are written into the SQL as they are.
-        this.roleCondition = settings.groupRoles().equals(List.of(ScimSettings.ALL_ROLES))
+        boolean all = settings.groupRoles().equals(List.of(ScimSettings.ALL_ROLES));
+        this.roles = all ? java.util.Set.of() : java.util.Set.copyOf(settings.groupRoles());
+        this.roleCondition = all
                 ? "TRUE"
                 : "r.slug IN ("
                         + settings.groupRoles().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "))
@@ -32,9 +35,19 @@ class ScimGroupRule {
         return schema;
     }
 
+    /** What a group's name looks like, for messages. */
+    String exampleName() {
+        return name.format("acme", "developer");
+    }
+
     /** The groups' names as an SQL expression over {@code tenants t} and {@code roles r}. */
     String nameSql() {
         return name.sql();
+    }
+
+    /** Whether the role of this slug is a group. */
+    boolean includes(String roleSlug) {
+        return roles.isEmpty() || roles.contains(roleSlug);
     }
 
     /** Which roles are groups, as an SQL condition over {@code roles r}. */

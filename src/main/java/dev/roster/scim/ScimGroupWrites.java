@@ -38,14 +38,17 @@ public class ScimGroupWrites {
     private final ScimUserDirectory directory;
     private final UserSync sync;
     private final int maxMembers;
+    private final ScimGroupRule rule;
 
     ScimGroupWrites(
             ScimGroupRows groups,
             ScimUserRows users,
             ScimUserDirectory directory,
             UserSync sync,
-            ScimSettings settings) {
+            ScimSettings settings,
+            ScimGroupRule rule) {
         this.groups = groups;
+        this.rule = rule;
         this.users = users;
         this.directory = directory;
         this.sync = sync;
@@ -64,8 +67,8 @@ public class ScimGroupWrites {
             throw ScimError.invalidValue("'displayName' is required.");
         }
         ScimGroups.Row row = groups.findByDisplayName(caller.tenantIds(), displayName)
-                .orElseThrow(() -> ScimError.invalidValue("Roster's groups are fixed: each is '<tenant slug>/<role"
-                        + " slug>' of one of this client's tenants (e.g. 'acme/developer'), and there is no '"
+                .orElseThrow(() -> ScimError.invalidValue("Roster's groups are fixed: each is a role of one of this"
+                        + " client's tenants, named like '" + rule.exampleName() + "', and there is no '"
                         + displayName + "'."));
         Set<UUID> wanted = memberIds(caller, ScimPatch.field(group, "members"));
         for (UUID user : wanted) {
@@ -142,14 +145,22 @@ public class ScimGroupWrites {
         if (!attribute.equalsIgnoreCase("members")) {
             return; // Not stored on a group (externalId, …): ignored, as on users.
         }
+        if (parsed.size() > 1) {
+            // members.display, members[value eq "…"].display: a member's attributes are not the group's to change,
+            // and removing one is not removing the member.
+            throw new ScimError(
+                    400,
+                    "invalidPath",
+                    "A member's attributes are read-only; members are removed by path 'members[value eq \"<id>\"]'.");
+        }
         Filter filter = parsed.getElement(0).getValueFilter();
-        if (filter != null || parsed.size() > 1) {
+        if (filter != null) {
             if (!type.equals("remove")) {
                 throw new ScimError(
                         400, "invalidPath", "Members are added or replaced by path 'members' with their values.");
             }
             for (ScimGroups.Member member : groups.members(row.tenantId(), row.roleId(), Integer.MAX_VALUE)) {
-                if (filter == null || matches(filter, member)) {
+                if (matches(filter, member)) {
                     revoke(caller, row, member.userId());
                 }
             }
@@ -189,6 +200,16 @@ public class ScimGroupWrites {
     }
 
     private void put(ScimCaller caller, ScimGroups.Row row, UUID user) {
+        // One role per tenant: joining this group ends the one held there. Not one SCIM does not manage, though
+        // (ROSTER_SCIM_GROUP_ROLES): a tenant admin is not demoted by an IdP that cannot see that role.
+        String held = groups.roleOf(user, row.tenantId()).orElse(null);
+        if (held != null && !held.equals(row.roleSlug()) && !rule.includes(held)) {
+            throw new ScimError(
+                    400,
+                    "mutability",
+                    "User " + user + " holds role '" + held + "' in this tenant, which is not a SCIM group here;"
+                            + " an administrator of Roster changes it.");
+        }
         UpstreamChange change =
                 sync.applyMembership(user, row.tenantId(), row.roleId(), SyncTrigger.SCIM, caller.actor());
         refuseIfRefused(change);

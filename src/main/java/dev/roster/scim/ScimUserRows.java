@@ -131,6 +131,14 @@ class ScimUserRows {
     }
 
     /** The upstream id of a user of the client's view (a manager named by Roster id). */
+    /** The upstream id of the user's manager as stored, whoever the client sees. */
+    Optional<String> storedManagerOf(UUID id) {
+        return jdbc.sql("SELECT reports_to_external_id FROM users WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .optional();
+    }
+
     Optional<String> externalIdOf(ScimCaller caller, String provider, UUID id) {
         return visible(jdbc.sql(EXTERNAL_ID_OF), caller)
                 .param("id", id)

@@ -116,8 +116,45 @@ public class ScimUserWrites {
         }
         UpstreamUser user = ScimUserMapping.upstream(
                 resource, row.externalId(), row.email(), manager(caller, sync.provider()), null);
-        apply(user, caller);
+        apply(keepHiddenManager(row, user), caller);
         return found(caller, row.id());
+    }
+
+    /**
+     * A manager the client does not see (someone outside its view, or not in Roster yet) is none of its business: a
+     * PUT or PATCH that names no manager leaves that one as it is, rather than clearing what the client never saw.
+     */
+    private UpstreamUser keepHiddenManager(ScimUsers.Row row, UpstreamUser user) {
+        UpstreamUser.Organization org = user.organization();
+        if (row.reportsToId() != null || org == null || org.reportsToExternalId() != null) {
+            return user;
+        }
+        String hidden = rows.storedManagerOf(row.id()).orElse(null);
+        if (hidden == null) {
+            return user;
+        }
+        var kept = new UpstreamUser.Organization(
+                org.positionTitle(),
+                org.division(),
+                org.department(),
+                org.section(),
+                org.customTeam(),
+                org.hierarchyLevel(),
+                hidden,
+                org.leader());
+        return new UpstreamUser(
+                user.externalId(),
+                user.email(),
+                user.emailVerified(),
+                user.username(),
+                user.firstName(),
+                user.lastName(),
+                user.middleName(),
+                user.displayName(),
+                user.image(),
+                kept,
+                user.active(),
+                user.roles());
     }
 
     private UUID apply(UpstreamUser user, ScimCaller caller) {

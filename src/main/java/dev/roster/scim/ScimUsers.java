@@ -54,16 +54,19 @@ public final class ScimUsers {
 
     /** The columns {@link Row} is read from. */
     // The manager only when the client sees them too: a user's manager may be someone of another tenant, whose id is
-    // none of this client's business (two primary-key probes per row that has one).
+    // none of this client's business — not shown, and neither filtered nor sorted by, which would spell it out one
+    // character at a time (two primary-key probes per row that has one).
+    private static final String VISIBLE_MANAGER = """
+            (CASE WHEN EXISTS (SELECT 1 FROM memberships mm
+                               WHERE mm.user_id = u.reports_to_id AND mm.tenant_id = ANY(:tenants))
+                    OR EXISTS (SELECT 1 FROM scim_provisioned_users mp
+                               WHERE mp.scim_client_id = :client AND mp.user_id = u.reports_to_id)
+                  THEN u.reports_to_id END)""";
+
     static final String COLUMNS = """
             u.id, u.external_id, u.username, u.email, u.first_name, u.middle_name, u.last_name, u.display_name,
             u.image, u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
-            u.is_leader, u.is_active, u.created_at, u.updated_at,
-            CASE WHEN EXISTS (SELECT 1 FROM memberships mm
-                              WHERE mm.user_id = u.reports_to_id AND mm.tenant_id = ANY(:tenants))
-                   OR EXISTS (SELECT 1 FROM scim_provisioned_users mp
-                              WHERE mp.scim_client_id = :client AND mp.user_id = u.reports_to_id)
-                 THEN u.reports_to_id END AS reports_to_id""";
+            u.is_leader, u.is_active, u.created_at, u.updated_at, %s AS reports_to_id""".formatted(VISIBLE_MANAGER);
 
     static final ResourceSchema SCHEMA = new ResourceSchema(
             "User",
@@ -120,7 +123,7 @@ public final class ScimUsers {
                                             "manager",
                                             false,
                                             "Whom the user reports to.",
-                                            ScimAttribute.of("value", ID, "u.reports_to_id", "The manager's id.")
+                                            ScimAttribute.of("value", ID, VISIBLE_MANAGER, "The manager's id.")
                                                     .caseExactly(),
                                             new ScimAttribute(
                                                     "$ref",

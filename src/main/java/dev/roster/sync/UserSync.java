@@ -494,7 +494,7 @@ public class UserSync {
             }
             Role wanted = null;
             if (roleId != null) {
-                wanted = roles.find(roleId)
+                wanted = roles.toHold(roleId)
                         .filter(r -> r.tenantId() == null || r.tenantId().equals(tenantId))
                         .orElse(null);
                 if (wanted == null) {

@@ -272,7 +272,9 @@ class ScimConformanceTests extends ScimTest {
                         .asText())
                 .isEqualTo(alice);
 
-        jdbc.sql("UPDATE users SET reports_to_id = CAST(:frank AS uuid) WHERE id = CAST(:erin AS uuid)")
+        jdbc.sql(
+                        "UPDATE users SET reports_to_id = CAST(:frank AS uuid), reports_to_external_id = 'ext-frank@acme.example'"
+                                + " WHERE id = CAST(:erin AS uuid)")
                 .param("frank", frank)
                 .param("erin", erin)
                 .update();
@@ -286,6 +288,15 @@ class ScimConformanceTests extends ScimTest {
                                 .getFirst())
                         .has("manager"))
                 .isFalse();
+        // Nor can a filter or a sort spell the hidden id out.
+        for (String op : new String[] {"eq \"" + frank + "\"", "sw \"" + frank.charAt(0) + "\"", "pr"}) {
+            assertThat(scim.searchRequest("Users")
+                            .filter(ENTERPRISE + ":manager.value " + op)
+                            .invoke(UserResource.class)
+                            .getTotalResults())
+                    .as(op)
+                    .isZero();
+        }
     }
 
     private static com.fasterxml.jackson.databind.JsonNode enterprise(UserResource user) {

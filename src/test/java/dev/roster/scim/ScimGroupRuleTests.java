@@ -60,6 +60,22 @@ class ScimGroupRuleTests extends ScimTest {
                 Map.of());
         assertThat(created.status()).isEqualTo(400);
 
+        // Nor is a tenant admin demoted by joining a group, which would end the role the IdP cannot see.
+        String bob = user("bob@acme.example", Map.of("username", "bob"));
+        member(bob, acme, TENANT_ADMIN);
+        Http.Response demote =
+                http.patchJson("/scim/v2/Groups/" + acme + ":" + VIEWER, client.token(), """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"add","path":"members","value":[{"value":"%s"}]}]}
+                """.formatted(bob));
+        assertThat(demote.status()).as(demote.body()).isEqualTo(400);
+        assertThat(demote.json().path("scimType").asString()).isEqualTo("mutability");
+        assertThat(jdbc.sql("SELECT role_id::text FROM memberships WHERE user_id = CAST(:u AS uuid)")
+                        .param("u", bob)
+                        .query(String.class)
+                        .single())
+                .isEqualTo(TENANT_ADMIN);
+
         // A group the rule names is found by POST /Groups under that name (what Okta and Entra ID do first).
         Http.Response developers = http.postJson(
                 "/scim/v2/Groups",

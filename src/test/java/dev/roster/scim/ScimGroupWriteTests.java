@@ -72,6 +72,13 @@ class ScimGroupWriteTests extends ScimTest {
                 .containsExactly("scim_client:" + client.id() + " membership.added");
         assertThat(outbox(alice)).containsExactly("membership.assigned upstream");
 
+        // A member's sub-attribute is no member: removing it removes no one.
+        for (String path : new String[] {"members.display", "members[value eq \\\"" + alice + "\\\"].display"}) {
+            Http.Response sub = patch(developers, "{\"Operations\":[{\"op\":\"remove\",\"path\":\"" + path + "\"}]}");
+            assertScimError(sub, "400", "invalidPath");
+        }
+        assertThat(members(developers)).containsExactlyInAnyOrder(alice, bob);
+
         // Entra ID's shape: a value filter in the path.
         Http.Response filtered = patch(developers, """
                 {"Operations":[{"op":"Remove","path":"members[value eq \\"%s\\"]"}]}

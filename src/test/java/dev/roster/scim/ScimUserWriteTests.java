@@ -485,4 +485,28 @@ class ScimUserWriteTests extends ScimTest {
     private java.net.URI location(UserResource user) {
         return java.net.URI.create("http://127.0.0.1:" + port + "/scim/v2/Users/" + user.getId());
     }
+
+    @Test
+    void aChangeThatNamesNoManagerLeavesOneTheClientDoesNotSee() {
+        // alice reports to frank, of globex: a manager this client does not see, nor shows.
+        jdbc.sql(
+                        "UPDATE users SET reports_to_id = CAST(:frank AS uuid), reports_to_external_id = 'ext-frank@globex.example'"
+                                + " WHERE id = CAST(:alice AS uuid)")
+                .param("frank", frank)
+                .param("alice", alice)
+                .update();
+
+        Http.Response patched = http.patchJson(
+                "/scim/v2/Users/" + alice,
+                client.token(),
+                "{\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"Lead\"}]}");
+
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        assertThat(patched.json().path(ENTERPRISE).has("manager")).isFalse();
+        assertThat(jdbc.sql("SELECT position_title || ' ' || reports_to_id FROM users WHERE id = CAST(:alice AS uuid)")
+                        .param("alice", alice)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("Lead " + frank);
+    }
 }
