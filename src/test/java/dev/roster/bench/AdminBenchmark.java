@@ -85,13 +85,7 @@ public final class AdminBenchmark {
     public static void main(String[] args) {
         BenchRun.execute(
                 args,
-                options -> {
-                    if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
-                        throw new IllegalArgumentException(
-                                "--upstream-delay, --upstream-down, --rate and --nodes are not options of admin");
-                    }
-                    return new BenchRun.Setup("admin", Map.of());
-                },
+                options -> BenchRun.Setup.plain("admin", options, Map.of()),
                 run -> new AdminBenchmark(run).measure());
     }
 

@@ -83,13 +83,7 @@ public final class AuthzBenchmark {
     public static void main(String[] args) {
         BenchRun.execute(
                 args,
-                options -> {
-                    if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
-                        throw new IllegalArgumentException(
-                                "--upstream-delay, --upstream-down, --rate and --nodes are not options of authz");
-                    }
-                    return new BenchRun.Setup("authz", Map.of());
-                },
+                options -> BenchRun.Setup.plain("authz", options, Map.of()),
                 run -> new AuthzBenchmark(run).measure());
     }
 

@@ -45,7 +45,20 @@ final class BenchRun {
      * Roster's settings beyond those every benchmark server gets (environment variables, e.g.
      * {@code ROSTER_SYNC_ROLES_TTL}).
      */
-    record Setup(String name, Map<String, String> serverSettings) {}
+    record Setup(String name, Map<String, String> serverSettings) {
+
+        /**
+         * The setup of a scenario that takes none of the upstream's options ({@code --upstream-delay},
+         * {@code --upstream-down}, {@code --rate}, {@code --nodes}): refused if given, rather than silently ignored.
+         */
+        static Setup plain(String name, BenchOptions options, Map<String, String> serverSettings) {
+            if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
+                throw new IllegalArgumentException(
+                        "--upstream-delay, --upstream-down, --rate and --nodes are not options of " + name);
+            }
+            return new Setup(name, serverSettings);
+        }
+    }
 
     /** A scenario that starts and stops its own servers: everything between reading the options and the report. */
     interface Standalone {

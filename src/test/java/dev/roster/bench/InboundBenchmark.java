@@ -54,13 +54,7 @@ public final class InboundBenchmark {
     public static void main(String[] args) {
         BenchRun.execute(
                 args,
-                options -> {
-                    if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
-                        throw new IllegalArgumentException(
-                                "--upstream-delay, --upstream-down, --rate and --nodes are not options of inbound");
-                    }
-                    return new BenchRun.Setup("inbound", Map.of());
-                },
+                options -> BenchRun.Setup.plain("inbound", options, Map.of()),
                 run -> new InboundBenchmark(run).measure());
     }
 

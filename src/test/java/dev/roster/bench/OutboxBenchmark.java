@@ -87,13 +87,7 @@ public final class OutboxBenchmark {
     public static void main(String[] args) {
         BenchRun.execute(
                 args,
-                options -> {
-                    if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
-                        throw new IllegalArgumentException(
-                                "--upstream-delay, --upstream-down, --rate and --nodes are not options of outbox");
-                    }
-                    return new BenchRun.Setup("outbox", Map.of("ROSTER_DEMO_DIRECTORY_WRITE_BACK", "false"));
-                },
+                options -> BenchRun.Setup.plain("outbox", options, Map.of("ROSTER_DEMO_DIRECTORY_WRITE_BACK", "false")),
                 run -> new OutboxBenchmark(run).measure());
     }
 
