@@ -142,6 +142,30 @@ class InboundWebhookTests extends InboundTest {
                 .isEqualTo(20);
     }
 
+    @Autowired
+    InboundRecorder recorder;
+
+    @Test
+    void aNodeShuttingDownRefusesDeliveriesItCannotRecordAndRecordsNothing() throws Exception {
+        recorder.stop();
+        try {
+            Http.Response refused = send("e-1", "user.created", Instant.now(), user("u-1", "one@example.com", "One"));
+
+            assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.json().path("code").asString()).isEqualTo("busy");
+        } finally {
+            recorder.start();
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM inbound_events")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        // The directory's retry, once the node takes deliveries again, is recorded as new.
+        assertThat(send("e-1", "user.created", Instant.now(), user("u-1", "one@example.com", "One"))
+                        .status())
+                .isEqualTo(202);
+    }
+
     @Test
     void anOlderUpdateArrivingLateDoesNotOverwriteANewerOne() throws Exception {
         Instant t = Instant.now().minusSeconds(60);
