@@ -36,6 +36,7 @@ public class DirectoryPull {
     private final SyncSettings settings;
     private final SyncMetrics metrics;
     private final LogThrottle failureWarnings = new LogThrottle(Duration.ofMinutes(1));
+    private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
     // This node's view of the directory's health, for GET /v1/sync/status.
     private volatile @Nullable Instant lastAnswerAt;
     private volatile @Nullable Instant lastFailureAt;
@@ -72,21 +73,26 @@ public class DirectoryPull {
      */
     public Result sync(UUID userId, SyncTrigger trigger, boolean force, Options options) {
         long start = System.nanoTime();
-        Optional<String> externalId =
+        Optional<SyncedUsers.Claimed> claimed =
                 users.claim(provider(), userId, settings.claimTimeout(), force, settings.rolesTtl());
-        if (externalId.isEmpty()) {
+        if (claimed.isEmpty()) {
             Result skipped = new Result(userId, SyncOutcome.SKIPPED_TTL, RoleDiff.NONE, true, null);
             metrics.synced(trigger, SyncOutcome.SKIPPED_TTL, Duration.ZERO);
             return skipped;
         }
-        return pullClaimed(userId, externalId.get(), trigger, options, start);
+        return pullClaimed(claimed.get(), trigger, options, start);
     }
 
-    /** Pulls a user this node has claimed (the sweep claims in batches). */
-    Result pullClaimed(UUID userId, String externalId, SyncTrigger trigger, Options options, long start) {
+    /**
+     * Pulls a user this node has claimed (the sweep claims in batches). The answer is applied only while the claim is
+     * still this pull's: {@link SyncOutcome#SKIPPED_TTL} when a newer sync came first.
+     */
+    Result pullClaimed(SyncedUsers.Claimed claimed, SyncTrigger trigger, Options options, long start) {
+        UUID userId = claimed.id();
+        String externalId = claimed.externalId();
         UpstreamDirectory dir = directory;
         if (dir == null) {
-            users.holdClaim(userId, Duration.ZERO);
+            users.holdClaim(claimed, Duration.ZERO);
             return failed(userId, trigger, "no upstream directory is configured", start);
         }
         Result result;
@@ -101,27 +107,55 @@ public class DirectoryPull {
                             UpstreamCallFailed.Kind.MALFORMED,
                             "asked for user '" + externalId + "', the directory answered with '"
                                     + found.user().externalId() + "'");
-                case Lookup.Found found -> sync.apply(found.user(), trigger, options);
-                case Lookup.Gone gone -> sync.applyGone(userId, trigger, options);
+                case Lookup.Found found -> sync.applyPulled(claimed, found.user(), trigger, options);
+                case Lookup.Gone gone -> sync.applyGonePulled(claimed, trigger, options);
             };
         } catch (UpstreamCallFailed e) {
             lastFailureAt = Instant.now();
             lastFailure = describe(e);
-            users.holdClaim(userId, backOff(trigger));
+            users.holdClaim(claimed, backOff(trigger));
             warn(e);
+            if (e.kind() == UpstreamCallFailed.Kind.UNAUTHORIZED) {
+                // The directory refused Roster's key: an answer about Roster, never about the user. Refused, like an
+                // empty answer, and never a reason to change anything.
+                metrics.refused("unauthorized");
+                metrics.synced(trigger, SyncOutcome.REFUSED, Duration.ofNanos(System.nanoTime() - start));
+                return new Result(userId, SyncOutcome.REFUSED, RoleDiff.NONE, true, describe(e));
+            }
             return failed(userId, trigger, describe(e), start);
         } catch (RuntimeException e) {
-            users.holdClaim(userId, backOff(trigger));
-            throw e;
+            // Roster's own failure (its database, most likely): nothing was applied (the transaction rolled back),
+            // and the caller still gets an answer for this user, not an exception for the whole batch.
+            failures.pass()
+                    .ifPresentOrElse(
+                            heldBack -> log.error(
+                                    "applying the directory's answer about user {} failed; nothing changed ({} more"
+                                            + " failures since the previous one logged)",
+                                    userId,
+                                    heldBack,
+                                    e),
+                            () -> log.debug("applying the directory's answer about user {} failed", userId, e));
+            holdClaimQuietly(claimed, backOff(trigger));
+            metrics.synced(trigger, SyncOutcome.FAILED, Duration.ofNanos(System.nanoTime() - start));
+            return new Result(userId, SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getMessage());
         }
         lastAnswerAt = Instant.now();
         if (options.dryRun()) {
-            users.holdClaim(userId, Duration.ZERO);
+            users.holdClaim(claimed, Duration.ZERO);
         } else if (result.outcome() == SyncOutcome.REFUSED) {
-            users.holdClaim(userId, backOff(trigger));
+            users.holdClaim(claimed, backOff(trigger));
         }
         metrics.synced(trigger, result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         return result;
+    }
+
+    /** The claim kept for a back-off, unless the database that just failed cannot take it: it lapses on its own. */
+    private void holdClaimQuietly(SyncedUsers.Claimed claimed, Duration hold) {
+        try {
+            users.holdClaim(claimed, hold);
+        } catch (RuntimeException e) {
+            log.debug("could not keep user {}'s sync claim; it lapses on its own", claimed.id(), e);
+        }
     }
 
     /** The directory as this node saw it last: when it last answered, when and how it last failed. */

@@ -124,20 +124,27 @@ public class Sweep implements DisposableBean {
             claimed += batch.size();
             List<Future<Result>> results = new ArrayList<>(batch.size());
             for (SyncedUsers.Claimed user : batch) {
-                results.add(workers.submit(() -> pull.pullClaimed(
-                        user.id(), user.externalId(), SyncTrigger.SWEEP, Options.APPLY, System.nanoTime())));
+                results.add(workers.submit(
+                        () -> pull.pullClaimed(user, SyncTrigger.SWEEP, Options.APPLY, System.nanoTime())));
             }
             int errors = 0;
             for (Future<Result> f : results) {
                 SyncOutcome outcome = outcome(f);
                 outcomes.merge(outcome, 1, Integer::sum);
-                if (outcome == SyncOutcome.UPSTREAM_ERROR) {
+                if (outcome == SyncOutcome.UPSTREAM_ERROR
+                        || outcome == SyncOutcome.FAILED
+                        || outcome == SyncOutcome.REFUSED) {
                     errors++;
                 }
             }
             if (errors == batch.size()) {
                 // Every call of a batch failed: the directory is down or refusing us. Try again next run.
-                return new Report(claimed, outcomes, false, "every call of a batch failed (the upstream is down?)");
+                return new Report(
+                        claimed,
+                        outcomes,
+                        false,
+                        "every sync of a batch failed or was refused (the upstream or the database is down, or refuses"
+                                + " Roster's key?)");
             }
         }
     }
@@ -147,10 +154,10 @@ public class Sweep implements DisposableBean {
             return f.get().outcome();
         } catch (ExecutionException e) {
             log.warn("sweeping a user failed", e.getCause());
-            return SyncOutcome.UPSTREAM_ERROR;
+            return SyncOutcome.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return SyncOutcome.UPSTREAM_ERROR;
+            return SyncOutcome.FAILED;
         }
     }
 

@@ -25,6 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class SyncAdmin {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncAdmin.class);
+
     private static final String BUDGET = """
             SELECT rate_window.used, b.paused_until
             FROM upstream_budget b,
@@ -43,6 +45,7 @@ public class SyncAdmin {
     private final TransactionTemplate tx;
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final SyncMetrics metrics;
 
     SyncAdmin(
             DirectoryPull pull,
@@ -54,7 +57,8 @@ public class SyncAdmin {
             InvalidationBus bus,
             TransactionTemplate tx,
             JdbcClient jdbc,
-            JsonMapper json) {
+            JsonMapper json,
+            SyncMetrics metrics) {
         this.pull = pull;
         this.sync = sync;
         this.users = users;
@@ -65,6 +69,7 @@ public class SyncAdmin {
         this.tx = tx;
         this.jdbc = jdbc;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /** One user's result in a force-sync answer. */
@@ -120,13 +125,25 @@ public class SyncAdmin {
                 .count();
         int failed = (int) results.stream()
                         .filter(r -> r.outcome().equals(SyncOutcome.UPSTREAM_ERROR.label())
-                                || r.outcome().equals(SyncOutcome.REFUSED.label()))
+                                || r.outcome().equals(SyncOutcome.REFUSED.label())
+                                || r.outcome().equals(SyncOutcome.FAILED.label()))
                         .count()
                 + errors.size();
         return new SyncAnswer(synced, failed, List.copyOf(results), List.copyOf(errors));
     }
 
+    /** Provisions a user Roster does not know from the directory's answer; counted as any admin sync. */
     private UserResult provision(UpstreamDirectory directory, String externalId, Options options) {
+        long start = System.nanoTime();
+        UserResult result = fetchAndApply(directory, externalId, options);
+        metrics.synced(
+                SyncTrigger.ADMIN,
+                SyncOutcome.valueOf(result.outcome().toUpperCase(java.util.Locale.ROOT)),
+                java.time.Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    private UserResult fetchAndApply(UpstreamDirectory directory, String externalId, Options options) {
         try {
             return switch (directory.fetch(externalId, Priority.BACKGROUND)) {
                 case Lookup.Found found
@@ -158,6 +175,10 @@ public class SyncAdmin {
         } catch (UpstreamCallFailed e) {
             return new UserResult(
                     null, externalId, SyncOutcome.UPSTREAM_ERROR.label(), RoleDiff.NONE, DirectoryPull.describe(e));
+        } catch (RuntimeException e) {
+            log.error("provisioning user '{}' from the directory failed; nothing changed", externalId, e);
+            return new UserResult(
+                    null, externalId, SyncOutcome.FAILED.label(), RoleDiff.NONE, "failed: " + e.getMessage());
         }
     }
 

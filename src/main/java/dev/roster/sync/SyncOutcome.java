@@ -13,7 +13,9 @@ public enum SyncOutcome {
     /** The upstream gave no usable answer; nothing changed. */
     UPSTREAM_ERROR,
     /** The answer was not applied: a guard (empty answer, mass removal, mass deprovisioning) stopped it. */
-    REFUSED;
+    REFUSED,
+    /** Roster could not apply the answer (its database failed, or a fault of its own); nothing changed. */
+    FAILED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -13,6 +13,14 @@ public enum SyncTrigger {
     /** A change an identity provider provisioned over SCIM ({@code /scim/v2}). */
     SCIM;
 
+    /**
+     * A pull: Roster asked the directory, and whoever asked meters the sync (its time includes the directory's
+     * answer). The other doors meter themselves in {@link UserSync}.
+     */
+    boolean pulled() {
+        return this == REFRESH || this == SWEEP || this == ADMIN;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

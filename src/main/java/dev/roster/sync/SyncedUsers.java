@@ -3,6 +3,7 @@ package dev.roster.sync;
 import dev.roster.connectors.UpstreamUser;
 import dev.roster.connectors.UpstreamUser.Organization;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -149,15 +150,19 @@ class SyncedUsers {
             WHERE m.user_id = :userId
             """;
 
-    private static final String UPSERT_UPSTREAM_MEMBERSHIP = """
+    // An owner writes its own rows and the rows it may take over (Owner#takesOver), never a local one.
+    private static final String UPSERT_OWNED_MEMBERSHIP = """
             INSERT INTO memberships (user_id, tenant_id, role_id, source)
-            VALUES (:userId, :tenantId, :roleId, 'upstream')
-            ON CONFLICT (user_id, tenant_id) DO UPDATE SET role_id = EXCLUDED.role_id, updated_at = now()
-                WHERE memberships.source = 'upstream'
+            VALUES (:userId, :tenantId, :roleId, :source)
+            ON CONFLICT (user_id, tenant_id) DO UPDATE
+                SET role_id = EXCLUDED.role_id, source = EXCLUDED.source, updated_at = now()
+                WHERE memberships.source = ANY (CAST(:takesOver AS text[]))
             """;
 
-    private static final String DELETE_UPSTREAM_MEMBERSHIP =
-            "DELETE FROM memberships WHERE user_id = :userId AND tenant_id = :tenantId AND source = 'upstream'";
+    private static final String DELETE_OWNED_MEMBERSHIP = """
+            DELETE FROM memberships
+            WHERE user_id = :userId AND tenant_id = :tenantId AND source = ANY (CAST(:takesOver AS text[]))
+            """;
 
     private static final String MARK_ROLES_SYNCED =
             "UPDATE users SET last_roles_sync_at = now(), sync_claimed_until = NULL WHERE id = :id";
@@ -170,9 +175,14 @@ class SyncedUsers {
             """;
 
     private static final String RECENT_DEPROVISIONS = """
-            SELECT count(*) FROM users
-            WHERE deactivated_by = 'upstream' AND deactivated_at > now() - CAST(:window AS interval)
+            SELECT (SELECT count(*) FROM users
+                    WHERE deactivated_by = 'upstream' AND deactivated_at > now() - CAST(:window AS interval)) AS recent,
+                   (SELECT coalesce(tripped_until > now(), false) FROM sync_guards WHERE name = 'deprovision')
+                       AS tripped
             """;
+
+    private static final String TRIP_DEPROVISIONS =
+            "UPDATE sync_guards SET tripped_until = now() + CAST(:window AS interval) WHERE name = 'deprovision'";
 
     // Serialises the deprovisioning guard's count-then-deactivate across the cluster (rare: deactivations only).
     private static final String LOCK_DEPROVISIONS = "SELECT pg_advisory_xact_lock(hashtext('roster.sync.deprovision'))";
@@ -186,13 +196,22 @@ class SyncedUsers {
             WHERE id = :id AND provider = :provider
               AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
               AND (:force OR last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:ttl AS interval))
-            RETURNING external_id
+            RETURNING id, external_id, sync_claimed_until
             """;
 
-    private static final String HOLD_CLAIM =
-            "UPDATE users SET sync_claimed_until = now() + CAST(:hold AS interval) WHERE id = :id";
+    // A claim is known by its expiry (microseconds: a user's next claim cannot share it). Only its holder keeps or
+    // releases it, and a pull applies its answer only while it still holds it: a sign-in in between (newer word, which
+    // releases the claim) or a claim that lapsed and was taken again means another, newer sync came first.
+    private static final String HOLD_CLAIM = """
+            UPDATE users SET sync_claimed_until = now() + CAST(:hold AS interval)
+            WHERE id = :id AND sync_claimed_until = :claimed
+            """;
 
-    private static final String RELEASE_CLAIM = "UPDATE users SET sync_claimed_until = NULL WHERE id = :id";
+    private static final String RELEASE_CLAIM =
+            "UPDATE users SET sync_claimed_until = NULL WHERE id = :id AND sync_claimed_until = :claimed";
+
+    private static final String LOCK_CLAIM =
+            "SELECT true FROM users WHERE id = :id AND sync_claimed_until = :claimed FOR UPDATE";
 
     // The sweep's batch: the stalest users no one is syncing, skipping rows another node is claiming right now.
     private static final String CLAIM_STALE = """
@@ -205,7 +224,7 @@ class SyncedUsers {
                   LIMIT :batch
                   FOR UPDATE SKIP LOCKED) s
             WHERE u.id = s.id
-            RETURNING u.id, u.external_id
+            RETURNING u.id, u.external_id, u.sync_claimed_until
             """;
 
     private static final String COUNT_STALE = """
@@ -309,8 +328,8 @@ class SyncedUsers {
             int priority,
             String source) {
 
-        boolean upstream() {
-            return source.equals("upstream");
+        boolean ownedBy(Owner owner) {
+            return owner.mayChange(source);
         }
     }
 
@@ -328,20 +347,50 @@ class SyncedUsers {
                 .list();
     }
 
-    /** Writes an upstream membership; never overwrites a local one. True when a row changed. */
-    boolean putUpstreamMembership(UUID userId, UUID tenantId, UUID roleId) {
-        return jdbc.sql(UPSERT_UPSTREAM_MEMBERSHIP)
+    /**
+     * Who owns a membership that came from outside Roster ({@code memberships.source}): the upstream directory (pulls,
+     * sign-ins' roles, its webhooks) or a SCIM client (a group's members). Each reconciles only what it may change:
+     * the directory its own rows, SCIM its own and the directory's (a group member stated over SCIM is the newer,
+     * more explicit word); neither ever changes a local one (assigned through Roster's API).
+     */
+    enum Owner {
+        UPSTREAM("upstream", "upstream"),
+        SCIM("scim", "scim", "upstream");
+
+        private final String source;
+        private final String[] takesOver;
+
+        Owner(String source, String... takesOver) {
+            this.source = source;
+            this.takesOver = takesOver;
+        }
+
+        String source() {
+            return source;
+        }
+
+        boolean mayChange(String source) {
+            return java.util.Arrays.asList(takesOver).contains(source);
+        }
+    }
+
+    /** Writes a membership as {@code owner}'s; never overwrites one it may not change. True when a row changed. */
+    boolean putOwnedMembership(Owner owner, UUID userId, UUID tenantId, UUID roleId) {
+        return jdbc.sql(UPSERT_OWNED_MEMBERSHIP)
                         .param("userId", userId)
                         .param("tenantId", tenantId)
                         .param("roleId", roleId)
+                        .param("source", owner.source())
+                        .param("takesOver", owner.takesOver)
                         .update()
                 > 0;
     }
 
-    boolean removeUpstreamMembership(UUID userId, UUID tenantId) {
-        return jdbc.sql(DELETE_UPSTREAM_MEMBERSHIP)
+    boolean removeOwnedMembership(Owner owner, UUID userId, UUID tenantId) {
+        return jdbc.sql(DELETE_OWNED_MEMBERSHIP)
                         .param("userId", userId)
                         .param("tenantId", tenantId)
+                        .param("takesOver", owner.takesOver)
                         .update()
                 > 0;
     }
@@ -360,40 +409,75 @@ class SyncedUsers {
         jdbc.sql(SET_ACTIVITY).param("id", userId).param("active", active).update();
     }
 
-    /** How many users the upstream deactivated within {@code window}, after waiting for any other such count. */
-    long lockAndCountRecentDeprovisions(Duration window) {
+    /**
+     * The deprovisioning guard's state: how many users the upstream deactivated within {@code window}, and whether
+     * it refused one within it ({@code tripped}); read after waiting for any other deprovisioning.
+     */
+    record Deprovisions(long recent, boolean tripped) {}
+
+    Deprovisions lockAndCountRecentDeprovisions(Duration window) {
         jdbc.sql(LOCK_DEPROVISIONS).query().singleRow();
         return jdbc.sql(RECENT_DEPROVISIONS)
                 .param("window", window.toSeconds() + " seconds")
-                .query(Long.class)
+                .query((rs, i) -> new Deprovisions(rs.getLong("recent"), rs.getBoolean("tripped")))
                 .single();
     }
 
+    /** The guard refused a deprovisioning: it stays shut for {@code window} more. */
+    void tripDeprovisionGuard(Duration window) {
+        jdbc.sql(TRIP_DEPROVISIONS)
+                .param("window", window.toSeconds() + " seconds")
+                .update();
+    }
+
+    /** A user's sync claimed: who, by the directory's id, and the claim's expiry, which names it. */
+    record Claimed(UUID id, String externalId, OffsetDateTime until) {}
+
+    private static final org.springframework.jdbc.core.RowMapper<Claimed> CLAIMED = (rs, i) -> new Claimed(
+            rs.getObject("id", UUID.class),
+            rs.getString("external_id"),
+            rs.getObject("sync_claimed_until", OffsetDateTime.class));
+
     /** Claims the user's sync; empty when it is fresh (without force) or another sync holds it. */
-    Optional<String> claim(String provider, UUID userId, Duration claim, boolean force, Duration ttl) {
+    Optional<Claimed> claim(String provider, UUID userId, Duration claim, boolean force, Duration ttl) {
         return jdbc.sql(CLAIM)
                 .param("id", userId)
                 .param("provider", provider)
                 .param("claim", interval(claim))
                 .param("force", force)
                 .param("ttl", interval(ttl))
-                .query(String.class)
+                .query(CLAIMED)
                 .optional();
     }
 
     /** Keeps the claim for {@code hold} more (after an error: no retry before then); zero releases it. */
-    void holdClaim(UUID userId, Duration hold) {
+    void holdClaim(Claimed claimed, Duration hold) {
         if (hold.isZero()) {
-            jdbc.sql(RELEASE_CLAIM).param("id", userId).update();
+            jdbc.sql(RELEASE_CLAIM)
+                    .param("id", claimed.id())
+                    .param("claimed", claimed.until())
+                    .update();
         } else {
             jdbc.sql(HOLD_CLAIM)
-                    .param("id", userId)
+                    .param("id", claimed.id())
+                    .param("claimed", claimed.until())
                     .param("hold", interval(hold))
                     .update();
         }
     }
 
-    record Claimed(UUID id, String externalId) {}
+    /**
+     * Whether the claim is still held, locking the user's row for the rest of the transaction when it is (so no sign-in
+     * can apply between this check and the pull's writes).
+     */
+    boolean lockClaim(Claimed claimed) {
+        return jdbc.sql(LOCK_CLAIM)
+                .param("id", claimed.id())
+                .param("claimed", claimed.until())
+                .query(Boolean.class)
+                .optional()
+                .isPresent();
+    }
 
     List<Claimed> claimStale(String provider, Duration staleAfter, int batch, Duration claim) {
         return jdbc.sql(CLAIM_STALE)
@@ -401,7 +485,7 @@ class SyncedUsers {
                 .param("stale", interval(staleAfter))
                 .param("batch", batch)
                 .param("claim", interval(claim))
-                .query((rs, i) -> new Claimed(rs.getObject("id", UUID.class), rs.getString("external_id")))
+                .query(CLAIMED)
                 .list();
     }
 

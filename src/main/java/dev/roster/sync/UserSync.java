@@ -14,6 +14,7 @@ import dev.roster.roles.Role;
 import dev.roster.roles.Roles;
 import dev.roster.serviceaccounts.ServiceAccount;
 import dev.roster.sync.SyncedUsers.Held;
+import dev.roster.sync.SyncedUsers.Owner;
 import dev.roster.tenants.Tenant;
 import dev.roster.tenants.Tenants;
 import dev.roster.users.UserDeactivated;
@@ -40,7 +41,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transaction it upserts the profile, applies the upstream's word on the account's activity, reconciles the user's
  * upstream memberships to exactly what the upstream names (creating tenants it names that Roster does not know),
  * writes the audit rows and invalidates the user's cached view on every node. Memberships assigned in Roster
- * ({@code source = local}) are never touched. Guards refuse answers that look like an upstream fault rather than a
+ * ({@code source = local}) and those a SCIM client provisioned ({@code scim}) are never touched. Guards refuse answers that look like an upstream fault rather than a
  * change (see {@link RoleDiff#refusal}). It joins the caller's transaction when there is one (sign-in commits the
  * user and the session together).
  */
@@ -131,7 +132,42 @@ public class UserSync {
 
     /** Applies the upstream's answer about a user it knows. */
     public Result apply(UpstreamUser user, SyncTrigger trigger, Options options) {
-        return inTransaction(options, () -> applyInTransaction(user, trigger, options, actor(trigger), false));
+        return metered(
+                trigger,
+                () -> inTransaction(options, () -> applyInTransaction(user, trigger, options, actor(trigger), false)),
+                Result::outcome);
+    }
+
+    /**
+     * Applies the directory's answer to a pull that claimed the user's sync ({@code claimed}): as {@link #apply}, if
+     * the claim is still the pull's when its transaction starts; else {@link SyncOutcome#SKIPPED_TTL}, nothing applied
+     * (a sign-in came in between with newer word, or the claim lapsed and another sync took it).
+     */
+    Result applyPulled(SyncedUsers.Claimed claimed, UpstreamUser user, SyncTrigger trigger, Options options) {
+        return inTransaction(
+                options,
+                () -> users.lockClaim(claimed)
+                        ? applyInTransaction(user, trigger, options, actor(trigger), false)
+                        : overtaken(claimed));
+    }
+
+    /** As {@link #applyGone(UUID, SyncTrigger, Options)} for a pull that claimed the user's sync (see above). */
+    Result applyGonePulled(SyncedUsers.Claimed claimed, SyncTrigger trigger, Options options) {
+        return inTransaction(
+                options,
+                () -> users.lockClaim(claimed)
+                        ? goneInTransaction(
+                                claimed.id(), options, actor(trigger), "the upstream does not know the user")
+                        : overtaken(claimed));
+    }
+
+    private static Result overtaken(SyncedUsers.Claimed claimed) {
+        return new Result(
+                claimed.id(),
+                SyncOutcome.SKIPPED_TTL,
+                RoleDiff.NONE,
+                true,
+                "a newer sync of the user came first; this answer was not applied");
     }
 
     /**
@@ -146,8 +182,11 @@ public class UserSync {
         if (user.roles() != null) {
             throw new IllegalArgumentException("a provisioned profile says nothing about roles");
         }
-        return inTransaction(
-                Options.APPLY, () -> applyInTransaction(user, SyncTrigger.SCIM, Options.APPLY, actor, true));
+        return metered(
+                SyncTrigger.SCIM,
+                () -> inTransaction(
+                        Options.APPLY, () -> applyInTransaction(user, SyncTrigger.SCIM, Options.APPLY, actor, true)),
+                Result::outcome);
     }
 
     /**
@@ -155,7 +194,10 @@ public class UserSync {
      * SyncTrigger, Options)}, with its guard; the audit rows name {@code actor}.
      */
     public Result deprovision(UUID userId, String actor) {
-        return gone(userId, Options.APPLY, actor, "the provisioner deleted the user");
+        return metered(
+                SyncTrigger.SCIM,
+                () -> gone(userId, Options.APPLY, actor, "the provisioner deleted the user"),
+                Result::outcome);
     }
 
     /**
@@ -163,24 +205,52 @@ public class UserSync {
      * for audit and a later return. Guarded like removals: many such answers at once are an outage.
      */
     public Result applyGone(UUID userId, SyncTrigger trigger, Options options) {
-        return gone(userId, options, actor(trigger), "the upstream does not know the user");
+        return metered(
+                trigger,
+                () -> gone(userId, options, actor(trigger), "the upstream does not know the user"),
+                Result::outcome);
+    }
+
+    /**
+     * Runs a door's sync and counts it ({@code roster_role_sync_total}, its duration), unless it is a pull, which its
+     * caller counts with the directory's time included. A failure is counted as {@link SyncOutcome#FAILED} and
+     * thrown on.
+     */
+    private <T> T metered(
+            SyncTrigger trigger,
+            java.util.function.Supplier<T> work,
+            java.util.function.Function<T, SyncOutcome> outcome) {
+        if (trigger.pulled()) {
+            return work.get();
+        }
+        long start = System.nanoTime();
+        try {
+            T result = work.get();
+            metrics.synced(trigger, outcome.apply(result), Duration.ofNanos(System.nanoTime() - start));
+            return result;
+        } catch (RuntimeException e) {
+            metrics.synced(trigger, SyncOutcome.FAILED, Duration.ofNanos(System.nanoTime() - start));
+            throw e;
+        }
     }
 
     private Result gone(UUID userId, Options options, String actor, String why) {
-        return inTransaction(options, () -> {
-            boolean wasActive = users.activity(userId);
-            SyncOutcome outcome = SyncOutcome.UNCHANGED;
-            String refusal = null;
-            if (wasActive) {
-                refusal = deactivate(userId, actor, why, options);
-                outcome = refusal == null ? SyncOutcome.CHANGED : SyncOutcome.REFUSED;
-            }
-            if (refusal == null) {
-                users.markRolesSynced(userId);
-                bus.publish(UserViews.TOPIC, userId.toString());
-            }
-            return new Result(userId, outcome, RoleDiff.NONE, wasActive && refusal != null, refusal);
-        });
+        return inTransaction(options, () -> goneInTransaction(userId, options, actor, why));
+    }
+
+    private Result goneInTransaction(UUID userId, Options options, String actor, String why) {
+        boolean wasActive = users.activity(userId);
+        SyncOutcome outcome = SyncOutcome.UNCHANGED;
+        String refusal = null;
+        if (wasActive) {
+            refusal = deactivate(userId, actor, why, options);
+            outcome = refusal == null ? SyncOutcome.CHANGED : SyncOutcome.REFUSED;
+        }
+        if (refusal == null) {
+            users.markRolesSynced(userId);
+            bus.publish(UserViews.TOPIC, userId.toString());
+        }
+        return new Result(userId, outcome, RoleDiff.NONE, wasActive && refusal != null, refusal);
     }
 
     private Result inTransaction(Options options, java.util.function.Supplier<Result> work) {
@@ -285,7 +355,7 @@ public class UserSync {
         int upstreamHeld = 0;
         for (Held h : held) {
             heldByTenantId.put(h.tenantId(), h);
-            if (h.upstream()) {
+            if (h.ownedBy(Owner.UPSTREAM)) {
                 upstreamHeld++;
                 heldByTenant.put(key(h), h);
             }
@@ -327,9 +397,12 @@ public class UserSync {
                 continue;
             }
             Optional<Tenant> known = tenants.findByExternalId(entry.getKey());
+            if (known.isPresent() && tenants.find(known.get().id()).isEmpty()) {
+                continue; // Deleted in Roster: no one joins it any more (as with a pushed membership).
+            }
             Held local = known.map(t -> heldByTenantId.get(t.id())).orElse(null);
-            if (local != null && !local.upstream()) {
-                continue; // Assigned in Roster: Roster's word stands.
+            if (local != null && !local.ownedBy(Owner.UPSTREAM)) {
+                continue; // Assigned in Roster, or provisioned over SCIM: its owner's word stands.
             }
             if (known.isPresent() && awaiting.contains(known.get().id())) {
                 continue; // Revoked in Roster, not yet written back: Roster's word stands.
@@ -381,6 +454,7 @@ public class UserSync {
         for (var entry : byTenant.entrySet()) {
             Pending p = entry.getValue();
             writeMembership(
+                    Owner.UPSTREAM,
                     actor,
                     userId,
                     entry.getKey(),
@@ -392,17 +466,23 @@ public class UserSync {
     }
 
     /**
-     * One upstream membership written ({@code role}) or removed ({@code null}): the row, its audit row, its event for
-     * the outbox (origin upstream: never written back).
+     * One membership of {@code owner}'s written ({@code role}) or removed ({@code null}): the row, its audit row, its
+     * event for the outbox (origin upstream: never written back).
      */
     private void writeMembership(
-            String actor, UUID userId, UUID tenantId, String action, @Nullable Role role, RoleDiff.Change change) {
+            Owner owner,
+            String actor,
+            UUID userId,
+            UUID tenantId,
+            String action,
+            @Nullable Role role,
+            RoleDiff.Change change) {
         if (role == null) {
-            users.removeUpstreamMembership(userId, tenantId);
+            users.removeOwnedMembership(owner, userId, tenantId);
         } else {
-            users.putUpstreamMembership(userId, tenantId, role.id());
+            users.putOwnedMembership(owner, userId, tenantId, role.id());
         }
-        auditMembership(actor, userId, action, tenantId, change);
+        auditMembership(owner, actor, userId, action, tenantId, change);
         var payload = new java.util.LinkedHashMap<String, Object>();
         payload.put("user_id", userId);
         payload.put("tenant_id", tenantId);
@@ -447,6 +527,14 @@ public class UserSync {
      */
     public UpstreamChange applyMembership(
             String userExternalId, UpstreamTenant tenant, @Nullable String role, SyncTrigger trigger) {
+        return metered(
+                trigger,
+                () -> applyMembershipInTransaction(userExternalId, tenant, role, trigger),
+                UpstreamChange::outcome);
+    }
+
+    private UpstreamChange applyMembershipInTransaction(
+            String userExternalId, UpstreamTenant tenant, @Nullable String role, SyncTrigger trigger) {
         return java.util.Objects.requireNonNull(tx.execute(status -> {
             Optional<UUID> found = users.findByExternalId(provider(), userExternalId);
             if (found.isEmpty()) {
@@ -466,6 +554,7 @@ public class UserSync {
             }
             String actor = actor(trigger);
             return setMembership(
+                    Owner.UPSTREAM,
                     userId,
                     known.map(Tenant::id).orElse(null),
                     () -> tenants.findOrCreateFromUpstream(tenant.externalId(), tenant.name(), tenant.slug(), actor)
@@ -482,11 +571,18 @@ public class UserSync {
      * user holds {@code roleId} (a built-in or one of the tenant's own roles) in {@code tenantId}; with {@code roleId}
      * null, the user no longer holds anything there. The rules of {@link #applyMembership(String, UpstreamTenant,
      * String, SyncTrigger)}: a membership assigned in Roster, or one whose change Roster has not yet written back,
-     * stays as it is; audited as {@code actor}, reported with origin upstream, the user's view invalidated. Refused
-     * when the tenant is deleted or the role is not one of the tenant's.
+     * stays as it is; audited as {@code actor}, reported with origin upstream, the user's view invalidated. The
+     * membership is then SCIM's ({@code source = scim}): pulls, sign-ins and the directory's webhooks leave it alone.
+     * Refused when the tenant is deleted or the role is not one of the tenant's.
      */
     public UpstreamChange applyMembership(
             UUID userId, UUID tenantId, @Nullable UUID roleId, SyncTrigger trigger, String actor) {
+        return metered(
+                trigger, () -> applyMembershipInTransaction(userId, tenantId, roleId, actor), UpstreamChange::outcome);
+    }
+
+    private UpstreamChange applyMembershipInTransaction(
+            UUID userId, UUID tenantId, @Nullable UUID roleId, String actor) {
         return java.util.Objects.requireNonNull(tx.execute(status -> {
             Optional<Tenant> tenant = tenants.find(tenantId);
             if (tenant.isEmpty()) {
@@ -503,7 +599,14 @@ public class UserSync {
             }
             String key = tenant.get().externalId() != null ? tenant.get().externalId() : "roster:" + tenantId;
             return setMembership(
-                    userId, tenantId, () -> tenantId, key, tenant.get().name(), wanted, actor);
+                    Owner.SCIM,
+                    userId,
+                    tenantId,
+                    () -> tenantId,
+                    key,
+                    tenant.get().name(),
+                    wanted,
+                    actor);
         }));
     }
 
@@ -513,6 +616,7 @@ public class UserSync {
      * unless Roster's own word stands; audited under the tenant's {@code key} and {@code name}.
      */
     private UpstreamChange setMembership(
+            Owner owner,
             UUID userId,
             @Nullable UUID tenantId,
             java.util.function.Supplier<UUID> create,
@@ -526,8 +630,11 @@ public class UserSync {
                         .filter(h -> h.tenantId().equals(tenantId))
                         .findFirst()
                         .orElse(null);
-        if (held != null && !held.upstream()) {
-            return UpstreamChange.unchanged("assigned in Roster: Roster's word stands");
+        if (held != null && !held.ownedBy(owner)) {
+            return UpstreamChange.unchanged(
+                    held.source().equals("local")
+                            ? "assigned in Roster: Roster's word stands"
+                            : "provisioned over SCIM: the SCIM client's word stands");
         }
         if (tenantId != null && writeBack.awaiting(userId).contains(tenantId)) {
             return UpstreamChange.unchanged("changed in Roster and not yet written back: Roster's word stands");
@@ -537,6 +644,7 @@ public class UserSync {
                 return UpstreamChange.unchanged(null);
             }
             writeMembership(
+                    owner,
                     actor,
                     userId,
                     held.tenantId(),
@@ -547,6 +655,7 @@ public class UserSync {
             return UpstreamChange.unchanged(null);
         } else {
             writeMembership(
+                    owner,
                     actor,
                     userId,
                     tenantId != null ? tenantId : create.get(),
@@ -580,7 +689,8 @@ public class UserSync {
     }
 
     /** As the admin API audits memberships: the membership as target, its tenant (whose admins may read it). */
-    private void auditMembership(String actor, UUID userId, String action, UUID tenantId, RoleDiff.Change change) {
+    private void auditMembership(
+            Owner owner, String actor, UUID userId, String action, UUID tenantId, RoleDiff.Change change) {
         audit.record(
                 actor,
                 action,
@@ -589,19 +699,27 @@ public class UserSync {
                 change.from() == null ? null : Map.of("tenant", change.tenant(), "role", change.from()),
                 change.to() == null
                         ? null
-                        : Map.of("tenant", change.tenant(), "role", change.to(), "source", "upstream"));
+                        : Map.of("tenant", change.tenant(), "role", change.to(), "source", owner.source()));
     }
 
     /**
      * Deactivates a user on the upstream's word, unless the upstream has deactivated so many users within the last
-     * hour that this looks like an outage. Returns the refusal, or null when applied.
+     * hour that this looks like an outage. Once shut, the guard stays shut while the upstream keeps asking (each
+     * refusal keeps it shut an hour more): an outage of many hours deactivates no more than one of an hour. Returns
+     * the refusal, or null when applied.
      */
     private @Nullable String deactivate(UUID userId, String actor, String why, Options options) {
         if (!options.acceptRemovals()) {
-            long recent = users.lockAndCountRecentDeprovisions(Duration.ofHours(1));
-            if (recent >= settings.maxDeprovisionsPerHour()) {
-                String refusal = "the upstream has deactivated " + recent
-                        + " users within the hour (roster.sync.max-deprovisions-per-hour = "
+            Duration window = Duration.ofHours(1);
+            SyncedUsers.Deprovisions guard = users.lockAndCountRecentDeprovisions(window);
+            if (guard.tripped() || guard.recent() >= settings.maxDeprovisionsPerHour()) {
+                users.tripDeprovisionGuard(window);
+                String refusal = "the upstream has deactivated " + guard.recent()
+                        + " users within the hour"
+                        + (guard.tripped()
+                                ? " and been refused since (the guard stays shut an hour after its last refusal)"
+                                : "")
+                        + " (roster.sync.max-deprovisions-per-hour = "
                         + settings.maxDeprovisionsPerHour() + "): an outage, not a mass departure";
                 logRefusal("refused to deactivate user " + userId + " (" + why + "): " + refusal);
                 metrics.refused("deprovision");

@@ -216,11 +216,6 @@ public class Tenants {
         return jdbc.sql(COUNT_OF_MEMBER).param("user", userId).query(Long.class).single();
     }
 
-    /**
-     * The tenant the upstream calls {@code externalId}, created from the upstream's data if Roster does not know it
-     * yet. Safe against concurrent sign-ins creating the same tenant.
-     */
-    @Transactional(propagation = Propagation.MANDATORY)
     /** The tenant (deleted or not) the upstream knows by {@code externalId}, if Roster has it. */
     public Optional<Tenant> findByExternalId(String externalId) {
         return jdbc.sql(FIND_BY_EXTERNAL_ID)
@@ -229,6 +224,11 @@ public class Tenants {
                 .optional();
     }
 
+    /**
+     * The tenant the upstream calls {@code externalId}, created from the upstream's data if Roster does not know it
+     * yet. Safe against concurrent sign-ins creating the same tenant.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
     public Tenant findOrCreateFromUpstream(String externalId, String name, @Nullable String slugHint, String actor) {
         Optional<Tenant> existing = jdbc.sql(FIND_BY_EXTERNAL_ID)
                 .param("externalId", externalId)

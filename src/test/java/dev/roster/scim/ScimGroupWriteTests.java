@@ -64,7 +64,7 @@ class ScimGroupWriteTests extends ScimTest {
 
         assertThat(added.status()).as(added.body()).isEqualTo(200);
         assertThat(members(developers)).containsExactlyInAnyOrder(alice, bob);
-        assertThat(membership(alice)).isEqualTo(DEVELOPER + " upstream");
+        assertThat(membership(alice)).isEqualTo(DEVELOPER + " scim");
         assertThat(jdbc.sql("SELECT actor || ' ' || action FROM audit_log WHERE target = :t")
                         .param("t", "membership:" + alice + ":" + acme)
                         .query(String.class)
@@ -105,13 +105,13 @@ class ScimGroupWriteTests extends ScimTest {
         patch(
                 viewers,
                 "{\"Operations\":[{\"op\":\"add\",\"path\":\"members\",\"value\":[{\"value\":\"" + alice + "\"}]}]}");
-        assertThat(membership(alice)).isEqualTo(VIEWER + " upstream");
+        assertThat(membership(alice)).isEqualTo(VIEWER + " scim");
 
         // A late removal from the group they left does not take their new role.
         patch(
                 developers,
                 "{\"Operations\":[{\"op\":\"remove\",\"path\":\"members[value eq \\\"" + alice + "\\\"]\"}]}");
-        assertThat(membership(alice)).isEqualTo(VIEWER + " upstream");
+        assertThat(membership(alice)).isEqualTo(VIEWER + " scim");
     }
 
     @Test

@@ -64,6 +64,8 @@ public abstract class IntegrationTest {
                         .update();
                 jdbc.sql("DELETE FROM tenants WHERE id <> '00000000-0000-0000-0000-000000000000'")
                         .update();
+                // The deprovisioning guard another test shut.
+                jdbc.sql("UPDATE sync_guards SET tripped_until = NULL").update();
                 // The directory's global roles (inbound role.* events), and every node's list of them.
                 if (jdbc.sql("DELETE FROM roles WHERE external_id IS NOT NULL").update() > 0) {
                     jdbc.sql("SELECT pg_notify('roster_invalidation', 'global-roles:reset')")

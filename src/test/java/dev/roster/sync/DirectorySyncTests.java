@@ -239,6 +239,77 @@ class DirectorySyncTests extends IntegrationTest {
     }
 
     @Test
+    void membershipsASCIMClientProvisionedAreLeftAloneByPullsAndSignIns() {
+        Session s = signInHolding("scim-1", "viewer", "acme", "viewer", "globex");
+        String acme = jdbc.sql("SELECT id::text FROM tenants WHERE external_id = 'acme'")
+                .query(String.class)
+                .single();
+        String partners = createTenant(admin, "partners"); // no external id: no directory can name it
+        Http.Response created = http.postJson(
+                "/v1/scim-clients",
+                admin,
+                "{\"name\":\"Entra\",\"tenant_ids\":[\"" + acme + "\",\"" + partners + "\"]}",
+                Map.of());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String scim = created.json().path("token").asString();
+        String developer = "00000000-0000-0000-0000-000000000104";
+        // A group member in a tenant of Roster's own, and one over the directory's acme membership (SCIM's is the
+        // newer, more explicit word: it takes the row over).
+        for (String tenant : List.of(partners, acme)) {
+            Http.Response added =
+                    http.patchJson("/scim/v2/Groups/" + tenant + ":" + developer, scim, """
+                    {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                     "Operations":[{"op":"add","path":"members","value":[{"value":"%s"}]}]}
+                    """.formatted(s.userId()));
+            assertThat(added.status()).as(added.body()).isEqualTo(200);
+        }
+        // The directory names neither tenant now, and moves globex: a pull applies globex only.
+        DirectoryStub.holds("scim-1", "scim-1@example.com", "developer", "globex");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("outcome").asString()).as(result.toString()).isEqualTo("changed");
+        assertThat(sources(s.userId()))
+                .containsExactlyInAnyOrder(
+                        "acme=developer/scim", "partners=developer/scim", "globex=developer/upstream");
+
+        // A sign-in's roles claim reconciles the same way: it names acme again, and SCIM's word still stands there.
+        signIn("scim-1", "scim-1@example.com", roles("viewer", "acme", "viewer", "globex"));
+
+        assertThat(sources(s.userId()))
+                .containsExactlyInAnyOrder("acme=developer/scim", "partners=developer/scim", "globex=viewer/upstream");
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE target = :t")
+                        .param("t", "membership:" + s.userId() + ":" + partners)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1); // SCIM's addition; no pull or sign-in touched it
+    }
+
+    /** The user's memberships as {@code tenant-slug=role/source}. */
+    private List<String> sources(String userId) {
+        return jdbc.sql("""
+                        SELECT t.slug || '=' || r.slug || '/' || m.source FROM memberships m
+                        JOIN tenants t ON t.id = m.tenant_id JOIN roles r ON r.id = m.role_id
+                        WHERE m.user_id = CAST(:id AS uuid)""").param("id", userId).query(String.class).list();
+    }
+
+    @Test
+    void aPullDoesNotAddAnyoneToATenantDeletedInRoster() {
+        Session s = signInHolding("del-1", "viewer", "acme");
+        signInHolding("del-2", "viewer", "globex"); // Roster learns globex
+        String globex = jdbc.sql("SELECT id::text FROM tenants WHERE external_id = 'globex'")
+                .query(String.class)
+                .single();
+        assertThat(http.delete("/v1/tenants/" + globex, admin).status()).isEqualTo(200);
+        DirectoryStub.holds("del-1", "del-1@example.com", "viewer", "acme", "developer", "globex");
+
+        JsonNode result = forceSync(s.userId(), false);
+
+        assertThat(result.path("diff").path("added")).as(result.toString()).isEmpty();
+        assertThat(memberships(s.userId())).containsExactly("acme=viewer");
+    }
+
+    @Test
     void aPullThatSaysNothingAboutRolesKeepsThemAndCountsAsSynced() {
         Session s = signInHolding("quiet-1", "viewer", "acme");
         rolesGrowOld(s.userId());
@@ -375,13 +446,13 @@ class DirectorySyncTests extends IntegrationTest {
     }
 
     @Test
-    void ourKeyRefusedIsAnUpstreamErrorAndNeverAReasonToChangeData() {
+    void ourKeyRefusedIsRefusedAndNeverAReasonToChangeData() {
         Session s = signInHolding("key-1", "viewer", "acme");
         DirectoryStub.answer("key-1", aResponse().withStatus(401));
 
         JsonNode result = forceSync(s.userId(), false);
 
-        assertThat(result.path("outcome").asString()).isEqualTo("upstream_error");
+        assertThat(result.path("outcome").asString()).isEqualTo("refused");
         assertThat(memberships(s.userId())).containsExactly("acme=viewer");
         assertThat(DirectoryStub.fetches("key-1")).isEqualTo(1);
         assertThat(result.path("detail").asString()).startsWith("unauthorized: ");
@@ -425,6 +496,25 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(memberships(s.userId())).containsExactly("acme=viewer");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> memberships(s.userId()).equals(List.of("acme=operator")));
+    }
+
+    @Test
+    void aSignInWhileAPullIsInFlightWinsAndThePullsOlderAnswerIsNotApplied() throws Exception {
+        Session s = signInHolding("race-1", "viewer", "acme");
+        DirectoryStub.answer(
+                "race-1",
+                okJson(DirectoryStub.user("race-1", "race-1@example.com", true, "operator", "acme"))
+                        .withFixedDelay(1500));
+        var pull = CompletableFuture.supplyAsync(() -> forceSync(s.userId(), false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> DirectoryStub.fetches("race-1") == 1);
+
+        // While the directory holds the pull's request, the user signs in: the token's roles are the newer word.
+        signIn("race-1", "race-1@example.com", roles("developer", "acme"));
+        JsonNode result = pull.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(result.path("outcome").asString()).as(result.toString()).isEqualTo("skipped_ttl");
+        assertThat(result.path("detail").asString()).contains("a newer sync of the user came first");
+        assertThat(memberships(s.userId())).containsExactly("acme=developer");
     }
 
     @Test
@@ -511,10 +601,29 @@ class DirectorySyncTests extends IntegrationTest {
         // roster.sync.max-deprovisions-per-hour is 3 in these tests.
         assertThat(answer.path("synced_count").asInt()).isEqualTo(3);
         assertThat(answer.path("failed_count").asInt()).isEqualTo(2);
-        assertThat(jdbc.sql("SELECT count(*) FROM users WHERE email LIKE 'out-%' AND NOT is_active")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(3);
+        assertThat(inactive("out-%")).isEqualTo(3);
+
+        // An hour later the directory still answers 404: the guard stays shut while it keeps being refused, so a
+        // long outage deactivates no more than a short one.
+        jdbc.sql("UPDATE users SET deactivated_at = deactivated_at - interval '2 hours' WHERE email LIKE 'out-%'")
+                .update();
+        JsonNode later = forceSync(body.toString());
+        assertThat(later.path("results").findValuesAsString("outcome")).containsOnly("unchanged", "refused");
+        assertThat(later.path("results").get(3).path("detail").asString()).contains("the guard stays shut");
+        assertThat(inactive("out-%")).isEqualTo(3);
+
+        // An hour after its last refusal (the directory answered again meanwhile), it opens.
+        jdbc.sql("UPDATE sync_guards SET tripped_until = now() - interval '1 second'")
+                .update();
+        assertThat(forceSync(body.toString()).path("synced_count").asInt()).isEqualTo(5);
+        assertThat(inactive("out-%")).isEqualTo(5);
+    }
+
+    private long inactive(String emailPattern) {
+        return jdbc.sql("SELECT count(*) FROM users WHERE email LIKE :p AND NOT is_active")
+                .param("p", emailPattern)
+                .query(Long.class)
+                .single();
     }
 
     // ---- search with upstream fallback
@@ -612,8 +721,42 @@ class DirectorySyncTests extends IntegrationTest {
 
         assertThat(metrics).contains("roster_role_sync_total{outcome=\"changed\",trigger=\"admin\"}");
         assertThat(metrics).contains("roster_role_sync_duration_seconds_count{trigger=\"admin\"}");
+        // Sign-in is a door of its own: counted too (a first sign-in provisions the user: changed).
+        assertThat(metrics).contains("roster_role_sync_total{outcome=\"changed\",trigger=\"sign_in\"}");
+        assertThat(metrics).contains("roster_role_sync_duration_seconds_count{trigger=\"sign_in\"}");
         assertThat(metrics).contains("roster_upstream_request_seconds_count{connector=\"rest_directory\"");
         assertThat(metrics).contains("roster_sync_stale_users");
+    }
+
+    @Test
+    void aDatabaseFailureForOneUserIsThatUsersResultNotTheWholeAnswers() {
+        Session ok = signInHolding("dbf-1", "viewer", "acme");
+        Session broken = signInHolding("dbf-2", "viewer", "acme");
+        DirectoryStub.holds("dbf-1", "dbf-1@example.com", "developer", "acme");
+        DirectoryStub.holds("dbf-2", "dbf-2@example.com", "developer", "acme");
+        // PostgreSQL itself refuses any write to the second user's memberships.
+        jdbc.sql("""
+                CREATE FUNCTION refuse_dbf2() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$""").update();
+        jdbc.sql("CREATE TRIGGER refuse_dbf2 BEFORE INSERT OR UPDATE ON memberships FOR EACH ROW"
+                        + " WHEN (NEW.user_id = '" + broken.userId() + "') EXECUTE FUNCTION refuse_dbf2()")
+                .update();
+        JsonNode answer;
+        try {
+            answer = forceSync("{\"force\":true,\"user_ids\":[\"" + broken.userId() + "\",\"" + ok.userId() + "\"]}");
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_dbf2 ON memberships").update();
+            jdbc.sql("DROP FUNCTION refuse_dbf2()").update();
+        }
+
+        assertThat(answer.path("synced_count").asInt()).as(answer.toString()).isEqualTo(1);
+        assertThat(answer.path("failed_count").asInt()).isEqualTo(1);
+        assertThat(answer.path("results").get(0).path("outcome").asString()).isEqualTo("failed");
+        assertThat(answer.path("results").get(0).path("detail").asString()).startsWith("failed: ");
+        assertThat(memberships(broken.userId())).containsExactly("acme=viewer");
+        assertThat(memberships(ok.userId())).containsExactly("acme=developer");
+        assertThat(management.get("/actuator/prometheus", null).body())
+                .contains("roster_role_sync_total{outcome=\"failed\",trigger=\"admin\"}");
     }
 
     @Test
