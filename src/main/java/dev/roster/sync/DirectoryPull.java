@@ -4,11 +4,15 @@ import dev.roster.connectors.UpstreamBudget.Priority;
 import dev.roster.connectors.UpstreamCallFailed;
 import dev.roster.connectors.UpstreamDirectory;
 import dev.roster.connectors.UpstreamDirectory.Lookup;
+import dev.roster.connectors.UpstreamUser;
 import dev.roster.platform.LogThrottle;
 import dev.roster.sync.UserSync.Options;
 import dev.roster.sync.UserSync.Result;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -84,32 +88,55 @@ public class DirectoryPull {
     }
 
     /**
-     * Pulls a user this node has claimed (the sweep claims in batches). The answer is applied only while the claim is
-     * still this pull's: {@link SyncOutcome#SKIPPED_TTL} when a newer sync came first.
+     * Pulls a user this node has claimed. The answer is applied only while the claim is still this pull's: {@link
+     * SyncOutcome#SKIPPED_TTL} when a newer sync came first.
      */
     Result pullClaimed(SyncedUsers.Claimed claimed, SyncTrigger trigger, Options options, long start) {
+        return switch (fetch(claimed, trigger, start)) {
+            case Fetched.Failed failed -> failed.result();
+            case Fetched.Answered answered -> applyOne(answered, trigger, options);
+        };
+    }
+
+    /** A claimed user's pull once the directory was asked: its answer, or how it failed (already counted). */
+    sealed interface Fetched {
+        SyncedUsers.Claimed claimed();
+
+        /** The directory's answer: {@code user} as it describes them, or null when it does not know them. */
+        record Answered(
+                SyncedUsers.Claimed claimed, @Nullable UpstreamUser user, long start) implements Fetched {}
+
+        record Failed(SyncedUsers.Claimed claimed, Result result) implements Fetched {}
+    }
+
+    /**
+     * Asks the directory about a claimed user, outside any transaction. A failure keeps the claim for the back-off,
+     * and is counted and answered here; nothing is applied.
+     */
+    Fetched fetch(SyncedUsers.Claimed claimed, SyncTrigger trigger, long start) {
         UUID userId = claimed.id();
         String externalId = claimed.externalId();
         UpstreamDirectory dir = directory;
         if (dir == null) {
             users.holdClaim(claimed, Duration.ZERO);
-            return failed(userId, trigger, "no upstream directory is configured", start);
+            return new Fetched.Failed(claimed, failed(userId, trigger, "no upstream directory is configured", start));
         }
-        Result result;
         try {
             // Every pull takes its permit like background work (an admin's force-sync too): only sign-in and the
             // search fallback, which someone is waiting for, go first.
             Lookup answer = dir.fetch(externalId, Priority.BACKGROUND);
-            result = switch (answer) {
+            Fetched fetched = switch (answer) {
                 case Lookup.Found found
                 when !found.user().externalId().equals(externalId) ->
                     throw new UpstreamCallFailed(
                             UpstreamCallFailed.Kind.MALFORMED,
                             "asked for user '" + externalId + "', the directory answered with '"
                                     + found.user().externalId() + "'");
-                case Lookup.Found found -> sync.applyPulled(claimed, found.user(), trigger, options);
-                case Lookup.Gone gone -> sync.applyGonePulled(claimed, trigger, options);
+                case Lookup.Found found -> new Fetched.Answered(claimed, found.user(), start);
+                case Lookup.Gone gone -> new Fetched.Answered(claimed, null, start);
             };
+            lastAnswerAt = Instant.now();
+            return fetched;
         } catch (UpstreamCallFailed e) {
             lastFailureAt = Instant.now();
             lastFailure = describe(e);
@@ -119,32 +146,104 @@ public class DirectoryPull {
                 // The directory refused Roster's key: an answer about Roster, never about the user. Refused, like an
                 // empty answer, and never a reason to change anything.
                 metrics.refused("unauthorized");
-                metrics.synced(trigger, SyncOutcome.REFUSED, Duration.ofNanos(System.nanoTime() - start));
-                return new Result(userId, SyncOutcome.REFUSED, RoleDiff.NONE, true, describe(e));
+                return new Fetched.Failed(
+                        claimed,
+                        counted(
+                                trigger,
+                                new Result(userId, SyncOutcome.REFUSED, RoleDiff.NONE, true, describe(e)),
+                                start));
             }
-            return failed(userId, trigger, describe(e), start);
+            return new Fetched.Failed(claimed, failed(userId, trigger, describe(e), start));
         } catch (RuntimeException e) {
-            // Roster's own failure (its database, most likely): nothing was applied (the transaction rolled back),
-            // and the caller still gets an answer for this user, not an exception for the whole batch.
-            failures.pass()
-                    .ifPresentOrElse(
-                            heldBack -> log.error(
-                                    "applying the directory's answer about user {} failed; nothing changed ({} more"
-                                            + " failures since the previous one logged)",
-                                    userId,
-                                    heldBack,
-                                    e),
-                            () -> log.debug("applying the directory's answer about user {} failed", userId, e));
-            holdClaimQuietly(claimed, backOff(trigger));
-            metrics.synced(trigger, SyncOutcome.FAILED, Duration.ofNanos(System.nanoTime() - start));
-            return new Result(userId, SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getMessage());
+            // Roster's own failure on the way (the rate budget's database): counted as such, the claim kept.
+            return new Fetched.Failed(claimed, applyFailed(new Fetched.Answered(claimed, null, start), trigger, e));
         }
-        lastAnswerAt = Instant.now();
+    }
+
+    private Result applyOne(Fetched.Answered answered, SyncTrigger trigger, Options options) {
+        SyncedUsers.Claimed claimed = answered.claimed();
+        Result result;
+        try {
+            result = answered.user() == null
+                    ? sync.applyGonePulled(claimed, trigger, options)
+                    : sync.applyPulled(claimed, answered.user(), trigger, options);
+        } catch (RuntimeException e) {
+            return applyFailed(answered, trigger, e);
+        }
+        return settled(answered, result, trigger, options);
+    }
+
+    /**
+     * Applies the answers of a batch of pulls (the sweep's): in one transaction, profiles in one statement; should
+     * that fail, one by one, so that one user's failure costs the others nothing. Results in {@code fetched}'s order,
+     * each counted.
+     */
+    List<Result> applyBatch(List<Fetched> fetched, SyncTrigger trigger) {
+        List<Fetched.Answered> answered = fetched.stream()
+                .filter(f -> f instanceof Fetched.Answered)
+                .map(f -> (Fetched.Answered) f)
+                .toList();
+        Map<UUID, Result> applied = new HashMap<>();
+        if (!answered.isEmpty()) {
+            try {
+                List<Result> results = sync.applyPulledBatch(
+                        answered.stream()
+                                .map(a -> new UserSync.Pulled(a.claimed(), a.user()))
+                                .toList(),
+                        trigger);
+                for (int i = 0; i < answered.size(); i++) {
+                    applied.put(
+                            answered.get(i).claimed().id(),
+                            settled(answered.get(i), results.get(i), trigger, Options.APPLY));
+                }
+            } catch (RuntimeException e) {
+                log.debug("applying a batch of {} pulls failed; applying them one by one", answered.size(), e);
+                for (Fetched.Answered a : answered) {
+                    applied.put(a.claimed().id(), applyOne(a, trigger, Options.APPLY));
+                }
+            }
+        }
+        return fetched.stream()
+                .map(f -> switch (f) {
+                    case Fetched.Failed failed -> failed.result();
+                    case Fetched.Answered a -> applied.get(a.claimed().id());
+                })
+                .toList();
+    }
+
+    /** An applied answer's aftermath: the claim released after a dry run, kept for the back-off after a refusal. */
+    private Result settled(Fetched.Answered answered, Result result, SyncTrigger trigger, Options options) {
         if (options.dryRun()) {
-            users.holdClaim(claimed, Duration.ZERO);
+            users.holdClaim(answered.claimed(), Duration.ZERO);
         } else if (result.outcome() == SyncOutcome.REFUSED) {
-            users.holdClaim(claimed, backOff(trigger));
+            users.holdClaim(answered.claimed(), backOff(trigger));
         }
+        return counted(trigger, result, answered.start());
+    }
+
+    /**
+     * Roster's own failure (its database, most likely): nothing was applied (a transaction rolled back), and the
+     * caller still gets an answer for this user, not an exception for the whole batch.
+     */
+    private Result applyFailed(Fetched.Answered answered, SyncTrigger trigger, RuntimeException e) {
+        UUID userId = answered.claimed().id();
+        failures.pass()
+                .ifPresentOrElse(
+                        heldBack -> log.error(
+                                "syncing user {} failed in Roster; nothing changed ({} more"
+                                        + " failures since the previous one logged)",
+                                userId,
+                                heldBack,
+                                e),
+                        () -> log.debug("syncing user {} failed in Roster", userId, e));
+        holdClaimQuietly(answered.claimed(), backOff(trigger));
+        return counted(
+                trigger,
+                new Result(userId, SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getMessage()),
+                answered.start());
+    }
+
+    private Result counted(SyncTrigger trigger, Result result, long start) {
         metrics.synced(trigger, result.outcome(), Duration.ofNanos(System.nanoTime() - start));
         return result;
     }
@@ -188,8 +287,7 @@ public class DirectoryPull {
     }
 
     private Result failed(UUID userId, SyncTrigger trigger, String detail, long start) {
-        metrics.synced(trigger, SyncOutcome.UPSTREAM_ERROR, Duration.ofNanos(System.nanoTime() - start));
-        return new Result(userId, SyncOutcome.UPSTREAM_ERROR, RoleDiff.NONE, true, detail);
+        return counted(trigger, new Result(userId, SyncOutcome.UPSTREAM_ERROR, RoleDiff.NONE, true, detail), start);
     }
 
     private void warn(UpstreamCallFailed e) {

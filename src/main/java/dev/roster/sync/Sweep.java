@@ -1,6 +1,5 @@
 package dev.roster.sync;
 
-import dev.roster.sync.UserSync.Options;
 import dev.roster.sync.UserSync.Result;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -122,14 +121,21 @@ public class Sweep implements DisposableBean {
                 return new Report(claimed, outcomes, true, "none stale");
             }
             claimed += batch.size();
-            List<Future<Result>> results = new ArrayList<>(batch.size());
+            // The directory is asked `concurrency` at a time; the answers are applied together, in one transaction.
+            List<Future<DirectoryPull.Fetched>> asked = new ArrayList<>(batch.size());
             for (SyncedUsers.Claimed user : batch) {
-                results.add(workers.submit(
-                        () -> pull.pullClaimed(user, SyncTrigger.SWEEP, Options.APPLY, System.nanoTime())));
+                asked.add(workers.submit(() -> pull.fetch(user, SyncTrigger.SWEEP, System.nanoTime())));
             }
-            int errors = 0;
-            for (Future<Result> f : results) {
-                SyncOutcome outcome = outcome(f);
+            List<DirectoryPull.Fetched> fetched = new ArrayList<>(batch.size());
+            for (Future<DirectoryPull.Fetched> f : asked) {
+                fetched(f).ifPresent(fetched::add);
+            }
+            int errors = batch.size() - fetched.size();
+            if (errors > 0) {
+                outcomes.merge(SyncOutcome.FAILED, errors, Integer::sum);
+            }
+            for (Result result : pull.applyBatch(fetched, SyncTrigger.SWEEP)) {
+                SyncOutcome outcome = result.outcome();
                 outcomes.merge(outcome, 1, Integer::sum);
                 if (outcome == SyncOutcome.UPSTREAM_ERROR
                         || outcome == SyncOutcome.FAILED
@@ -149,15 +155,15 @@ public class Sweep implements DisposableBean {
         }
     }
 
-    private static SyncOutcome outcome(Future<Result> f) {
+    private static java.util.Optional<DirectoryPull.Fetched> fetched(Future<DirectoryPull.Fetched> f) {
         try {
-            return f.get().outcome();
+            return java.util.Optional.of(f.get());
         } catch (ExecutionException e) {
             log.warn("sweeping a user failed", e.getCause());
-            return SyncOutcome.FAILED;
+            return java.util.Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return SyncOutcome.FAILED;
+            return java.util.Optional.empty();
         }
     }
 

@@ -141,6 +141,70 @@ class SyncedUsers {
             RETURNING id, external_id, (xmax = 0) AS created, updated_at = now() AS changed
             """.formatted(NAMES_SET, NAMES_CHANGED);
 
+    // The sweep's batch: profiles of users Roster has (it claimed them) in one statement, with the single upsert's
+    // rules (UPSERT_PROFILE, a pull's answer: names kept when left out, the organization as stated when stated).
+    // Their rows exist, so the statement is the upsert's update half; the SET reads the old row, RETURNING the new.
+    private static final String UPDATE_PROFILES = """
+            UPDATE users AS u SET
+                email = x.email,
+                email_verified = x.email_verified,
+                username = coalesce(x.username, u.username),
+                first_name = coalesce(x.first_name, u.first_name),
+                last_name = coalesce(x.last_name, u.last_name),
+                middle_name = coalesce(x.middle_name, u.middle_name),
+                display_name = coalesce(x.display_name, u.display_name),
+                image = coalesce(x.image, u.image),
+                position_title = CASE WHEN x.has_org THEN x.position_title ELSE u.position_title END,
+                division = CASE WHEN x.has_org THEN x.division ELSE u.division END,
+                department = CASE WHEN x.has_org THEN x.department ELSE u.department END,
+                section = CASE WHEN x.has_org THEN x.section ELSE u.section END,
+                custom_team = CASE WHEN x.has_org THEN x.custom_team ELSE u.custom_team END,
+                hierarchy_level = CASE WHEN x.has_org THEN x.hierarchy_level ELSE u.hierarchy_level END,
+                reports_to_external_id = CASE WHEN x.has_org THEN x.reports_to ELSE u.reports_to_external_id END,
+                reports_to_id = CASE WHEN x.has_org THEN x.manager_id ELSE u.reports_to_id END,
+                is_leader = CASE WHEN x.has_org THEN x.leader ELSE u.is_leader END,
+                last_synced_at = now(),
+                updated_at = CASE WHEN
+                    (x.email, x.email_verified, coalesce(x.username, u.username),
+                     coalesce(x.first_name, u.first_name), coalesce(x.last_name, u.last_name),
+                     coalesce(x.middle_name, u.middle_name), coalesce(x.display_name, u.display_name),
+                     coalesce(x.image, u.image))
+                    IS DISTINCT FROM
+                    (u.email, u.email_verified, u.username, u.first_name, u.last_name, u.middle_name,
+                     u.display_name, u.image)
+                    OR (x.has_org AND
+                        (x.position_title, x.division, x.department, x.section, x.custom_team, x.hierarchy_level,
+                         x.manager_id, x.leader)
+                        IS DISTINCT FROM
+                        (u.position_title, u.division, u.department, u.section, u.custom_team, u.hierarchy_level,
+                         u.reports_to_id, u.is_leader))
+                    THEN now() ELSE u.updated_at END
+            FROM (SELECT a.*, coalesce(a.leader_said, false) AS leader,
+                         (SELECT m.id FROM users m WHERE m.provider = :provider AND m.external_id = a.reports_to)
+                             AS manager_id
+                  FROM unnest(CAST(:externalIds AS text[]), CAST(:emails AS text[]), CAST(:verified AS boolean[]),
+                              CAST(:usernames AS text[]), CAST(:firstNames AS text[]), CAST(:lastNames AS text[]),
+                              CAST(:middleNames AS text[]), CAST(:displayNames AS text[]), CAST(:images AS text[]),
+                              CAST(:hasOrg AS boolean[]), CAST(:positionTitles AS text[]), CAST(:divisions AS text[]),
+                              CAST(:departments AS text[]), CAST(:sections AS text[]), CAST(:customTeams AS text[]),
+                              CAST(:levels AS integer[]), CAST(:reportsTo AS text[]), CAST(:leaders AS boolean[]))
+                       AS a(external_id, email, email_verified, username, first_name, last_name, middle_name,
+                            display_name, image, has_org, position_title, division, department, section, custom_team,
+                            hierarchy_level, reports_to, leader_said)) x
+            WHERE u.provider = :provider AND u.external_id = x.external_id
+            RETURNING u.id, u.external_id, false AS created, u.is_active, u.deactivated_by,
+                      u.updated_at = now() AS changed
+            """;
+
+    // The claims a batch still holds, their users' rows locked in one order (so two batches cannot deadlock).
+    private static final String LOCK_CLAIMS = """
+            SELECT u.id FROM users u
+            JOIN unnest(CAST(:ids AS uuid[]), CAST(:untils AS timestamptz[])) AS c(id, until)
+              ON u.id = c.id AND u.sync_claimed_until = c.until
+            ORDER BY u.id
+            FOR UPDATE OF u
+            """;
+
     private static final String CURRENT_MEMBERSHIPS = """
             SELECT m.tenant_id, t.external_id, t.name AS tenant_name, r.id AS role_id, r.slug AS role,
                    r.priority, m.source
@@ -284,6 +348,77 @@ class SyncedUsers {
                         rs.getString("deactivated_by"),
                         rs.getBoolean("changed")))
                 .single();
+    }
+
+    /**
+     * The profiles of users Roster has, as pulls stated them (the sweep's batch): one statement, the rules of {@link
+     * #upsertProfile} for a pull. Keyed by external id; a user Roster does not have is missing from the answer.
+     */
+    java.util.Map<String, Upserted> updateProfiles(String provider, List<UpstreamUser> users) {
+        java.util.function.Function<java.util.function.Function<Organization, Object>, Object[]> org =
+                field -> users.stream()
+                        .map(u -> u.organization() == null ? null : field.apply(u.organization()))
+                        .toArray();
+        return jdbc
+                .sql(UPDATE_PROFILES)
+                .param("provider", provider)
+                .param(
+                        "externalIds",
+                        users.stream().map(UpstreamUser::externalId).toArray(String[]::new))
+                .param("emails", users.stream().map(UpstreamUser::email).toArray(String[]::new))
+                .param(
+                        "verified",
+                        users.stream().map(UpstreamUser::emailVerified).toArray(Boolean[]::new))
+                .param("usernames", users.stream().map(UpstreamUser::username).toArray(String[]::new))
+                .param("firstNames", users.stream().map(UpstreamUser::firstName).toArray(String[]::new))
+                .param("lastNames", users.stream().map(UpstreamUser::lastName).toArray(String[]::new))
+                .param(
+                        "middleNames",
+                        users.stream().map(UpstreamUser::middleName).toArray(String[]::new))
+                .param(
+                        "displayNames",
+                        users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
+                .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
+                .param(
+                        "hasOrg",
+                        users.stream().map(u -> u.organization() != null).toArray(Boolean[]::new))
+                .param("positionTitles", strings(org.apply(Organization::positionTitle)))
+                .param("divisions", strings(org.apply(Organization::division)))
+                .param("departments", strings(org.apply(Organization::department)))
+                .param("sections", strings(org.apply(Organization::section)))
+                .param("customTeams", strings(org.apply(Organization::customTeam)))
+                .param(
+                        "levels",
+                        java.util.Arrays.stream(org.apply(Organization::hierarchyLevel))
+                                .toArray(Integer[]::new))
+                .param("reportsTo", strings(org.apply(Organization::reportsToExternalId)))
+                .param(
+                        "leaders",
+                        java.util.Arrays.stream(org.apply(Organization::leader)).toArray(Boolean[]::new))
+                .query((rs, i) -> java.util.Map.entry(
+                        rs.getString("external_id"),
+                        new Upserted(
+                                rs.getObject("id", UUID.class),
+                                rs.getBoolean("created"),
+                                rs.getBoolean("is_active"),
+                                rs.getString("deactivated_by"),
+                                rs.getBoolean("changed"))))
+                .list()
+                .stream()
+                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+    }
+
+    private static String[] strings(Object[] values) {
+        return java.util.Arrays.stream(values).toArray(String[]::new);
+    }
+
+    /** Of {@code claims}, those still held, their users' rows locked for the rest of the transaction. */
+    java.util.Set<UUID> lockClaims(List<Claimed> claims) {
+        return new java.util.HashSet<>(jdbc.sql(LOCK_CLAIMS)
+                .param("ids", claims.stream().map(Claimed::id).toArray(UUID[]::new))
+                .param("untils", claims.stream().map(c -> c.until().toString()).toArray(String[]::new))
+                .query(UUID.class)
+                .list());
     }
 
     record Upsert(UUID id, String externalId, boolean created, boolean changed) {}

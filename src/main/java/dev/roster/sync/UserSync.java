@@ -266,7 +266,52 @@ public class UserSync {
 
     private Result applyInTransaction(
             UpstreamUser user, SyncTrigger trigger, Options options, String actor, boolean provisioned) {
-        SyncedUsers.Upserted row = users.upsertProfile(provider(), user, provisioned);
+        return applyUpserted(users.upsertProfile(provider(), user, provisioned), user, trigger, options, actor);
+    }
+
+    /** A pull's answer for the sweep's batch: the claim it holds, and the user the directory described, or null (gone). */
+    record Pulled(SyncedUsers.Claimed claimed, @Nullable UpstreamUser user) {}
+
+    /**
+     * Applies the answers of a batch of pulls in one transaction (the sweep): the claims still held locked in one
+     * statement, the profiles written in one, then each user as {@link #applyPulled}/{@link #applyGonePulled} would —
+     * same guards, audit, outbox, invalidation (one announcement for the batch). Answers in {@code pulled}'s order. A
+     * failure fails the whole batch (nothing applied); the caller then applies the answers one by one.
+     */
+    List<Result> applyPulledBatch(List<Pulled> pulled, SyncTrigger trigger) {
+        String actor = actor(trigger);
+        return java.util.Objects.requireNonNull(tx.execute(status -> {
+            Set<UUID> held =
+                    users.lockClaims(pulled.stream().map(Pulled::claimed).toList());
+            List<UpstreamUser> found = pulled.stream()
+                    .filter(p -> p.user() != null && held.contains(p.claimed().id()))
+                    .map(Pulled::user)
+                    .toList();
+            Map<String, SyncedUsers.Upserted> rows =
+                    found.isEmpty() ? Map.of() : users.updateProfiles(provider(), found);
+            List<Result> results = new ArrayList<>(pulled.size());
+            for (Pulled p : pulled) {
+                SyncedUsers.Claimed claimed = p.claimed();
+                UpstreamUser user = p.user();
+                if (!held.contains(claimed.id())) {
+                    results.add(overtaken(claimed));
+                } else if (user == null) {
+                    results.add(goneInTransaction(
+                            claimed.id(), Options.APPLY, actor, "the upstream does not know the user"));
+                } else {
+                    SyncedUsers.Upserted row = rows.get(user.externalId());
+                    results.add(
+                            row != null
+                                    ? applyUpserted(row, user, trigger, Options.APPLY, actor)
+                                    : applyInTransaction(user, trigger, Options.APPLY, actor, false));
+                }
+            }
+            return results;
+        }));
+    }
+
+    private Result applyUpserted(
+            SyncedUsers.Upserted row, UpstreamUser user, SyncTrigger trigger, Options options, String actor) {
         boolean changed = row.changed();
         if (row.created()) {
             audit.record(

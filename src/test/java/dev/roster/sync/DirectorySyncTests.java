@@ -156,6 +156,98 @@ class DirectorySyncTests extends IntegrationTest {
                 .isTrue();
     }
 
+    /** Only {@code userIds} are stale (13 h), and the sweep is due. */
+    private void onlyTheseAreStale(List<String> userIds) {
+        jdbc.sql("UPDATE users SET last_roles_sync_at = CASE WHEN id = ANY (CAST(:ids AS uuid[]))"
+                        + " THEN now() - interval '13 hours' ELSE now() END")
+                .param("ids", userIds.toArray(String[]::new))
+                .update();
+        jdbc.sql("UPDATE sync_jobs SET holder = NULL, lease_until = NULL, last_started_at = NULL")
+                .update();
+    }
+
+    private String column(String userId, String column) {
+        return jdbc.sql("SELECT (" + column + ")::text FROM users WHERE id = CAST(:id AS uuid)")
+                .param("id", userId)
+                .query(String.class)
+                .optional()
+                .orElse(null);
+    }
+
+    @Test
+    void theSweepAppliesABatchsAnswersTogetherAsEachAloneWould() {
+        Session changed = signInHolding("swb-1", "viewer", "acme");
+        Session gone = signInHolding("swb-2", "viewer", "acme");
+        Session quiet = signInHolding("swb-3", "viewer", "acme");
+        DirectoryStub.holds("swb-1", "swb-1@example.com", "developer", "acme", "viewer", "globex");
+        DirectoryStub.gone("swb-2");
+        // No organization in this answer: the stored one stays; the name fields it leaves out too.
+        DirectoryStub.answer("swb-3", okJson("""
+                        {"id": "swb-3", "email": "swb-3@example.com", "is_active": true,
+                         "roles": [{"role": "viewer", "on": {"tenant": "acme"}}]}"""));
+        jdbc.sql("UPDATE users SET division = 'Sales', first_name = 'Kept' WHERE id = CAST(:id AS uuid)")
+                .param("id", quiet.userId())
+                .update();
+        onlyTheseAreStale(List.of(changed.userId(), gone.userId(), quiet.userId()));
+
+        Sweep.Report report = sweep.runIfDue().orElseThrow();
+
+        assertThat(report.claimed()).isEqualTo(3);
+        // The third changes too: the directory vouches for its address as the sign-in's token did not.
+        assertThat(report.outcomes()).isEqualTo(Map.of(SyncOutcome.CHANGED, 3));
+        assertThat(memberships(changed.userId())).containsExactlyInAnyOrder("acme=developer", "globex=viewer");
+        assertThat(column(changed.userId(), "first_name")).isEqualTo("First");
+        assertThat(column(changed.userId(), "division")).isEqualTo("Engineering");
+        assertThat(column(gone.userId(), "is_active")).isEqualTo("false");
+        assertThat(memberships(gone.userId())).containsExactly("acme=viewer");
+        assertThat(column(quiet.userId(), "division")).isEqualTo("Sales");
+        assertThat(column(quiet.userId(), "first_name")).isEqualTo("Kept");
+        assertThat(memberships(quiet.userId())).containsExactly("acme=viewer");
+        for (String id : List.of(changed.userId(), gone.userId(), quiet.userId())) {
+            assertThat(column(id, "last_roles_sync_at::timestamptz > now() - interval '1 minute'"))
+                    .isEqualTo("true");
+            assertThat(column(id, "sync_claimed_until")).isNull();
+        }
+        assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE target LIKE :t")
+                        .param("t", "membership:" + changed.userId() + ":%")
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(3); // the sign-in's addition, then the sweep's change and addition
+
+        // The same answers again change nothing: no profile, membership or account moves.
+        onlyTheseAreStale(List.of(changed.userId(), gone.userId(), quiet.userId()));
+        assertThat(sweep.runIfDue().orElseThrow().outcomes()).isEqualTo(Map.of(SyncOutcome.UNCHANGED, 3));
+    }
+
+    @Test
+    void oneUserTheDatabaseRefusesCostsTheRestOfTheSweepsBatchNothing() {
+        Session ok = signInHolding("swx-1", "viewer", "acme");
+        Session broken = signInHolding("swx-2", "viewer", "acme");
+        DirectoryStub.holds("swx-1", "swx-1@example.com", "developer", "acme");
+        DirectoryStub.holds("swx-2", "swx-2@example.com", "developer", "acme");
+        onlyTheseAreStale(List.of(ok.userId(), broken.userId()));
+        jdbc.sql("""
+                CREATE FUNCTION refuse_swx2() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$""").update();
+        jdbc.sql("CREATE TRIGGER refuse_swx2 BEFORE INSERT OR UPDATE ON memberships FOR EACH ROW"
+                        + " WHEN (NEW.user_id = '" + broken.userId() + "') EXECUTE FUNCTION refuse_swx2()")
+                .update();
+        Sweep.Report report;
+        try {
+            report = sweep.runIfDue().orElseThrow();
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_swx2 ON memberships").update();
+            jdbc.sql("DROP FUNCTION refuse_swx2()").update();
+        }
+
+        assertThat(report.outcomes()).containsEntry(SyncOutcome.CHANGED, 1).containsEntry(SyncOutcome.FAILED, 1);
+        assertThat(memberships(ok.userId())).containsExactly("acme=developer");
+        assertThat(memberships(broken.userId())).containsExactly("acme=viewer");
+        // Left for the next run, as an upstream failure would be.
+        assertThat(column(broken.userId(), "sync_claimed_until::timestamptz > now() + interval '9 minutes'"))
+                .isEqualTo("true");
+    }
+
     @Test
     void aRefreshWithFreshRolesAsksTheDirectoryNothing() {
         Session s = signInHolding("fresh-1", "viewer", "acme");
