@@ -41,6 +41,8 @@ public class Sweep implements DisposableBean {
     private final JsonMapper json;
     private final String node;
     private final ExecutorService workers;
+    // Applies one batch's answers while the next batch is fetched.
+    private final ExecutorService applier;
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     Sweep(
@@ -61,6 +63,8 @@ public class Sweep implements DisposableBean {
         this.workers = Executors.newFixedThreadPool(
                 Math.max(1, settings.sweep().concurrency()),
                 Thread.ofPlatform().name("sweep-", 0).daemon().factory());
+        this.applier = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("sweep-apply").daemon().factory());
     }
 
     /** What one run did. */
@@ -99,71 +103,91 @@ public class Sweep implements DisposableBean {
         return java.util.Optional.of(report);
     }
 
+    /**
+     * Batch after batch: claim, ask the directory about the batch ({@code concurrency} at a time), then hand its
+     * answers to the applier thread, which applies them in one transaction while the next batch is claimed and
+     * fetched. At most one batch is being applied; every way out waits for it.
+     */
     private Report run() {
         SyncSettings.Sweep sweep = settings.sweep();
         long deadline = System.nanoTime() + sweep.interval().toNanos();
         String provider = pull.provider();
         Map<SyncOutcome, Integer> outcomes = new EnumMap<>(SyncOutcome.class);
+        Future<List<Result>> applying = null;
         int claimed = 0;
-        while (true) {
-            if (stopping.get()) {
-                return new Report(claimed, outcomes, false, "shutting down");
-            }
-            if (System.nanoTime() > deadline) {
-                return new Report(claimed, outcomes, false, "the run lasted an interval");
-            }
-            if (!jobs.renew(JOB, node, sweep.lease())) {
-                return new Report(claimed, outcomes, false, "lost the lease");
-            }
-            List<SyncedUsers.Claimed> batch =
-                    users.claimStale(provider, sweep.staleAfter(), sweep.batchSize(), settings.claimTimeout());
-            if (batch.isEmpty()) {
-                return new Report(claimed, outcomes, true, "none stale");
-            }
-            claimed += batch.size();
-            // The directory is asked `concurrency` at a time; the answers are applied together, in one transaction.
-            List<Future<DirectoryPull.Fetched>> asked = new ArrayList<>(batch.size());
-            for (SyncedUsers.Claimed user : batch) {
-                asked.add(workers.submit(() -> pull.fetch(user, SyncTrigger.SWEEP, System.nanoTime())));
-            }
-            List<DirectoryPull.Fetched> fetched = new ArrayList<>(batch.size());
-            for (Future<DirectoryPull.Fetched> f : asked) {
-                fetched(f).ifPresent(fetched::add);
-            }
-            int errors = batch.size() - fetched.size();
-            if (errors > 0) {
-                outcomes.merge(SyncOutcome.FAILED, errors, Integer::sum);
-            }
-            for (Result result : pull.applyBatch(fetched, SyncTrigger.SWEEP)) {
-                SyncOutcome outcome = result.outcome();
-                outcomes.merge(outcome, 1, Integer::sum);
-                if (outcome == SyncOutcome.UPSTREAM_ERROR
-                        || outcome == SyncOutcome.FAILED
-                        || outcome == SyncOutcome.REFUSED) {
-                    errors++;
+        try {
+            while (true) {
+                if (stopping.get()) {
+                    return new Report(claimed, outcomes, false, "shutting down");
+                }
+                if (System.nanoTime() > deadline) {
+                    return new Report(claimed, outcomes, false, "the run lasted an interval");
+                }
+                if (!jobs.renew(JOB, node, sweep.lease())) {
+                    return new Report(claimed, outcomes, false, "lost the lease");
+                }
+                List<SyncedUsers.Claimed> batch =
+                        users.claimStale(provider, sweep.staleAfter(), sweep.batchSize(), settings.claimTimeout());
+                if (batch.isEmpty()) {
+                    return new Report(claimed, outcomes, true, "none stale");
+                }
+                claimed += batch.size();
+                List<DirectoryPull.Fetched> fetched = fetch(batch);
+                count(applying, outcomes);
+                List<DirectoryPull.Fetched> answered = List.copyOf(fetched);
+                applying = applier.submit(() -> pull.applyBatch(answered, SyncTrigger.SWEEP));
+                if (fetched.stream().noneMatch(f -> f instanceof DirectoryPull.Fetched.Answered)) {
+                    // No answer in a whole batch: the directory is down or refuses Roster's key. Next run.
+                    return new Report(
+                            claimed,
+                            outcomes,
+                            false,
+                            "every call of a batch failed (the upstream is down, or refuses Roster's key?)");
                 }
             }
-            if (errors == batch.size()) {
-                // Every call of a batch failed: the directory is down or refusing us. Try again next run.
-                return new Report(
-                        claimed,
-                        outcomes,
-                        false,
-                        "every sync of a batch failed or was refused (the upstream or the database is down, or refuses"
-                                + " Roster's key?)");
-            }
+        } finally {
+            count(applying, outcomes);
         }
     }
 
-    private static java.util.Optional<DirectoryPull.Fetched> fetched(Future<DirectoryPull.Fetched> f) {
+    /** Asks the directory about a claimed batch, {@code concurrency} at a time; a lost task is a failed sync. */
+    private List<DirectoryPull.Fetched> fetch(List<SyncedUsers.Claimed> batch) {
+        List<Future<DirectoryPull.Fetched>> asked = new ArrayList<>(batch.size());
+        for (SyncedUsers.Claimed user : batch) {
+            asked.add(workers.submit(() -> pull.fetch(user, SyncTrigger.SWEEP, System.nanoTime())));
+        }
+        List<DirectoryPull.Fetched> fetched = new ArrayList<>(batch.size());
+        for (int i = 0; i < asked.size(); i++) {
+            SyncedUsers.Claimed user = batch.get(i);
+            try {
+                fetched.add(asked.get(i).get());
+            } catch (ExecutionException e) {
+                log.warn("sweeping user {} failed", user.id(), e.getCause());
+                fetched.add(new DirectoryPull.Fetched.Failed(
+                        user,
+                        new Result(user.id(), SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fetched.add(new DirectoryPull.Fetched.Failed(
+                        user, new Result(user.id(), SyncOutcome.FAILED, RoleDiff.NONE, true, "interrupted")));
+            }
+        }
+        return fetched;
+    }
+
+    /** Waits for a batch being applied (if any) and adds its outcomes. */
+    private static void count(Future<List<Result>> applying, Map<SyncOutcome, Integer> outcomes) {
+        if (applying == null || applying.isCancelled()) {
+            return;
+        }
         try {
-            return java.util.Optional.of(f.get());
+            for (Result result : applying.get()) {
+                outcomes.merge(result.outcome(), 1, Integer::sum);
+            }
         } catch (ExecutionException e) {
-            log.warn("sweeping a user failed", e.getCause());
-            return java.util.Optional.empty();
+            log.error("applying a sweep's batch failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
         }
     }
 
@@ -186,5 +210,6 @@ public class Sweep implements DisposableBean {
     public void destroy() {
         stopping.set(true);
         workers.shutdownNow();
+        applier.shutdownNow();
     }
 }
