@@ -58,7 +58,10 @@ class ClusterBudget implements UpstreamBudget {
     // Guarded by lock: permits this node holds, valid until windowEnds (System.nanoTime()).
     private int permits;
     private long windowEnds;
-    private int interactiveDebt;
+    // Interactive calls not yet counted against the cluster's budget: the next chunk taken pays for them. Not under
+    // the lock, which a background call holds through its round trip to the database: a sign-in never waits for it.
+    private final java.util.concurrent.atomic.AtomicInteger interactiveDebt =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     ClusterBudget(JdbcClient jdbc, SyncSettings settings, SyncMetrics metrics) {
         this.jdbc = jdbc;
@@ -69,16 +72,18 @@ class ClusterBudget implements UpstreamBudget {
     @Override
     public void acquire(Priority priority) {
         if (priority == Priority.INTERACTIVE) {
-            lock.lock();
-            try {
-                if (permits > 0 && System.nanoTime() < windowEnds) {
-                    permits--;
-                } else {
-                    interactiveDebt++;
+            // A permit this node holds if the lock is free at once; else owed, never waited for.
+            if (lock.tryLock()) {
+                try {
+                    if (permits > 0 && System.nanoTime() < windowEnds) {
+                        permits--;
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
                 }
-            } finally {
-                lock.unlock();
             }
+            interactiveDebt.incrementAndGet();
             return;
         }
         long start = System.nanoTime();
@@ -140,7 +145,7 @@ class ClusterBudget implements UpstreamBudget {
         int rate = settings.rate();
         // Small chunks: a node never sits on much of a window another node could use.
         int chunk = Math.max(1, rate / 10);
-        int debt = interactiveDebt;
+        int debt = interactiveDebt.get();
         Taken taken = jdbc.sql(TAKE)
                 .param("rate", rate)
                 .param("chunk", chunk)
@@ -150,7 +155,7 @@ class ClusterBudget implements UpstreamBudget {
                         seconds(rs.getDouble("window_left")),
                         seconds(rs.getObject("paused_for") == null ? 0 : rs.getDouble("paused_for"))))
                 .single();
-        interactiveDebt -= debt;
+        interactiveDebt.addAndGet(-debt);
         return taken;
     }
 
