@@ -22,6 +22,7 @@ record BenchOptions(
         Tool tool,
         int port,
         int upstreamDelayMs,
+        int upstreamErrorPercent,
         boolean upstreamDown,
         int rate,
         int nodes) {
@@ -49,6 +50,7 @@ record BenchOptions(
         Tool tool = wrkInstalled ? Tool.WRK : Tool.JAVA;
         int port = DEFAULT_PORT;
         int upstreamDelayMs = 0;
+        int upstreamErrorPercent = 0;
         int rate = 0;
         int nodes = 0;
         while (!rest.isEmpty()) {
@@ -64,6 +66,7 @@ record BenchOptions(
                 case "--port" -> port = positive(flag, rest);
                 case "--tool" -> tool = tool(value(flag, rest), wrkInstalled);
                 case "--upstream-delay" -> upstreamDelayMs = positive(flag, rest);
+                case "--upstream-errors" -> upstreamErrorPercent = positive(flag, rest);
                 case "--rate" -> rate = positive(flag, rest);
                 case "--nodes" -> nodes = positive(flag, rest);
                 default -> throw new IllegalArgumentException("unknown option " + flag + " (see --help)");
@@ -75,6 +78,9 @@ record BenchOptions(
         if (upstreamDelayMs > MAX_UPSTREAM_DELAY_MS) {
             throw new IllegalArgumentException(
                     "--upstream-delay is at most " + MAX_UPSTREAM_DELAY_MS + " ms (the simulator's limit)");
+        }
+        if (upstreamErrorPercent > 100) {
+            throw new IllegalArgumentException("--upstream-errors is a percentage: at most 100");
         }
         int perUser = (memberships + users - 1) / users;
         if (perUser > tenants) {
@@ -93,6 +99,7 @@ record BenchOptions(
                 tool,
                 port,
                 upstreamDelayMs,
+                upstreamErrorPercent,
                 upstreamDown,
                 rate,
                 nodes);
@@ -111,7 +118,7 @@ record BenchOptions(
 
     /** Whether {@code me} compares a healthy upstream with a delayed or a down one. */
     boolean degradesUpstream() {
-        return upstreamDelayMs > 0 || upstreamDown;
+        return upstreamDelayMs > 0 || upstreamErrorPercent > 0 || upstreamDown;
     }
 
     /**

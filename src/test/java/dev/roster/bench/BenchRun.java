@@ -49,12 +49,14 @@ final class BenchRun {
 
         /**
          * The setup of a scenario that takes none of the upstream's options ({@code --upstream-delay},
-         * {@code --upstream-down}, {@code --rate}, {@code --nodes}): refused if given, rather than silently ignored.
+         * {@code --upstream-errors}, {@code --upstream-down}, {@code --rate}, {@code --nodes}): refused if given,
+         * rather than silently ignored.
          */
         static Setup plain(String name, BenchOptions options, Map<String, String> serverSettings) {
             if (options.degradesUpstream() || options.rate() > 0 || options.nodes() > 0) {
                 throw new IllegalArgumentException(
-                        "--upstream-delay, --upstream-down, --rate and --nodes are not options of " + name);
+                        "--upstream-delay, --upstream-errors, --upstream-down, --rate and --nodes are not options of "
+                                + name);
             }
             return new Setup(name, serverSettings);
         }

@@ -104,10 +104,13 @@ public final class MeBenchmark {
         var phases = new ArrayList<Upstream.Faults>();
         phases.add(Upstream.Faults.NONE);
         if (options.upstreamDelayMs() > 0) {
-            phases.add(new Upstream.Faults(options.upstreamDelayMs(), false));
+            phases.add(new Upstream.Faults(options.upstreamDelayMs(), 0, false));
+        }
+        if (options.upstreamErrorPercent() > 0) {
+            phases.add(new Upstream.Faults(0, options.upstreamErrorPercent() / 100.0, false));
         }
         if (options.upstreamDown()) {
-            phases.add(new Upstream.Faults(0, true));
+            phases.add(new Upstream.Faults(0, 0, true));
         }
         var metrics = new ServerTimings(run.server().managementUrl());
         var measured = new ArrayList<UpstreamReport.Phase>();

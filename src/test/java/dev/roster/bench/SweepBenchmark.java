@@ -49,7 +49,8 @@ public final class SweepBenchmark {
 
     private static BenchRun.Setup check(BenchOptions options) {
         if (options.degradesUpstream()) {
-            throw new IllegalArgumentException("--upstream-delay and --upstream-down are options of the me scenario");
+            throw new IllegalArgumentException(
+                    "--upstream-delay, --upstream-errors and --upstream-down are options of the me scenario");
         }
         return new BenchRun.Setup("sweep", Map.of());
     }

@@ -32,15 +32,22 @@ final class Upstream {
         static final Requests NONE = new Requests(0, 0, 0);
     }
 
-    /** The directory API's faults: a delay before every answer, and an outage ({@code 503}, {@code Retry-After}). */
-    record Faults(int latencyMs, boolean outage) {
+    /**
+     * The directory API's faults: a delay before every answer, a share of answers that are {@code 500}s, and an
+     * outage ({@code 503}, {@code Retry-After}).
+     */
+    record Faults(int latencyMs, double errorRate, boolean outage) {
 
-        static final Faults NONE = new Faults(0, false);
+        static final Faults NONE = new Faults(0, 0, false);
 
-        /** E.g. {@code healthy}, {@code delayed 1000 ms}, {@code down}. */
+        /** E.g. {@code healthy}, {@code delayed 1000 ms}, {@code failing 20 %}, {@code down}. */
         String describe() {
             if (outage) {
                 return latencyMs > 0 ? "down after " + latencyMs + " ms" : "down";
+            }
+            if (errorRate > 0) {
+                String failing = "failing " + Math.round(errorRate * 100) + " %";
+                return latencyMs > 0 ? failing + ", delayed " + latencyMs + " ms" : failing;
             }
             return latencyMs > 0 ? "delayed " + latencyMs + " ms" : "healthy";
         }
@@ -69,7 +76,10 @@ final class Upstream {
     }
 
     void setFaults(Faults faults) throws IOException, InterruptedException {
-        send("PUT", "/faults", Map.of("latency_ms", faults.latencyMs(), "outage", faults.outage()));
+        send(
+                "PUT",
+                "/faults",
+                Map.of("latency_ms", faults.latencyMs(), "error_rate", faults.errorRate(), "outage", faults.outage()));
     }
 
     Requests requests() throws IOException, InterruptedException {
