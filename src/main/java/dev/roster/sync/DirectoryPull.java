@@ -41,6 +41,7 @@ public class DirectoryPull {
     private final SyncMetrics metrics;
     private final LogThrottle failureWarnings = new LogThrottle(Duration.ofMinutes(1));
     private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
+    private final LogThrottle batchFailures = new LogThrottle(Duration.ofMinutes(1));
     // This node's view of the directory's health, for GET /v1/sync/status.
     private volatile @Nullable Instant lastAnswerAt;
     private volatile @Nullable Instant lastFailureAt;
@@ -185,22 +186,33 @@ public class DirectoryPull {
                 .toList();
         Map<UUID, Result> applied = new HashMap<>();
         if (!answered.isEmpty()) {
+            List<Result> results = null;
             try {
-                List<Result> results = sync.applyPulledBatch(
+                results = sync.applyPulledBatch(
                         answered.stream()
                                 .map(a -> new UserSync.Pulled(a.claimed(), a.user()))
                                 .toList(),
                         trigger);
-                for (int i = 0; i < answered.size(); i++) {
-                    applied.put(
-                            answered.get(i).claimed().id(),
-                            settled(answered.get(i), results.get(i), trigger, Options.APPLY));
-                }
             } catch (RuntimeException e) {
-                log.debug("applying a batch of {} pulls failed; applying them one by one", answered.size(), e);
+                batchFailures
+                        .pass()
+                        .ifPresentOrElse(
+                                heldBack -> log.warn(
+                                        "applying a batch of {} pulls failed; applying them one by one ({} more"
+                                                + " since the previous warning)",
+                                        answered.size(),
+                                        heldBack,
+                                        e),
+                                () -> log.debug("applying a batch of {} pulls failed", answered.size(), e));
                 for (Fetched.Answered a : answered) {
                     applied.put(a.claimed().id(), applyOne(a, trigger, Options.APPLY));
                 }
+            }
+            // Committed: what follows (claims kept after refusals) is no reason to apply the batch again.
+            for (int i = 0; results != null && i < answered.size(); i++) {
+                applied.put(
+                        answered.get(i).claimed().id(),
+                        settled(answered.get(i), results.get(i), trigger, Options.APPLY));
             }
         }
         return fetched.stream()

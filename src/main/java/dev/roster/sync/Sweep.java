@@ -134,6 +134,7 @@ public class Sweep implements DisposableBean {
                 claimed += batch.size();
                 List<DirectoryPull.Fetched> fetched = fetch(batch);
                 count(applying, outcomes);
+                applying = null;
                 List<DirectoryPull.Fetched> answered = List.copyOf(fetched);
                 applying = applier.submit(() -> pull.applyBatch(answered, SyncTrigger.SWEEP));
                 if (fetched.stream().noneMatch(f -> f instanceof DirectoryPull.Fetched.Answered)) {

@@ -173,8 +173,10 @@ public class SyncAdmin {
                             "neither Roster nor the upstream knows this user");
             };
         } catch (UpstreamCallFailed e) {
-            return new UserResult(
-                    null, externalId, SyncOutcome.UPSTREAM_ERROR.label(), RoleDiff.NONE, DirectoryPull.describe(e));
+            // A refused key is refused here as for a known user's pull: never a reason to change anything.
+            SyncOutcome outcome =
+                    e.kind() == UpstreamCallFailed.Kind.UNAUTHORIZED ? SyncOutcome.REFUSED : SyncOutcome.UPSTREAM_ERROR;
+            return new UserResult(null, externalId, outcome.label(), RoleDiff.NONE, DirectoryPull.describe(e));
         } catch (RuntimeException e) {
             log.error("provisioning user '{}' from the directory failed; nothing changed", externalId, e);
             return new UserResult(

@@ -202,7 +202,7 @@ class SyncedUsers {
             JOIN unnest(CAST(:ids AS uuid[]), CAST(:untils AS timestamptz[])) AS c(id, until)
               ON u.id = c.id AND u.sync_claimed_until = c.until
             ORDER BY u.id
-            FOR UPDATE OF u
+            FOR NO KEY UPDATE OF u
             """;
 
     private static final String CURRENT_MEMBERSHIPS = """
@@ -254,11 +254,13 @@ class SyncedUsers {
     private static final String LOCK_ACTIVITY = "SELECT is_active FROM users WHERE id = :id FOR UPDATE";
 
     // At most one sync per user in flight across the cluster: the claim is taken atomically and expires on its own
-    // if the node holding it dies. Without force, only a user whose roles are older than the TTL is claimed.
+    // if the node holding it dies. Without force, only a user whose roles are older than the TTL is claimed. With force
+    // (an admin's), a claim in flight or kept for a back-off is taken over: the pull that held it finds it replaced
+    // and drops its answer (lockClaim), so an operator never waits out a back-off.
     private static final String CLAIM = """
             UPDATE users SET sync_claimed_until = now() + CAST(:claim AS interval)
             WHERE id = :id AND provider = :provider
-              AND (sync_claimed_until IS NULL OR sync_claimed_until < now())
+              AND (:force OR sync_claimed_until IS NULL OR sync_claimed_until < now())
               AND (:force OR last_roles_sync_at IS NULL OR last_roles_sync_at < now() - CAST(:ttl AS interval))
             RETURNING id, external_id, sync_claimed_until
             """;
@@ -275,7 +277,7 @@ class SyncedUsers {
             "UPDATE users SET sync_claimed_until = NULL WHERE id = :id AND sync_claimed_until = :claimed";
 
     private static final String LOCK_CLAIM =
-            "SELECT true FROM users WHERE id = :id AND sync_claimed_until = :claimed FOR UPDATE";
+            "SELECT true FROM users WHERE id = :id AND sync_claimed_until = :claimed FOR NO KEY UPDATE";
 
     // The sweep's batch: the stalest users no one is syncing, skipping rows another node is claiming right now.
     private static final String CLAIM_STALE = """

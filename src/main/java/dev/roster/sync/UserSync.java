@@ -299,11 +299,10 @@ public class UserSync {
                     results.add(goneInTransaction(
                             claimed.id(), Options.APPLY, actor, "the upstream does not know the user"));
                 } else {
+                    // No row: the user is gone from Roster since the claim (only tests delete users): nothing to do.
                     SyncedUsers.Upserted row = rows.get(user.externalId());
                     results.add(
-                            row != null
-                                    ? applyUpserted(row, user, trigger, Options.APPLY, actor)
-                                    : applyInTransaction(user, trigger, Options.APPLY, actor, false));
+                            row != null ? applyUpserted(row, user, trigger, Options.APPLY, actor) : overtaken(claimed));
                 }
             }
             return results;
@@ -557,6 +556,7 @@ public class UserSync {
     public UpstreamChange applyGone(String externalId, SyncTrigger trigger) {
         Optional<UUID> userId = users.findByExternalId(provider(), externalId);
         if (userId.isEmpty()) {
+            metrics.synced(trigger, SyncOutcome.UNCHANGED, Duration.ZERO);
             return UpstreamChange.unchanged("Roster has no user '" + externalId + "'");
         }
         Result result = applyGone(userId.get(), trigger, Options.APPLY);
@@ -697,6 +697,11 @@ public class UserSync {
                     null,
                     new RoleDiff.Change(key, name, held.role(), null));
         } else if (held != null && held.roleId().equals(wanted.id())) {
+            if (!held.source().equals(owner.source())) {
+                // The same role, stated by a new owner (SCIM over the directory's row): the row becomes its own, so
+                // the directory's next pull no longer takes it away. No change of role: no audit row, no event.
+                users.putOwnedMembership(owner, userId, held.tenantId(), wanted.id());
+            }
             return UpstreamChange.unchanged(null);
         } else {
             writeMembership(

@@ -154,6 +154,12 @@ class DirectorySyncTests extends IntegrationTest {
                         .query(Boolean.class)
                         .single())
                 .isTrue();
+
+        // An operator need not wait that out: a force-sync takes the claim over.
+        DirectoryStub.holds("swf-1", "swf-1@example.com", "developer", "acme");
+        JsonNode forced = forceSync(s.userId(), false);
+        assertThat(forced.path("outcome").asString()).as(forced.toString()).isEqualTo("changed");
+        assertThat(memberships(s.userId())).containsExactly("acme=developer");
     }
 
     /** Only {@code userIds} are stale (13 h), and the sweep is due. */
@@ -332,22 +338,22 @@ class DirectorySyncTests extends IntegrationTest {
 
     @Test
     void membershipsASCIMClientProvisionedAreLeftAloneByPullsAndSignIns() {
-        Session s = signInHolding("scim-1", "viewer", "acme", "viewer", "globex");
-        String acme = jdbc.sql("SELECT id::text FROM tenants WHERE external_id = 'acme'")
-                .query(String.class)
-                .single();
+        Session s = signInHolding("scim-1", "viewer", "acme", "developer", "globex", "viewer", "initech");
+        String acme = tenantIdByExternalId("acme");
+        String globex = tenantIdByExternalId("globex");
         String partners = createTenant(admin, "partners"); // no external id: no directory can name it
         Http.Response created = http.postJson(
                 "/v1/scim-clients",
                 admin,
-                "{\"name\":\"Entra\",\"tenant_ids\":[\"" + acme + "\",\"" + partners + "\"]}",
+                "{\"name\":\"Entra\",\"tenant_ids\":[\"" + acme + "\",\"" + globex + "\",\"" + partners + "\"]}",
                 Map.of());
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         String scim = created.json().path("token").asString();
         String developer = "00000000-0000-0000-0000-000000000104";
-        // A group member in a tenant of Roster's own, and one over the directory's acme membership (SCIM's is the
-        // newer, more explicit word: it takes the row over).
-        for (String tenant : List.of(partners, acme)) {
+        // A group member in a tenant of Roster's own; one over the directory's acme membership with another role,
+        // one over its globex membership with the same role: SCIM's is the newer, more explicit word, and takes
+        // both rows over.
+        for (String tenant : List.of(partners, acme, globex)) {
             Http.Response added =
                     http.patchJson("/scim/v2/Groups/" + tenant + ":" + developer, scim, """
                     {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -355,21 +361,28 @@ class DirectorySyncTests extends IntegrationTest {
                     """.formatted(s.userId()));
             assertThat(added.status()).as(added.body()).isEqualTo(200);
         }
-        // The directory names neither tenant now, and moves globex: a pull applies globex only.
-        DirectoryStub.holds("scim-1", "scim-1@example.com", "developer", "globex");
+        // The directory names none of them now, and moves initech: a pull applies initech only.
+        DirectoryStub.holds("scim-1", "scim-1@example.com", "developer", "initech");
 
         JsonNode result = forceSync(s.userId(), false);
 
         assertThat(result.path("outcome").asString()).as(result.toString()).isEqualTo("changed");
         assertThat(sources(s.userId()))
                 .containsExactlyInAnyOrder(
-                        "acme=developer/scim", "partners=developer/scim", "globex=developer/upstream");
+                        "acme=developer/scim",
+                        "globex=developer/scim",
+                        "partners=developer/scim",
+                        "initech=developer/upstream");
 
         // A sign-in's roles claim reconciles the same way: it names acme again, and SCIM's word still stands there.
-        signIn("scim-1", "scim-1@example.com", roles("viewer", "acme", "viewer", "globex"));
+        signIn("scim-1", "scim-1@example.com", roles("viewer", "acme", "viewer", "initech"));
 
         assertThat(sources(s.userId()))
-                .containsExactlyInAnyOrder("acme=developer/scim", "partners=developer/scim", "globex=viewer/upstream");
+                .containsExactlyInAnyOrder(
+                        "acme=developer/scim",
+                        "globex=developer/scim",
+                        "partners=developer/scim",
+                        "initech=viewer/upstream");
         assertThat(jdbc.sql("SELECT count(*) FROM audit_log WHERE target = :t")
                         .param("t", "membership:" + s.userId() + ":" + partners)
                         .query(Integer.class)
