@@ -361,26 +361,7 @@ class SyncedUsers {
                 field -> users.stream()
                         .map(u -> u.organization() == null ? null : field.apply(u.organization()))
                         .toArray();
-        return jdbc
-                .sql(UPDATE_PROFILES)
-                .param("provider", provider)
-                .param(
-                        "externalIds",
-                        users.stream().map(UpstreamUser::externalId).toArray(String[]::new))
-                .param("emails", users.stream().map(UpstreamUser::email).toArray(String[]::new))
-                .param(
-                        "verified",
-                        users.stream().map(UpstreamUser::emailVerified).toArray(Boolean[]::new))
-                .param("usernames", users.stream().map(UpstreamUser::username).toArray(String[]::new))
-                .param("firstNames", users.stream().map(UpstreamUser::firstName).toArray(String[]::new))
-                .param("lastNames", users.stream().map(UpstreamUser::lastName).toArray(String[]::new))
-                .param(
-                        "middleNames",
-                        users.stream().map(UpstreamUser::middleName).toArray(String[]::new))
-                .param(
-                        "displayNames",
-                        users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
-                .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
+        return withNames(jdbc.sql(UPDATE_PROFILES).param("provider", provider), users)
                 .param(
                         "hasOrg",
                         users.stream().map(u -> u.organization() != null).toArray(Boolean[]::new))
@@ -410,6 +391,28 @@ class SyncedUsers {
                 .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
     }
 
+    /** The columns every batch of profiles binds, one array per column, in the users' order. */
+    private static JdbcClient.StatementSpec withNames(JdbcClient.StatementSpec statement, List<UpstreamUser> users) {
+        return statement
+                .param(
+                        "externalIds",
+                        users.stream().map(UpstreamUser::externalId).toArray(String[]::new))
+                .param("emails", users.stream().map(UpstreamUser::email).toArray(String[]::new))
+                .param(
+                        "verified",
+                        users.stream().map(UpstreamUser::emailVerified).toArray(Boolean[]::new))
+                .param("usernames", users.stream().map(UpstreamUser::username).toArray(String[]::new))
+                .param("firstNames", users.stream().map(UpstreamUser::firstName).toArray(String[]::new))
+                .param("lastNames", users.stream().map(UpstreamUser::lastName).toArray(String[]::new))
+                .param(
+                        "middleNames",
+                        users.stream().map(UpstreamUser::middleName).toArray(String[]::new))
+                .param(
+                        "displayNames",
+                        users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
+                .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new));
+    }
+
     private static String[] strings(Object[] values) {
         return java.util.Arrays.stream(values).toArray(String[]::new);
     }
@@ -427,25 +430,7 @@ class SyncedUsers {
 
     /** The users' profiles in one statement (one row per external id). */
     List<Upsert> upsertProfiles(String provider, List<UpstreamUser> users) {
-        return jdbc.sql(UPSERT_PROFILES)
-                .param("provider", provider)
-                .param(
-                        "externalIds",
-                        users.stream().map(UpstreamUser::externalId).toArray(String[]::new))
-                .param("emails", users.stream().map(UpstreamUser::email).toArray(String[]::new))
-                .param(
-                        "verified",
-                        users.stream().map(UpstreamUser::emailVerified).toArray(Boolean[]::new))
-                .param("usernames", users.stream().map(UpstreamUser::username).toArray(String[]::new))
-                .param("firstNames", users.stream().map(UpstreamUser::firstName).toArray(String[]::new))
-                .param("lastNames", users.stream().map(UpstreamUser::lastName).toArray(String[]::new))
-                .param(
-                        "middleNames",
-                        users.stream().map(UpstreamUser::middleName).toArray(String[]::new))
-                .param(
-                        "displayNames",
-                        users.stream().map(UpstreamUser::displayName).toArray(String[]::new))
-                .param("images", users.stream().map(UpstreamUser::image).toArray(String[]::new))
+        return withNames(jdbc.sql(UPSERT_PROFILES).param("provider", provider), users)
                 .param("active", users.stream().map(UpstreamUser::active).toArray(Boolean[]::new))
                 .query((rs, i) -> new Upsert(
                         rs.getObject("id", UUID.class),

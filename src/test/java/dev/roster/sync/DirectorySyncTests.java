@@ -162,6 +162,22 @@ class DirectorySyncTests extends IntegrationTest {
         assertThat(memberships(s.userId())).containsExactly("acme=developer");
     }
 
+    /** Runs {@code work} while PostgreSQL itself refuses any write to {@code userId}'s memberships. */
+    private <T> T whileTheDatabaseRefusesMembershipsOf(String userId, java.util.function.Supplier<T> work) {
+        jdbc.sql("""
+                CREATE FUNCTION refuse_for_the_test() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused for the test'; END $$""").update();
+        jdbc.sql("CREATE TRIGGER refuse_for_the_test BEFORE INSERT OR UPDATE ON memberships FOR EACH ROW"
+                        + " WHEN (NEW.user_id = '" + userId + "') EXECUTE FUNCTION refuse_for_the_test()")
+                .update();
+        try {
+            return work.get();
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_for_the_test ON memberships").update();
+            jdbc.sql("DROP FUNCTION refuse_for_the_test()").update();
+        }
+    }
+
     /** Only {@code userIds} are stale (13 h), and the sweep is due. */
     private void onlyTheseAreStale(List<String> userIds) {
         jdbc.sql("UPDATE users SET last_roles_sync_at = CASE WHEN id = ANY (CAST(:ids AS uuid[]))"
@@ -232,19 +248,8 @@ class DirectorySyncTests extends IntegrationTest {
         DirectoryStub.holds("swx-1", "swx-1@example.com", "developer", "acme");
         DirectoryStub.holds("swx-2", "swx-2@example.com", "developer", "acme");
         onlyTheseAreStale(List.of(ok.userId(), broken.userId()));
-        jdbc.sql("""
-                CREATE FUNCTION refuse_swx2() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$""").update();
-        jdbc.sql("CREATE TRIGGER refuse_swx2 BEFORE INSERT OR UPDATE ON memberships FOR EACH ROW"
-                        + " WHEN (NEW.user_id = '" + broken.userId() + "') EXECUTE FUNCTION refuse_swx2()")
-                .update();
-        Sweep.Report report;
-        try {
-            report = sweep.runIfDue().orElseThrow();
-        } finally {
-            jdbc.sql("DROP TRIGGER refuse_swx2 ON memberships").update();
-            jdbc.sql("DROP FUNCTION refuse_swx2()").update();
-        }
+        Sweep.Report report = whileTheDatabaseRefusesMembershipsOf(
+                broken.userId(), () -> sweep.runIfDue().orElseThrow());
 
         assertThat(report.outcomes()).containsEntry(SyncOutcome.CHANGED, 1).containsEntry(SyncOutcome.FAILED, 1);
         assertThat(memberships(ok.userId())).containsExactly("acme=developer");
@@ -839,20 +844,9 @@ class DirectorySyncTests extends IntegrationTest {
         Session broken = signInHolding("dbf-2", "viewer", "acme");
         DirectoryStub.holds("dbf-1", "dbf-1@example.com", "developer", "acme");
         DirectoryStub.holds("dbf-2", "dbf-2@example.com", "developer", "acme");
-        // PostgreSQL itself refuses any write to the second user's memberships.
-        jdbc.sql("""
-                CREATE FUNCTION refuse_dbf2() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN RAISE EXCEPTION 'refused for the test'; END $$""").update();
-        jdbc.sql("CREATE TRIGGER refuse_dbf2 BEFORE INSERT OR UPDATE ON memberships FOR EACH ROW"
-                        + " WHEN (NEW.user_id = '" + broken.userId() + "') EXECUTE FUNCTION refuse_dbf2()")
-                .update();
-        JsonNode answer;
-        try {
-            answer = forceSync("{\"force\":true,\"user_ids\":[\"" + broken.userId() + "\",\"" + ok.userId() + "\"]}");
-        } finally {
-            jdbc.sql("DROP TRIGGER refuse_dbf2 ON memberships").update();
-            jdbc.sql("DROP FUNCTION refuse_dbf2()").update();
-        }
+        JsonNode answer = whileTheDatabaseRefusesMembershipsOf(
+                broken.userId(),
+                () -> forceSync("{\"force\":true,\"user_ids\":[\"" + broken.userId() + "\",\"" + ok.userId() + "\"]}"));
 
         assertThat(answer.path("synced_count").asInt()).as(answer.toString()).isEqualTo(1);
         assertThat(answer.path("failed_count").asInt()).isEqualTo(1);
