@@ -139,6 +139,15 @@ public class DirectoryPull {
             lastAnswerAt = Instant.now();
             return fetched;
         } catch (UpstreamCallFailed e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Roster is stopping, not the directory failing: no back-off; the claim lapses on its own.
+                return new Fetched.Failed(
+                        claimed,
+                        counted(
+                                trigger,
+                                new Result(userId, SyncOutcome.FAILED, RoleDiff.NONE, true, "shutting down"),
+                                start));
+            }
             lastFailureAt = Instant.now();
             lastFailure = describe(e);
             users.holdClaim(claimed, backOff(trigger));

@@ -136,7 +136,11 @@ public class Sweep implements DisposableBean {
                 count(applying, outcomes);
                 applying = null;
                 List<DirectoryPull.Fetched> answered = List.copyOf(fetched);
-                applying = applier.submit(() -> pull.applyBatch(answered, SyncTrigger.SWEEP));
+                try {
+                    applying = applier.submit(() -> pull.applyBatch(answered, SyncTrigger.SWEEP));
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    return new Report(claimed, outcomes, false, "shutting down"); // claims lapse on their own
+                }
                 if (fetched.stream().noneMatch(f -> f instanceof DirectoryPull.Fetched.Answered)) {
                     // No answer in a whole batch: the directory is down or refuses Roster's key. Next run.
                     return new Report(
@@ -167,10 +171,13 @@ public class Sweep implements DisposableBean {
                 fetched.add(new DirectoryPull.Fetched.Failed(
                         user,
                         new Result(user.id(), SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getCause())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                // Shutting down: the user's claim lapses and the next run, on any node, syncs them.
                 fetched.add(new DirectoryPull.Fetched.Failed(
-                        user, new Result(user.id(), SyncOutcome.FAILED, RoleDiff.NONE, true, "interrupted")));
+                        user, new Result(user.id(), SyncOutcome.FAILED, RoleDiff.NONE, true, "shutting down")));
             }
         }
         return fetched;
@@ -189,6 +196,8 @@ public class Sweep implements DisposableBean {
             log.error("applying a sweep's batch failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.CancellationException e) {
+            // Shutting down before the batch was applied: its claims lapse, the next run syncs its users.
         }
     }
 
@@ -210,7 +219,14 @@ public class Sweep implements DisposableBean {
     @Override
     public void destroy() {
         stopping.set(true);
-        workers.shutdownNow();
-        applier.shutdownNow();
+        // Tasks still queued never run: cancelled, so that a run waiting for one of them ends instead of hanging
+        // the shutdown (its claims lapse on their own).
+        for (ExecutorService executor : List.of(workers, applier)) {
+            for (Runnable queued : executor.shutdownNow()) {
+                if (queued instanceof Future<?> task) {
+                    task.cancel(false);
+                }
+            }
+        }
     }
 }

@@ -180,6 +180,42 @@ class DirectorySyncClusterTests extends IntegrationTest {
     }
 
     @Test
+    void aNodeStoppedMidSweepEndsItsRunAndTheNextRunSyncsWhatItLeft() {
+        for (int i = 0; i < 10; i++) {
+            signInStale("stop-" + i);
+            DirectoryStub.answer(
+                    "stop-" + i,
+                    okJson(DirectoryStub.user("stop-" + i, "stop-" + i + "@example.com", true, "developer", "acme"))
+                            .withFixedDelay(1500));
+        }
+        ConfigurableApplicationContext nodeC = startAnotherNode(clusterProperties());
+        var thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        var run = CompletableFuture.supplyAsync(nodeC.getBean(Sweep.class)::runIfDue, thread);
+        await().atMost(Duration.ofSeconds(10)).until(() -> DirectoryStub.fetches() >= 1);
+
+        // Stopped while it waits on the directory, with most of its batch still queued: those tasks never start,
+        // and its run ends rather than waiting for them (whatever it reports: its database went with it).
+        nodeC.close();
+        await().atMost(Duration.ofSeconds(20)).until(run::isDone);
+
+        // Its lease and claims lapse; the next run, on another node, syncs every user.
+        for (int i = 0; i < 10; i++) {
+            DirectoryStub.holds("stop-" + i, "stop-" + i + "@example.com", "developer", "acme");
+        }
+        jdbc.sql("UPDATE sync_jobs SET last_started_at = now() - interval '1 hour'")
+                .update();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    sweepA.runIfDue();
+                    return jdbc.sql("""
+                                    SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id
+                                    JOIN users u ON u.id = m.user_id
+                                    WHERE r.slug = 'developer' AND u.email LIKE 'stop-%'""").query(Long.class).single() == 10;
+                });
+    }
+
+    @Test
     void bothNodesTogetherStayWithinTheRateBudget() throws Exception {
         UpstreamBudget budgetB = nodeB.getBean(UpstreamBudget.class);
         int perNode = 50;
