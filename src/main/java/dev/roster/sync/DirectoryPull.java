@@ -139,7 +139,7 @@ public class DirectoryPull {
             lastAnswerAt = Instant.now();
             return fetched;
         } catch (UpstreamCallFailed e) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
                 // Roster is stopping, not the directory failing: no back-off; the claim lapses on its own.
                 return new Fetched.Failed(
                         claimed,
