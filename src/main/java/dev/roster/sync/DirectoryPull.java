@@ -166,7 +166,7 @@ public class DirectoryPull {
             return new Fetched.Failed(claimed, failed(userId, trigger, describe(e), start));
         } catch (RuntimeException e) {
             // Roster's own failure on the way (the rate budget's database): counted as such, the claim kept.
-            return new Fetched.Failed(claimed, applyFailed(new Fetched.Answered(claimed, null, start), trigger, e));
+            return new Fetched.Failed(claimed, failedInRoster(claimed, trigger, e, start));
         }
     }
 
@@ -174,11 +174,10 @@ public class DirectoryPull {
         SyncedUsers.Claimed claimed = answered.claimed();
         Result result;
         try {
-            result = answered.user() == null
-                    ? sync.applyGonePulled(claimed, trigger, options)
-                    : sync.applyPulled(claimed, answered.user(), trigger, options);
+            result = sync.applyPulled(List.of(new UserSync.Pulled(claimed, answered.user())), trigger, options)
+                    .getFirst();
         } catch (RuntimeException e) {
-            return applyFailed(answered, trigger, e);
+            return failedInRoster(claimed, trigger, e, answered.start());
         }
         return settled(answered, result, trigger, options);
     }
@@ -197,11 +196,12 @@ public class DirectoryPull {
         if (!answered.isEmpty()) {
             List<Result> results = null;
             try {
-                results = sync.applyPulledBatch(
+                results = sync.applyPulled(
                         answered.stream()
                                 .map(a -> new UserSync.Pulled(a.claimed(), a.user()))
                                 .toList(),
-                        trigger);
+                        trigger,
+                        Options.APPLY);
             } catch (RuntimeException e) {
                 batchFailures
                         .pass()
@@ -246,8 +246,8 @@ public class DirectoryPull {
      * Roster's own failure (its database, most likely): nothing was applied (a transaction rolled back), and the
      * caller still gets an answer for this user, not an exception for the whole batch.
      */
-    private Result applyFailed(Fetched.Answered answered, SyncTrigger trigger, RuntimeException e) {
-        UUID userId = answered.claimed().id();
+    private Result failedInRoster(SyncedUsers.Claimed claimed, SyncTrigger trigger, RuntimeException e, long start) {
+        UUID userId = claimed.id();
         failures.pass()
                 .ifPresentOrElse(
                         heldBack -> log.error(
@@ -257,11 +257,11 @@ public class DirectoryPull {
                                 heldBack,
                                 e),
                         () -> log.debug("syncing user {} failed in Roster", userId, e));
-        holdClaimQuietly(answered.claimed(), backOff(trigger));
+        holdClaimQuietly(claimed, backOff(trigger));
         return counted(
                 trigger,
                 new Result(userId, SyncOutcome.FAILED, RoleDiff.NONE, true, "failed: " + e.getMessage()),
-                answered.start());
+                start);
     }
 
     private Result counted(SyncTrigger trigger, Result result, long start) {

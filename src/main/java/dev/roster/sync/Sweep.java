@@ -135,9 +135,8 @@ public class Sweep implements DisposableBean {
                 List<DirectoryPull.Fetched> fetched = fetch(batch);
                 count(applying, outcomes);
                 applying = null;
-                List<DirectoryPull.Fetched> answered = List.copyOf(fetched);
                 try {
-                    applying = applier.submit(() -> pull.applyBatch(answered, SyncTrigger.SWEEP));
+                    applying = applier.submit(() -> pull.applyBatch(fetched, SyncTrigger.SWEEP));
                 } catch (java.util.concurrent.RejectedExecutionException stopped) {
                     return new Report(claimed, outcomes, false, "shutting down"); // claims lapse on their own
                 }

@@ -256,7 +256,7 @@ class SyncedUsers {
     // At most one sync per user in flight across the cluster: the claim is taken atomically and expires on its own
     // if the node holding it dies. Without force, only a user whose roles are older than the TTL is claimed. With force
     // (an admin's), a claim in flight or kept for a back-off is taken over: the pull that held it finds it replaced
-    // and drops its answer (lockClaim), so an operator never waits out a back-off.
+    // and drops its answer (lockClaims), so an operator never waits out a back-off.
     private static final String CLAIM = """
             UPDATE users SET sync_claimed_until = now() + CAST(:claim AS interval)
             WHERE id = :id AND provider = :provider
@@ -275,9 +275,6 @@ class SyncedUsers {
 
     private static final String RELEASE_CLAIM =
             "UPDATE users SET sync_claimed_until = NULL WHERE id = :id AND sync_claimed_until = :claimed";
-
-    private static final String LOCK_CLAIM =
-            "SELECT true FROM users WHERE id = :id AND sync_claimed_until = :claimed FOR NO KEY UPDATE";
 
     // The sweep's batch: the stalest users no one is syncing, skipping rows another node is claiming right now.
     private static final String CLAIM_STALE = """
@@ -586,19 +583,6 @@ class SyncedUsers {
                     .param("hold", interval(hold))
                     .update();
         }
-    }
-
-    /**
-     * Whether the claim is still held, locking the user's row for the rest of the transaction when it is (so no sign-in
-     * can apply between this check and the pull's writes).
-     */
-    boolean lockClaim(Claimed claimed) {
-        return jdbc.sql(LOCK_CLAIM)
-                .param("id", claimed.id())
-                .param("claimed", claimed.until())
-                .query(Boolean.class)
-                .optional()
-                .isPresent();
     }
 
     List<Claimed> claimStale(String provider, Duration staleAfter, int batch, Duration claim) {

@@ -138,29 +138,6 @@ public class UserSync {
                 Result::outcome);
     }
 
-    /**
-     * Applies the directory's answer to a pull that claimed the user's sync ({@code claimed}): as {@link #apply}, if
-     * the claim is still the pull's when its transaction starts; else {@link SyncOutcome#SKIPPED_TTL}, nothing applied
-     * (a sign-in came in between with newer word, or the claim lapsed and another sync took it).
-     */
-    Result applyPulled(SyncedUsers.Claimed claimed, UpstreamUser user, SyncTrigger trigger, Options options) {
-        return inTransaction(
-                options,
-                () -> users.lockClaim(claimed)
-                        ? applyInTransaction(user, trigger, options, actor(trigger), false)
-                        : overtaken(claimed));
-    }
-
-    /** As {@link #applyGone(UUID, SyncTrigger, Options)} for a pull that claimed the user's sync (see above). */
-    Result applyGonePulled(SyncedUsers.Claimed claimed, SyncTrigger trigger, Options options) {
-        return inTransaction(
-                options,
-                () -> users.lockClaim(claimed)
-                        ? goneInTransaction(
-                                claimed.id(), options, actor(trigger), "the upstream does not know the user")
-                        : overtaken(claimed));
-    }
-
     private static Result overtaken(SyncedUsers.Claimed claimed) {
         return new Result(
                 claimed.id(),
@@ -253,9 +230,9 @@ public class UserSync {
         return new Result(userId, outcome, RoleDiff.NONE, wasActive && refusal != null, refusal);
     }
 
-    private Result inTransaction(Options options, java.util.function.Supplier<Result> work) {
-        Result result = tx.execute(status -> {
-            Result r = work.get();
+    private <T> T inTransaction(Options options, java.util.function.Supplier<T> work) {
+        T result = tx.execute(status -> {
+            T r = work.get();
             if (options.dryRun()) {
                 status.setRollbackOnly();
             }
@@ -269,18 +246,20 @@ public class UserSync {
         return applyUpserted(users.upsertProfile(provider(), user, provisioned), user, trigger, options, actor);
     }
 
-    /** A pull's answer for the sweep's batch: the claim it holds, and the user the directory described, or null (gone). */
+    /** A pull's answer: the claim it holds, and the user the directory described, or null (it does not know them). */
     record Pulled(SyncedUsers.Claimed claimed, @Nullable UpstreamUser user) {}
 
     /**
-     * Applies the answers of a batch of pulls in one transaction (the sweep): the claims still held locked in one
-     * statement, the profiles written in one, then each user as {@link #applyPulled}/{@link #applyGonePulled} would —
-     * same guards, audit, outbox, invalidation (one announcement for the batch). Answers in {@code pulled}'s order. A
-     * failure fails the whole batch (nothing applied); the caller then applies the answers one by one.
+     * Applies the directory's answers to pulls (one, or the sweep's batch) in one transaction: the claims still held
+     * locked in one statement, the profiles written in one, then each user as {@link #apply} or {@link #applyGone}
+     * would — same guards, audit, outbox, invalidation (one announcement for all). An answer whose claim is no longer
+     * its pull's is not applied ({@link SyncOutcome#SKIPPED_TTL}: a sign-in came in between with newer word, or the
+     * claim lapsed and another sync took it). Results in {@code pulled}'s order. A failure fails them all (nothing
+     * applied); a batch's caller then applies them one by one.
      */
-    List<Result> applyPulledBatch(List<Pulled> pulled, SyncTrigger trigger) {
+    List<Result> applyPulled(List<Pulled> pulled, SyncTrigger trigger, Options options) {
         String actor = actor(trigger);
-        return java.util.Objects.requireNonNull(tx.execute(status -> {
+        return inTransaction(options, () -> {
             Set<UUID> held =
                     users.lockClaims(pulled.stream().map(Pulled::claimed).toList());
             List<UpstreamUser> found = pulled.stream()
@@ -296,17 +275,15 @@ public class UserSync {
                 if (!held.contains(claimed.id())) {
                     results.add(overtaken(claimed));
                 } else if (user == null) {
-                    results.add(goneInTransaction(
-                            claimed.id(), Options.APPLY, actor, "the upstream does not know the user"));
+                    results.add(goneInTransaction(claimed.id(), options, actor, "the upstream does not know the user"));
                 } else {
                     // No row: the user is gone from Roster since the claim (only tests delete users): nothing to do.
                     SyncedUsers.Upserted row = rows.get(user.externalId());
-                    results.add(
-                            row != null ? applyUpserted(row, user, trigger, Options.APPLY, actor) : overtaken(claimed));
+                    results.add(row != null ? applyUpserted(row, user, trigger, options, actor) : overtaken(claimed));
                 }
             }
             return results;
-        }));
+        });
     }
 
     private Result applyUpserted(
